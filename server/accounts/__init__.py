@@ -1,0 +1,1 @@
+"""Users, passwords, devices and the bearer tokens bound to them."""

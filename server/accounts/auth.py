@@ -1,0 +1,64 @@
+"""Bearer tokens: one per device, long-lived (phones stay offline for days), stored hashed, revocable."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app, g, request
+
+from server.accounts.models import Device, User
+from server.core.auth import Session, unauthorized
+from server.core.models import utcnow
+from server.extensions import db
+
+TOKEN_BYTES = 32
+# Writing last_seen_at on every request would turn every read into a write; an hour is precise enough.
+LAST_SEEN_RESOLUTION = timedelta(hours=1)
+
+
+def new_token() -> tuple[str, str]:
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    return token, hash_token(token)
+
+
+def hash_token(token: str) -> str:
+    # Tokens are 256 random bits: a fast hash is enough, and a stolen table reveals no usable token.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def session_for_token(token: str) -> Session | None:
+    row = db.session.execute(
+        sa.select(Device, User).join(User, Device.user_id == User.id).where(Device.token_hash == hash_token(token))
+    ).first()
+    if row is None:
+        return None
+    device, user = row
+    if device.revoked_at is not None or not user.active:
+        return None
+    idle_limit = timedelta(days=current_app.config["TOKEN_IDLE_DAYS"])
+    if utcnow() - (device.last_seen_at or device.created_at) > idle_limit:
+        return None
+    return Session(user=user, device=device)
+
+
+def authenticate_request() -> None:
+    """Runs before every request; ``/api/`` views need a valid token unless marked ``@public``."""
+    if not request.path.startswith("/api/") or request.routing_exception is not None:
+        return
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is None or request.blueprint == "web" or getattr(view, "_public", False) or request.method == "OPTIONS":
+        return
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise unauthorized()
+    session = session_for_token(token.strip())
+    if session is None:
+        raise unauthorized("This sign-in is no longer valid; sign in again.")
+    g.session = session
+    now = utcnow()
+    if session.device.last_seen_at is None or now - session.device.last_seen_at > LAST_SEEN_RESOLUTION:
+        session.device.last_seen_at = now
+        db.session.commit()

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.core.models import Base, UTCDateTime, created_column, id_column
+
+Role = Literal["admin", "coach", "staff"]
+ROLES: tuple[str, ...] = ("admin", "coach", "staff")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (sa.CheckConstraint("role IN ('admin', 'coach', 'staff')", name="role"),)
+
+    id: Mapped[str] = id_column()
+    email: Mapped[str] = mapped_column(sa.String(254))
+    # Uniqueness is case-insensitive; the address is shown as the person typed it.
+    email_normalised: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[str] = mapped_column(sa.String(10))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = created_column()
+
+    devices: Mapped[list[Device]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+
+class Device(Base):
+    """A signed-in phone, tablet or browser; its token is the credential and its id the sync client id."""
+
+    __tablename__ = "devices"
+
+    id: Mapped[str] = id_column()
+    user_id: Mapped[str] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = created_column()
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(back_populates="devices")
+
+
+class LoginFailure(Base):
+    """One failed sign-in, counted per account and per address to slow down password guessing."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    email_normalised: Mapped[str] = mapped_column(sa.String(254), index=True)
+    address: Mapped[str] = mapped_column(sa.String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -1,0 +1,95 @@
+from flask import request
+from flask_smorest import Blueprint
+
+from server.accounts import operations
+from server.accounts.schemas import (
+    DeviceListSchema,
+    LoginResponseSchema,
+    LoginSchema,
+    MeSchema,
+    UserCreateSchema,
+    UserListSchema,
+    UserSchema,
+)
+from server.core.auth import current_session, public
+from server.extensions import db
+from server.organisations.access import require_admin
+from server.organisations.queries import teams_of
+
+blp = Blueprint("accounts", __name__, url_prefix="/api", description="Sign-in, devices and users")
+
+
+@blp.post("/auth/login")
+@blp.arguments(LoginSchema)
+@blp.response(200, LoginResponseSchema)
+@public
+def login(data):
+    """Sign in on a device; the token is bound to that device until logout or revocation."""
+    address = request.remote_addr or "unknown"
+    user = operations.authenticate(email=data["email"], password=data["password"], address=address)
+    if user is None:
+        operations.record_login_failure(email=data["email"], address=address)
+        db.session.commit()
+        raise operations.invalid_credentials()
+    token, device = operations.register_device(user, data["device_name"])
+    db.session.commit()
+    return {"token": token, "device_id": device.id, "user": user}
+
+
+@blp.post("/auth/logout")
+@blp.response(204)
+def logout():
+    """Revoke the token used for this request."""
+    operations.revoke_device(current_session().device)
+    db.session.commit()
+
+
+@blp.get("/me")
+@blp.response(200, MeSchema)
+def me():
+    user = current_session().user
+    teams, coached = teams_of(user)
+    return {**UserSchema().dump(user), "teams": teams, "coached_teams": coached}
+
+
+@blp.get("/devices")
+@blp.response(200, DeviceListSchema)
+def list_devices():
+    session = current_session()
+    devices = operations.devices_of(session.user)
+    return {"devices": [{**_device(d), "current": d.id == session.device.id} for d in devices]}
+
+
+@blp.delete("/devices/<device_id>")
+@blp.response(204)
+def revoke_device(device_id):
+    """Sign a device out, for example a lost phone; it wipes its local data the next time it connects."""
+    operations.revoke_device_by_id(caller=current_session().user, device_id=device_id)
+    db.session.commit()
+
+
+@blp.post("/users")
+@blp.arguments(UserCreateSchema)
+@blp.response(201, UserSchema)
+def create_user(data):
+    require_admin(current_session().user)
+    user = operations.create_user(**data)
+    db.session.commit()
+    return user
+
+
+@blp.get("/users")
+@blp.response(200, UserListSchema)
+def list_users():
+    return {"users": operations.list_users(current_session().user)}
+
+
+def _device(device):
+    return {
+        "id": device.id,
+        "user_id": device.user_id,
+        "name": device.name,
+        "created_at": device.created_at,
+        "last_seen_at": device.last_seen_at,
+        "revoked_at": device.revoked_at,
+    }

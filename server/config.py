@@ -1,0 +1,63 @@
+"""Configuration read from environment variables, with defaults that are safe to run as they are."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def normalise_database_url(url: str) -> str:
+    """Hosting platforms hand out ``postgres://`` URLs; SQLAlchemy needs the driver named."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _secret_key(instance_path: Path, production: bool) -> str:
+    configured = os.environ.get("SECRET_KEY")
+    if configured:
+        return configured
+    if production:
+        raise RuntimeError("SECRET_KEY must be set when VALUEBOARD_ENV=production")
+    # Generated once and kept, so restarts keep the same key without anyone inventing one.
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def from_environment(instance_path: Path) -> dict:
+    production = os.environ.get("VALUEBOARD_ENV", "development") == "production"
+    default_db = f"sqlite:///{instance_path / 'valueboard.db'}"
+    return {
+        "VALUEBOARD_ENV": "production" if production else "development",
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(os.environ.get("DATABASE_URL") or default_db),
+        "SECRET_KEY": _secret_key(instance_path, production),
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "RATE_LIMITS": os.environ.get("RATE_LIMITS", "on").lower() != "off",
+        "LOGIN_FAILURES_PER_ACCOUNT": _int("LOGIN_FAILURES_PER_ACCOUNT", 5),
+        "LOGIN_FAILURES_PER_ADDRESS": _int("LOGIN_FAILURES_PER_ADDRESS", 30),
+        "LOGIN_FAILURE_WINDOW_SECONDS": _int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60),
+        "TOKEN_IDLE_DAYS": _int("TOKEN_IDLE_DAYS", 90),
+        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
+        "PWA_DIST": os.environ.get("PWA_DIST") or str(ROOT / "pwa" / "dist"),
+        # argon2id defaults from argon2-cffi (RFC 9106 low-memory profile).
+        "ARGON2_TIME_COST": _int("ARGON2_TIME_COST", 3),
+        "ARGON2_MEMORY_KIB": _int("ARGON2_MEMORY_KIB", 64 * 1024),
+    }

@@ -1,0 +1,1 @@
+"""Shared glue: the model base, the API class, error handling, authentication and access rules."""

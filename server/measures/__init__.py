@@ -1,0 +1,1 @@
+"""Box score measures: definitions, weekly values and their charts."""

@@ -1,0 +1,80 @@
+"""Who may read and write which teams: the one place these rules live.
+
+Staff read and write their own teams; leads also manage members and settings; coaches read the
+teams they follow (and write coach things such as milestone confirmations); admins do everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from server.accounts.models import User
+from server.core.errors import ApiError, forbidden, not_found
+from server.extensions import db
+from server.organisations.models import CoachAssignment, Membership, Team
+
+
+@dataclass(frozen=True)
+class Access:
+    user_id: str
+    is_admin: bool
+    member_of: frozenset[str]
+    lead_of: frozenset[str]
+    coach_of: frozenset[str]
+
+    @property
+    def readable(self) -> frozenset[str]:
+        return self.member_of | self.coach_of
+
+    def can_read(self, team_id: str) -> bool:
+        return self.is_admin or team_id in self.member_of or team_id in self.coach_of
+
+    def can_write(self, team_id: str) -> bool:
+        """Write the team's everyday records (entries, huddles, ideas)."""
+        return self.is_admin or team_id in self.member_of
+
+    def can_manage(self, team_id: str) -> bool:
+        """Change the team's settings and members."""
+        return self.is_admin or team_id in self.lead_of
+
+    def can_coach(self, team_id: str) -> bool:
+        return self.is_admin or team_id in self.coach_of
+
+    def readable_team_ids(self) -> frozenset[str]:
+        if self.is_admin:
+            return frozenset(db.session.scalars(sa.select(Team.id)))
+        return self.readable
+
+
+def access_for(user: User) -> Access:
+    memberships = db.session.execute(
+        sa.select(Membership.team_id, Membership.role).where(Membership.user_id == user.id)
+    ).all()
+    coached = db.session.scalars(sa.select(CoachAssignment.team_id).where(CoachAssignment.coach_id == user.id))
+    return Access(
+        user_id=user.id,
+        is_admin=user.role == "admin",
+        member_of=frozenset(team_id for team_id, _ in memberships),
+        lead_of=frozenset(team_id for team_id, role in memberships if role == "lead"),
+        coach_of=frozenset(coached),
+    )
+
+
+def readable_team_or_404(access: Access, team_id: str) -> Team:
+    """Teams a caller cannot read are reported missing, so ids of other teams reveal nothing."""
+    team = db.session.get(Team, team_id)
+    if team is None or not access.can_read(team.id):
+        raise not_found("team")
+    return team
+
+
+def require_admin(user: User) -> None:
+    if user.role != "admin":
+        raise forbidden("Only an administrator can do that.")
+
+
+def require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ApiError(403, "forbidden", message)

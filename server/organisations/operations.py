@@ -1,0 +1,105 @@
+"""Writes for boards, teams, memberships and coach assignments. Flush, never commit."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from server.accounts.models import User
+from server.core.errors import ApiError, conflict, not_found, validation_error
+from server.extensions import db
+from server.organisations.models import Board, CoachAssignment, Membership, Team
+
+
+def create_board(*, name: str) -> Board:
+    if db.session.scalar(sa.select(Board.id).where(sa.func.lower(Board.name) == name.strip().lower())):
+        raise conflict("board_exists", "A board with that name already exists.")
+    board = Board(name=name.strip())
+    db.session.add(board)
+    db.session.flush()
+    return board
+
+
+def create_team(*, board_id: str, name: str, **settings) -> Team:
+    if db.session.get(Board, board_id) is None:
+        raise validation_error({"board_id": ["No board has this id."]})
+    _check_name_free(board_id, name)
+    team = Team(board_id=board_id, name=name.strip(), **settings)
+    db.session.add(team)
+    db.session.flush()
+    return team
+
+
+def update_team(team: Team, changes: dict) -> Team:
+    if "name" in changes and changes["name"].strip() != team.name:
+        _check_name_free(team.board_id, changes["name"])
+    for key, value in changes.items():
+        setattr(team, key, value.strip() if isinstance(value, str) else value)
+    db.session.flush()
+    return team
+
+
+def _check_name_free(board_id: str, name: str) -> None:
+    taken = db.session.scalar(
+        sa.select(Team.id).where(Team.board_id == board_id, sa.func.lower(Team.name) == name.strip().lower())
+    )
+    if taken:
+        raise conflict("team_exists", "This board already has a team with that name.")
+
+
+def _user_or_404(user_id: str) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise not_found("user")
+    return user
+
+
+def set_membership(team: Team, user_id: str, role: str) -> Membership:
+    user = _user_or_404(user_id)
+    membership = db.session.get(Membership, (team.id, user.id))
+    if membership is None:
+        membership = Membership(team_id=team.id, user_id=user.id, role=role)
+        db.session.add(membership)
+    else:
+        membership.role = role
+    db.session.flush()
+    return membership
+
+
+def remove_membership(team: Team, user_id: str) -> None:
+    membership = db.session.get(Membership, (team.id, user_id))
+    if membership is None:
+        raise not_found("membership")
+    db.session.delete(membership)
+    db.session.flush()
+
+
+def assign_coach(team: Team, user_id: str) -> CoachAssignment:
+    user = _user_or_404(user_id)
+    if user.role != "coach":
+        raise ApiError(422, "not_a_coach", "Only users with the coach role can follow teams.",
+                       fields={"user_id": ["This user is not a coach."]})
+    assignment = db.session.get(CoachAssignment, (team.id, user.id))
+    if assignment is None:
+        assignment = CoachAssignment(team_id=team.id, coach_id=user.id)
+        db.session.add(assignment)
+        db.session.flush()
+    return assignment
+
+
+def unassign_coach(team: Team, user_id: str) -> None:
+    assignment = db.session.get(CoachAssignment, (team.id, user_id))
+    if assignment is None:
+        raise not_found("coach assignment")
+    db.session.delete(assignment)
+    db.session.flush()
+
+
+def list_boards() -> list[Board]:
+    return list(db.session.scalars(sa.select(Board).order_by(Board.name)))
+
+
+def list_teams(team_ids: frozenset[str] | None) -> list[Team]:
+    query = sa.select(Team).order_by(Team.name)
+    if team_ids is not None:
+        query = query.where(Team.id.in_(team_ids))
+    return list(db.session.scalars(query))

@@ -1,0 +1,46 @@
+"""Reads shared by several features: which teams a person belongs to or coaches."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from server.accounts.models import User
+from server.extensions import db
+from server.organisations.models import CoachAssignment, Membership, Team
+
+
+def teams_of(user: User) -> tuple[list[dict], list[dict]]:
+    member_rows = db.session.execute(
+        sa.select(Team.id, Team.name, Team.board_id, Membership.role)
+        .join(Membership, Membership.team_id == Team.id)
+        .where(Membership.user_id == user.id)
+        .order_by(Team.name)
+    ).all()
+    coached_rows = db.session.execute(
+        sa.select(Team.id, Team.name, Team.board_id)
+        .join(CoachAssignment, CoachAssignment.team_id == Team.id)
+        .where(CoachAssignment.coach_id == user.id)
+        .order_by(Team.name)
+    ).all()
+    teams = [{"id": r.id, "name": r.name, "board_id": r.board_id, "role": r.role} for r in member_rows]
+    coached = [{"id": r.id, "name": r.name, "board_id": r.board_id, "role": "coach"} for r in coached_rows]
+    return teams, coached
+
+
+def team_people(team_id: str) -> tuple[list[dict], list[dict]]:
+    members = db.session.execute(
+        sa.select(User.id, User.name, User.email, Membership.role)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.team_id == team_id)
+        .order_by(User.name)
+    ).all()
+    coaches = db.session.execute(
+        sa.select(User.id, User.name, User.email)
+        .join(CoachAssignment, CoachAssignment.coach_id == User.id)
+        .where(CoachAssignment.team_id == team_id)
+        .order_by(User.name)
+    ).all()
+    return (
+        [{"team_id": team_id, "user_id": m.id, "name": m.name, "email": m.email, "role": m.role} for m in members],
+        [{"team_id": team_id, "user_id": c.id, "name": c.name, "email": c.email, "role": "coach"} for c in coaches],
+    )

@@ -1,0 +1,129 @@
+from flask_smorest import Blueprint
+
+from server.core.auth import current_session
+from server.extensions import db
+from server.organisations import operations
+from server.organisations.access import access_for, readable_team_or_404, require, require_admin
+from server.organisations.queries import team_people
+from server.organisations.schemas import (
+    BoardListSchema,
+    BoardSchema,
+    MemberListSchema,
+    MemberSchema,
+    MembershipUpdateSchema,
+    TeamCreateSchema,
+    TeamListSchema,
+    TeamSchema,
+    TeamUpdateSchema,
+)
+
+blp = Blueprint("organisations", __name__, url_prefix="/api", description="Boards, teams, members and coaches")
+
+
+def _access():
+    return access_for(current_session().user)
+
+
+@blp.post("/boards")
+@blp.arguments(BoardSchema)
+@blp.response(201, BoardSchema)
+def create_board(data):
+    require_admin(current_session().user)
+    board = operations.create_board(**data)
+    db.session.commit()
+    return board
+
+
+@blp.get("/boards")
+@blp.response(200, BoardListSchema)
+def list_boards():
+    return {"boards": operations.list_boards()}
+
+
+@blp.post("/teams")
+@blp.arguments(TeamCreateSchema)
+@blp.response(201, TeamSchema)
+def create_team(data):
+    require_admin(current_session().user)
+    team = operations.create_team(**data)
+    db.session.commit()
+    return team
+
+
+@blp.get("/teams")
+@blp.response(200, TeamListSchema)
+def list_teams():
+    """The teams the caller belongs to or coaches (every team, for an admin)."""
+    access = _access()
+    return {"teams": operations.list_teams(None if access.is_admin else access.readable)}
+
+
+@blp.get("/teams/<team_id>")
+@blp.response(200, TeamSchema)
+def get_team(team_id):
+    return readable_team_or_404(_access(), team_id)
+
+
+@blp.patch("/teams/<team_id>")
+@blp.arguments(TeamUpdateSchema)
+@blp.response(200, TeamSchema)
+def update_team(changes, team_id):
+    access = _access()
+    team = readable_team_or_404(access, team_id)
+    require(access.can_manage(team.id), "Only the team's lead or an administrator can change its settings.")
+    operations.update_team(team, changes)
+    db.session.commit()
+    return team
+
+
+@blp.get("/teams/<team_id>/members")
+@blp.response(200, MemberListSchema)
+def list_members(team_id):
+    team = readable_team_or_404(_access(), team_id)
+    members, coaches = team_people(team.id)
+    return {"members": members, "coaches": coaches}
+
+
+@blp.put("/teams/<team_id>/members/<user_id>")
+@blp.arguments(MembershipUpdateSchema)
+@blp.response(200, MemberSchema)
+def put_member(data, team_id, user_id):
+    access = _access()
+    team = readable_team_or_404(access, team_id)
+    require(access.can_manage(team.id), "Only the team's lead or an administrator can change its members.")
+    membership = operations.set_membership(team, user_id, data["role"])
+    db.session.commit()
+    user = membership.user
+    return {"team_id": team.id, "user_id": user.id, "name": user.name, "email": user.email, "role": membership.role}
+
+
+@blp.delete("/teams/<team_id>/members/<user_id>")
+@blp.response(204)
+def delete_member(team_id, user_id):
+    access = _access()
+    team = readable_team_or_404(access, team_id)
+    require(access.can_manage(team.id), "Only the team's lead or an administrator can change its members.")
+    operations.remove_membership(team, user_id)
+    db.session.commit()
+
+
+@blp.put("/teams/<team_id>/coaches/<user_id>")
+@blp.response(200, MemberSchema)
+def put_coach(team_id, user_id):
+    access = _access()
+    team = readable_team_or_404(access, team_id)
+    require_admin(current_session().user)
+    assignment = operations.assign_coach(team, user_id)
+    db.session.commit()
+    coach = assignment.coach
+    return {"team_id": team.id, "user_id": coach.id, "name": coach.name, "email": coach.email, "role": "coach"}
+
+
+@blp.delete("/teams/<team_id>/coaches/<user_id>")
+@blp.response(204)
+def delete_coach(team_id, user_id):
+    access = _access()
+    team = readable_team_or_404(access, team_id)
+    require_admin(current_session().user)
+    operations.unassign_coach(team, user_id)
+    db.session.commit()

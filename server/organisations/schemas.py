@@ -1,0 +1,57 @@
+from marshmallow import fields, validate
+
+from server.core.schemas import Schema, identifier, text
+from server.organisations.models import MEMBER_ROLES, WEEKDAYS
+
+
+class BoardSchema(Schema):
+    id = identifier(dump_only=True)
+    name = text(120, required=True)
+
+
+class BoardListSchema(Schema):
+    boards = fields.List(fields.Nested(BoardSchema))
+
+
+class TeamUpdateSchema(Schema):
+    name = text(120)
+    service = text(120, allow_none=True)
+    contracted_hours_per_week = fields.Float(
+        allow_none=True, allow_nan=False, validate=validate.Range(min=0, max=100000)
+    )
+    huddle_day = fields.String(allow_none=True, validate=validate.OneOf(WEEKDAYS))
+    huddle_time = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use 24-hour HH:MM, for example 09:30."),
+    )
+    vision_statement = text(2000, allow_none=True)
+
+
+class TeamCreateSchema(TeamUpdateSchema):
+    board_id = identifier(required=True)
+    name = text(120, required=True)
+
+
+class TeamSchema(TeamCreateSchema):
+    id = identifier(dump_only=True)
+
+
+class TeamListSchema(Schema):
+    teams = fields.List(fields.Nested(TeamSchema))
+
+
+class MembershipUpdateSchema(Schema):
+    role = fields.String(required=True, validate=validate.OneOf(MEMBER_ROLES))
+
+
+class MemberSchema(Schema):
+    team_id = fields.String()
+    user_id = fields.String()
+    name = fields.String()
+    email = fields.String()
+    role = fields.String()
+
+
+class MemberListSchema(Schema):
+    members = fields.List(fields.Nested(MemberSchema))
+    coaches = fields.List(fields.Nested(MemberSchema))
