@@ -31,7 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.sort_keys = False
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
     api.init_app(app)
     with app.app_context():
         configure_engine(db.engine)

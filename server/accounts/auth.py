@@ -17,6 +17,8 @@ from server.extensions import db
 TOKEN_BYTES = 32
 # Writing last_seen_at on every request would turn every read into a write; an hour is precise enough.
 LAST_SEEN_RESOLUTION = timedelta(hours=1)
+# The PWA shell and the OpenAPI document are public by nature.
+PUBLIC_BLUEPRINTS = {"web", "api-docs"}
 
 
 def new_token() -> tuple[str, str]:
@@ -49,7 +51,7 @@ def authenticate_request() -> None:
     if not request.path.startswith("/api/") or request.routing_exception is not None:
         return
     view = current_app.view_functions.get(request.endpoint or "")
-    if view is None or request.blueprint == "web" or getattr(view, "_public", False) or request.method == "OPTIONS":
+    if view is None or request.blueprint in PUBLIC_BLUEPRINTS or getattr(view, "_public", False):
         return
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():

@@ -6,18 +6,22 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 
-def _not_blank(value: str) -> None:
-    if not value.strip():
-        raise ma.ValidationError("Must not be blank.")
-    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
-        raise ma.ValidationError("Must not contain control characters.")
+# Printable text with at least one visible character. A pattern (not a Python check) so the OpenAPI
+# document states the rule; lone surrogates are refused because no database can store them.
+# The control characters go into the pattern as themselves, not as backslash escapes, which not every
+# regex dialect reading the OpenAPI document understands.
+_CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f" + r"\ud800-\udfff"
+PRINTABLE_TEXT = validate.Regexp(
+    f"^[^{_CONTROL}]*[^\\s{_CONTROL}][^{_CONTROL}]*$",
+    error="Must not be blank or contain control characters.",
+)
 
 
 def text(max_length: int, *, required: bool = False, allow_none: bool = False, **kwargs) -> fields.String:
     return fields.String(
         required=required,
         allow_none=allow_none,
-        validate=[validate.Length(min=1, max=max_length), _not_blank],
+        validate=[validate.Length(min=1, max=max_length), PRINTABLE_TEXT],
         **kwargs,
     )
 

@@ -93,6 +93,11 @@ def analyse(
         raise ValueError("baseline_points must be an integer of at least 2")
     if target is not None and not _present(target):
         raise ValueError("target must be a finite number or None")
+    target = None if target is None else float(target)
+
+    rebase_at = list(rebase_at)
+    if any(isinstance(k, bool) or not isinstance(k, int) for k in rebase_at):
+        raise ValueError("rebase_at must contain integer positions")
 
     n = len(values)
     starts = sorted({0, *(k for k in rebase_at if 0 < k < n)})
@@ -339,8 +344,12 @@ def _summary(rule_set: str, points: list[dict[str, Any]], phases: list[dict[str,
 
 
 def _present(value: object) -> bool:
-    return (value is not None and not isinstance(value, bool)
-            and isinstance(value, (int, float)) and math.isfinite(value))
+    """True for a number, False for a missing week (None or NaN); text is a caller's bug."""
+    if value is None:
+        return False
+    if isinstance(value, (bool, str, bytes)):
+        raise TypeError(f"expected a number or None, got {value!r}")
+    return math.isfinite(float(value))  # type: ignore[arg-type]  # int, float, Decimal, numpy
 
 
 def _mean(xs: list[float]) -> float:

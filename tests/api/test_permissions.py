@@ -1,0 +1,124 @@
+"""Every endpoint, every kind of caller: exactly the status they should get, and nothing of another team.
+
+The world: team A (a lead, a member, a coach), team B (an outsider who is a member of B only), and an
+admin. ``test_every_api_route_is_in_the_matrix`` keeps the matrix complete as endpoints are added.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+ROLES = ("admin", "lead", "member", "coach", "outsider")
+
+
+@dataclass
+class World:
+    team_a: object
+    team_b: object
+    callers: dict
+    spare_user: object
+    spare_coach: object
+    assigned_coach: object
+    a_member_device: str
+
+
+@pytest.fixture
+def world(make_board, make_team, make_user, login):
+    team_a, team_b = make_team(board=make_board(), name="Team A"), make_team(board=make_board(), name="Team B")
+    coach_user = make_user("coach", coach_of=[team_a])
+    member_user = make_user("staff", team=team_a)
+    callers = {
+        "admin": login(make_user("admin")),
+        "lead": login(make_user("staff", team=team_a, team_role="lead")),
+        "member": login(member_user),
+        "coach": login(coach_user),
+        "outsider": login(make_user("staff", team=team_b)),
+    }
+    return World(team_a, team_b, callers, spare_user=make_user("staff", team=team_a),
+                 spare_coach=make_user("coach"), assigned_coach=make_user("coach", coach_of=[team_a]),
+                 a_member_device=login(member_user, "Second phone").device_id)
+
+
+def new_user_body():
+    import uuid
+
+    return {"email": f"{uuid.uuid4().hex[:10]}@example.org", "name": "Someone", "password": "long password",
+            "role": "staff"}
+
+
+# (method, path, body, {role: status}); paths use {a}, {b}, {spare}, {coach}, {assigned}, {device}.
+EVERYONE_200 = {role: 200 for role in ROLES}
+READERS_OF_A = {"admin": 200, "lead": 200, "member": 200, "coach": 200, "outsider": 404}
+MANAGERS_OF_A = {"admin": 200, "lead": 200, "member": 403, "coach": 403, "outsider": 404}
+ADMIN_ONLY = {"admin": 200, "lead": 403, "member": 403, "coach": 403, "outsider": 403}
+ADMIN_ONLY_ON_A = {"admin": 200, "lead": 403, "member": 403, "coach": 403, "outsider": 404}
+
+
+def _with(expected, success):
+    return {role: (success if status == 200 else status) for role, status in expected.items()}
+
+
+MATRIX = [
+    ("GET", "/api/me", None, EVERYONE_200),
+    ("GET", "/api/devices", None, EVERYONE_200),
+    # The device belongs to the member: their own to revoke, and invisible to anyone else but an admin.
+    ("DELETE", "/api/devices/{device}", None, {"admin": 204, "lead": 404, "member": 204, "coach": 404, "outsider": 404}),
+    ("POST", "/api/auth/logout", None, {role: 204 for role in ROLES}),
+    ("GET", "/api/users", None, ADMIN_ONLY),
+    ("POST", "/api/users", new_user_body, _with(ADMIN_ONLY, 201)),
+    ("GET", "/api/boards", None, EVERYONE_200),
+    ("POST", "/api/boards", lambda: {"name": "A new board"}, _with(ADMIN_ONLY, 201)),
+    ("GET", "/api/teams", None, EVERYONE_200),
+    ("POST", "/api/teams", "new_team", _with(ADMIN_ONLY, 201)),
+    ("GET", "/api/teams/{a}", None, READERS_OF_A),
+    ("PATCH", "/api/teams/{a}", lambda: {"service": "Changed"}, MANAGERS_OF_A),
+    ("GET", "/api/teams/{a}/members", None, READERS_OF_A),
+    ("PUT", "/api/teams/{a}/members/{spare}", lambda: {"role": "lead"}, MANAGERS_OF_A),
+    ("DELETE", "/api/teams/{a}/members/{spare}", None, _with(MANAGERS_OF_A, 204)),
+    ("PUT", "/api/teams/{a}/coaches/{coach}", None, ADMIN_ONLY_ON_A),
+    ("DELETE", "/api/teams/{a}/coaches/{assigned}", None, _with(ADMIN_ONLY_ON_A, 204)),
+]
+
+
+def _path(template, world):
+    return template.format(a=world.team_a.id, b=world.team_b.id, spare=world.spare_user.id,
+                           coach=world.spare_coach.id, assigned=world.assigned_coach.id, device=world.a_member_device)
+
+
+CASES = [(m, p, b, role, exp[role]) for m, p, b, exp in MATRIX for role in ROLES]
+
+
+@pytest.mark.parametrize("method,template,body,role,expected", CASES,
+                         ids=[f"{m} {p} as {r}" for m, p, _, r, _ in CASES])
+def test_endpoint_gives_each_role_exactly_its_status(world, method, template, body, role, expected):
+    api = world.callers[role]
+    if body == "new_team":
+        payload = {"board_id": world.team_b.board_id, "name": "Brand new team"}
+    else:
+        payload = body() if callable(body) else body
+    kwargs = {"json": payload} if payload is not None else {}
+    response = getattr(api, method.lower())(_path(template, world), **kwargs)
+    assert response.status_code == expected, response.get_data(as_text=True)
+    if response.status_code >= 400:
+        assert set(response.json) == {"error"}
+    text = response.get_data(as_text=True)
+    if role == "outsider":
+        assert world.team_a.id not in text and "Team A" not in text
+    if role in ("lead", "member", "coach"):
+        assert world.team_b.id not in text and "Team B" not in text
+
+
+def test_every_api_route_is_in_the_matrix(app):
+    covered = {(m, p) for m, p, _, _ in MATRIX}
+    public = {("GET", "/api/health"), ("POST", "/api/auth/login"), ("GET", "/api/openapi.json")}
+    routes = set()
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/"):
+            continue
+        path = rule.rule.replace("<team_id>", "{a}").replace("<device_id>", "{device}")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            routes.add((method, path))
+    normalised_matrix = {(m, p.replace("{spare}", "<user_id>").replace("{coach}", "<user_id>")
+                          .replace("{assigned}", "<user_id>")) for m, p in covered}
+    missing = {r for r in routes - public if r not in normalised_matrix}
+    assert not missing, f"endpoints with no permission expectations: {sorted(missing)}"
