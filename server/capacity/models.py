@@ -1,0 +1,77 @@
+"""Typed read-side tables for capacity, kept up to date from the synced records.
+
+Writes arrive only through sync (``capacity_entries`` and ``time_lost_categories`` collections); the
+sync store projects every change into these tables in the same transaction, so reports query plain
+indexed columns instead of JSON.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.core.models import Base, UTCDateTime
+
+KINDS = ("time_lost", "meeting", "admin")
+
+# The defaults from domain.md, offered to every team until its lead edits the list.
+DEFAULT_TIME_LOST_CATEGORIES = (
+    "Waiting",
+    "Searching for equipment",
+    "Searching for information",
+    "IT problems",
+    "Rework or duplicate documentation",
+    "Interruptions",
+    "Unplanned cover",
+    "Cancellations and DNAs",
+    "Travel",
+)
+
+
+class CapacityEntry(Base):
+    __tablename__ = "capacity_entries"
+    __table_args__ = (sa.Index("ix_capacity_entries_team_day", "team_id", "occurred_on"),)
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    team_id: Mapped[str] = mapped_column(sa.ForeignKey("teams.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    minutes: Mapped[int]
+    occurred_on: Mapped[date]
+    category: Mapped[str | None] = mapped_column(sa.String(80))
+    note: Mapped[str | None] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CapacityWeeklyTotal(Base):
+    """Minutes per team, ISO week, kind and category, maintained incrementally with the entries.
+
+    A year of a 50-person team is ~150,000 entries; the box score reads at most a few hundred of
+    these rows instead. ``category`` is '' when an entry has none (key columns cannot be null).
+    """
+
+    __tablename__ = "capacity_weekly_totals"
+
+    team_id: Mapped[str] = mapped_column(sa.ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    week_start: Mapped[date] = mapped_column(primary_key=True)  # the Monday
+    kind: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    category: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    minutes: Mapped[int] = mapped_column(default=0)
+    entries: Mapped[int] = mapped_column(default=0)
+
+
+class TimeLostCategory(Base):
+    __tablename__ = "time_lost_categories"
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    team_id: Mapped[str] = mapped_column(sa.ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    # Names it had before a rename: entries logged under them still count for this category.
+    former_names: Mapped[list] = mapped_column(sa.JSON, default=list)
+    position: Mapped[int] = mapped_column(default=0)
+    archived: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
