@@ -1,0 +1,127 @@
+"""Who is syncing (:class:`Actor`) and what can be synced (:class:`Collection`).
+
+The engine knows nothing about specific collections: the server registers each one with
+its validator and permission policy. Team-level access is checked by the engine itself:
+a device pulls every record of the teams in ``actor.readable_team_ids`` and may only write
+to ``actor.writable_team_ids``; the collection's policy then decides per record.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Optional, Protocol
+
+from .errors import Rejected
+
+__all__ = [
+    "Actor",
+    "RecordInfo",
+    "Collection",
+    "Validator",
+    "CreatePolicy",
+    "RecordPolicy",
+    "any_team_writer",
+    "any_team_writer_record",
+    "author_or_lead",
+    "RESERVED_FIELDS",
+]
+
+#: Keys the server owns; they never appear in a mutation's ``fields`` (``team_id`` only on create).
+RESERVED_FIELDS = frozenset({"id", "team_id", "user_id", "created_at", "updated_at"})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The authenticated caller of one request (built by the HTTP layer from the token)."""
+
+    user_id: str
+    client_id: str  # the device id bound to the token
+    readable_team_ids: frozenset[str] = field(default_factory=frozenset)
+    writable_team_ids: frozenset[str] = field(default_factory=frozenset)
+    lead_team_ids: frozenset[str] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:  # accept any iterable, store frozensets
+        for name in ("readable_team_ids", "writable_team_ids", "lead_team_ids"):
+            object.__setattr__(self, name, frozenset(getattr(self, name)))
+
+    def can_read(self, team_id: str) -> bool:
+        return team_id in self.readable_team_ids
+
+    def can_write(self, team_id: str) -> bool:
+        return team_id in self.writable_team_ids
+
+    def is_lead(self, team_id: str) -> bool:
+        return team_id in self.lead_team_ids
+
+
+@dataclass(frozen=True)
+class RecordInfo:
+    """What a policy or validator may know about an existing record."""
+
+    collection: str
+    record_id: str
+    team_id: str
+    user_id: str  # the author
+    fields: Mapping[str, Any]
+    created_at: str
+    updated_at: str
+
+
+class Validator(Protocol):
+    def __call__(self, fields: dict[str, Any], *, existing: Optional[RecordInfo], team_id: str, actor: Actor) -> dict[str, Any]:
+        """Return the cleaned fields (never ``team_id`` or other reserved keys), or raise
+        :class:`Rejected` (usually code ``validation_error`` with ``fields``).
+
+        ``existing`` is None on create: the validator then enforces required fields. On an
+        update only the given fields are validated (a partial change)."""
+
+
+CreatePolicy = Callable[[Actor, str], bool]  # (actor, team_id) -> may create in that team?
+RecordPolicy = Callable[[Actor, RecordInfo], bool]  # (actor, record) -> may edit / delete it?
+
+
+def any_team_writer(actor: Actor, team_id: str) -> bool:
+    return actor.can_write(team_id)
+
+
+def any_team_writer_record(actor: Actor, record: RecordInfo) -> bool:
+    return actor.can_write(record.team_id)
+
+
+def author_or_lead(actor: Actor, record: RecordInfo) -> bool:
+    """Only the record's author or a lead of its team (e.g. ``capacity_entries``)."""
+    return actor.can_write(record.team_id) and (record.user_id == actor.user_id or actor.is_lead(record.team_id))
+
+
+def _accept_all(fields: dict[str, Any], **_: Any) -> dict[str, Any]:
+    return dict(fields)
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A synced collection, registered with :meth:`sync.SyncEngine.register`.
+
+    * ``validate``: see :class:`Validator`.
+    * ``immutable_fields``: fields that may be set on create but never changed later
+      (``team_id`` is always immutable; it is handled by the engine).
+    * ``can_create`` / ``can_update`` / ``can_delete``: permission policies. The engine has
+      already checked that the team is writable by the actor.
+    """
+
+    name: str
+    validate: Validator = _accept_all  # type: ignore[assignment]
+    immutable_fields: frozenset[str] = frozenset()
+    can_create: CreatePolicy = any_team_writer
+    can_update: RecordPolicy = any_team_writer_record
+    can_delete: RecordPolicy = any_team_writer_record
+
+    def check_create(self, actor: Actor, team_id: str) -> None:
+        if not self.can_create(actor, team_id):
+            raise Rejected("forbidden", f"You may not create {self.name} in this team.")
+
+    def check_update(self, actor: Actor, record: RecordInfo) -> None:
+        if not self.can_update(actor, record):
+            raise Rejected("forbidden", "You may not edit this record.")
+
+    def check_delete(self, actor: Actor, record: RecordInfo) -> None:
+        if not self.can_delete(actor, record):
+            raise Rejected("forbidden", "You may not delete this record.")
