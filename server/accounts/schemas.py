@@ -1,11 +1,12 @@
 from marshmallow import fields, validate
 
 from server.accounts.models import ROLES
-from server.core.schemas import Schema, identifier, text
+from server.core.schemas import PRINTABLE_TEXT, Schema, identifier, text
 
 
 class LoginSchema(Schema):
-    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    # Not fields.Email: an old or mistyped address must get "invalid credentials", not a 422.
+    email = fields.String(required=True, validate=[validate.Length(min=1, max=254), PRINTABLE_TEXT])
     password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
     device_name = text(120, load_default="Unnamed device")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request
 from flask_smorest import Api as SmorestApi
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from server.core.errors import DEFAULT_ERRORS, ApiError, ErrorSchema, flatten_field_errors
@@ -42,6 +42,10 @@ class Api(SmorestApi):
     def handle_unexpected(self, error: Exception):
         if isinstance(error, HTTPException):
             return self.handle_http_exception(error)
+        if isinstance(error, DataError):
+            # A value the database cannot store (a NUL byte, an out-of-range number) is bad input.
+            current_app.logger.info("database refused a value on %s %s: %s", request.method, request.path, error)
+            return error_response(ApiError(422, "invalid_value", "A value in the request cannot be stored."))
         if isinstance(error, OperationalError):
             # The database is down, locked or restarting: the client should retry, not give up.
             current_app.logger.warning("database unavailable on %s %s: %s", request.method, request.path, error)

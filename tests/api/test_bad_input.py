@@ -110,3 +110,10 @@ def test_database_unavailable_is_503(databases, tmp_path):
     response = app.test_client().get("/api/health")
     assert response.status_code == 503
     assert response.json["error"]["code"] == "unavailable"
+
+
+def test_nul_bytes_are_refused_not_crashed_on(client, admin):
+    login = client.post("/api/auth/login", json={"email": "a\x00b@example.org", "password": "x", "device_name": "p"})
+    assert login.status_code == 422
+    board = admin.post("/api/boards", json={"name": "Bad\x00board"})
+    assert board.status_code == 422
