@@ -1,0 +1,26 @@
+// The HTTP transport: JSON in and out, the device's bearer token, and the foundation's
+// error shape. Returns {status, body}; throws only when the network itself fails.
+import { getMeta } from './db.js';
+
+export function createTransport(db, { base = '', fetchImpl = (...a) => globalThis.fetch(...a) } = {}) {
+  return {
+    async request(method, path, body) {
+      const session = await getMeta(db, 'session');
+      const headers = { Accept: 'application/json' };
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      if (session?.token) headers.Authorization = `Bearer ${session.token}`;
+      const res = await fetchImpl(base + path, {
+        method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store',
+      });
+      let data = null;
+      if (res.status !== 204) {
+        try { data = await res.json(); } catch { data = null; }
+      }
+      return { status: res.status, body: data };
+    },
+  };
+}
+
+export function errorMessage(res, fallback = 'Something went wrong. Try again.') {
+  return res?.body?.error?.message || fallback;
+}

@@ -1,0 +1,253 @@
+// The app shell: owns the database, session, sync client and the router, and renders
+// the current screen into <main>. Screens are plain functions (one file each) that
+// return an element; they read local data only, so every screen works offline.
+import { openDb, getMeta, setMeta } from './db.js';
+import { createTransport } from './api.js';
+import { SyncClient } from './sync/client.js';
+import { SyncScheduler } from './sync/scheduler.js';
+import * as session from './session.js';
+import { registerServiceWorker } from './register-sw.js';
+import { h, link } from './ui/h.js';
+import { StatusBar } from './ui/status-bar.js';
+import { UpdateBanner } from './ui/update-banner.js';
+import { InstallHint } from './ui/install-hint.js';
+import { LoginScreen } from './screens/login.js';
+import { HomeScreen } from './screens/home.js';
+import { LogScreen } from './screens/log.js';
+import { EntriesScreen } from './screens/entries.js';
+import { EditEntryScreen } from './screens/edit-entry.js';
+import { AttentionScreen } from './screens/attention.js';
+import { ConflictsScreen } from './screens/conflicts.js';
+import { TallyScreen } from './screens/tally.js';
+import { SignOutScreen } from './screens/sign-out.js';
+import { NotFoundScreen } from './screens/not-found.js';
+
+const ROUTES = [
+  [/^\/$/, HomeScreen],
+  [/^\/log\/(time_lost|meeting|admin)$/, LogScreen],
+  [/^\/entries$/, EntriesScreen],
+  [/^\/entries\/([\w-]+)$/, EditEntryScreen],
+  [/^\/attention$/, AttentionScreen],
+  [/^\/attention\/(\d+)$/, EditEntryScreen],
+  [/^\/conflicts$/, ConflictsScreen],
+  [/^\/tally$/, TallyScreen],
+  [/^\/sign-out$/, SignOutScreen],
+];
+
+export async function startApp(root) {
+  const db = await openDb();
+  const transport = createTransport(db);
+  const app = {
+    db,
+    transport,
+    session: await getMeta(db, 'session'),
+    me: await getMeta(db, 'me'),
+    teamId: await getMeta(db, 'current_team'),
+    status: { state: 'idle', pending: 0, rejected: 0, lastSyncAt: null },
+    update: null,
+    flash: null,
+  };
+
+  const channel = 'BroadcastChannel' in self ? new BroadcastChannel('valueboard') : null;
+  const client = new SyncClient({
+    db,
+    transport,
+    onStatus(status) {
+      app.status = status;
+      chrome.status.update();
+      chrome.banner.update();
+      if (status.state === 'signed_out') onSignedOut();
+    },
+    onChange() {
+      channel?.postMessage('changed');
+      scheduleRender();
+    },
+  });
+  app.client = client;
+  const scheduler = new SyncScheduler(client);
+  app.syncNow = (reason) => scheduler.soon(reason, 0);
+
+  // ---- chrome: skip link, header, status, update banner, main, nav ----
+  const main = h('main', { id: 'main', class: 'width', tabindex: '-1' });
+  const nav = h('nav', { 'aria-label': 'Main', class: 'nav' });
+  const chrome = {
+    status: StatusBar(app),
+    banner: UpdateBanner(app),
+  };
+  // The status bar and update banner live in the banner landmark, so all content is in a landmark.
+  const header = h('header', { class: 'header' },
+    h('div', { class: 'width header__inner' },
+      h('a', { href: '/', 'data-link': '', class: 'header__brand' }, h('span', { class: 'header__logo', 'aria-hidden': 'true' }, 'VB'), 'Valueboard'),
+      nav),
+    chrome.status.el, chrome.banner.el);
+  root.replaceChildren(
+    h('a', { href: '#main', class: 'skip-link' }, 'Skip to main content'),
+    header, InstallHint() || '', main);
+
+  function renderNav() {
+    if (!app.session) return nav.replaceChildren();
+    const here = location.pathname;
+    const item = (href, text) => h('li', null, link(href, text, here === href ? { 'aria-current': 'page' } : {}));
+    nav.replaceChildren(h('ul', null,
+      item('/', 'Home'), item('/entries', 'My entries'), item('/tally', 'Tally'), item('/sign-out', 'Sign out')));
+  }
+
+  // ---- routing ----
+  let renderQueued = false;
+  let renderSeq = 0;
+  function scheduleRender() {
+    if (renderQueued) return;
+    renderQueued = true;
+    queueMicrotask(async () => {
+      renderQueued = false;
+      // Do not rebuild a form someone is typing in; it refreshes on the next navigation.
+      if (main.contains(document.activeElement) && document.activeElement.matches('input, textarea, select')) return;
+      await render({ focus: false });
+    });
+  }
+
+  async function render({ focus = true } = {}) {
+    const seq = ++renderSeq;
+    const path = location.pathname;
+    if (app.session) app.me = (await getMeta(db, 'me')) || app.me;
+    let screen;
+    if (!app.session) {
+      screen = LoginScreen;
+      if (path !== '/login' && path !== '/') history.replaceState(null, '', '/login');
+    } else if (path === '/login') {
+      history.replaceState(null, '', '/');
+      screen = HomeScreen;
+    } else {
+      screen = NotFoundScreen;
+      for (const [re, s] of ROUTES) {
+        const m = re.exec(path);
+        if (m) {
+          screen = s;
+          app.params = m.slice(1);
+          break;
+        }
+      }
+    }
+    let el;
+    try {
+      el = await screen(app);
+    } catch (err) {
+      console.error(err);
+      el = h('div', null, h('h1', null, 'Something went wrong'),
+        h('p', null, 'This screen could not be shown. Your saved changes are safe on this device.'),
+        h('p', null, link('/', 'Go to the home screen')));
+    }
+    if (seq !== renderSeq) return; // a newer render started meanwhile
+    renderNav();
+    const scrollY = window.scrollY;
+    main.replaceChildren(el);
+    if (focus) {
+      const target = main.querySelector('[data-autofocus]') || main.querySelector('h1');
+      if (target) {
+        if (!target.hasAttribute('tabindex') && target.tagName === 'H1') target.setAttribute('tabindex', '-1');
+        target.focus({ preventScroll: false });
+      }
+    } else {
+      window.scrollTo(0, scrollY);
+    }
+    const h1 = main.querySelector('h1');
+    document.title = h1 ? `${h1.textContent} – Valueboard` : 'Valueboard';
+  }
+
+  app.navigate = (path, { replace = false, flash = null } = {}) => {
+    app.flash = flash;
+    if (replace) history.replaceState(null, '', path);
+    else history.pushState(null, '', path);
+    return render();
+  };
+  app.refresh = () => render({ focus: false });
+
+  document.addEventListener('click', (e) => {
+    const a = e.target.closest('a[data-link]');
+    if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    app.navigate(a.getAttribute('href'));
+  });
+  window.addEventListener('popstate', () => render());
+  window.addEventListener('online', () => chrome.status.update());
+  window.addEventListener('offline', () => {
+    chrome.status.update();
+    client.refreshStatus({ state: 'offline' });
+  });
+  channel?.addEventListener('message', () => {
+    client.refreshStatus();
+    scheduleRender();
+  });
+  window.addEventListener('vb-local-write', () => {
+    channel?.postMessage('changed');
+    client.refreshStatus();
+  });
+
+  // ---- session ----
+  app.afterLogin = async () => {
+    app.session = await getMeta(db, 'session');
+    app.me = await getMeta(db, 'me');
+    app.teamId = app.me?.teams?.[0]?.id || app.me?.coached_teams?.[0]?.id || null;
+    await setMeta(db, 'current_team', app.teamId);
+    navigator.storage?.persist?.().catch(() => {});
+    scheduler.stopped = false;
+    scheduler.start();
+    await client.refreshStatus();
+    app.navigate('/', { replace: true });
+  };
+  app.signOut = async () => {
+    scheduler.stop();
+    await session.logout(db, transport);
+    app.session = null;
+    app.me = null;
+    app.teamId = null;
+    await client.refreshStatus({ state: 'signed_out', lastSyncAt: null });
+    app.navigate('/login', { replace: true, flash: 'You have signed out. This device no longer holds your team\u2019s data.' });
+  };
+  app.setTeam = async (teamId) => {
+    app.teamId = teamId;
+    await setMeta(db, 'current_team', teamId);
+    render({ focus: false });
+  };
+  async function onSignedOut() {
+    if (!app.session) return;
+    scheduler.stop();
+    app.session = null;
+    app.me = null;
+    app.navigate('/login', { replace: true, flash: 'This device was signed out (its access was revoked or has expired), so its copy of your team\u2019s data was deleted. Sign in again to continue; changes you had not sent yet are kept for you.' });
+  }
+  app.refreshMe = async () => {
+    const res = await session.refreshMe(db, transport).catch(() => null);
+    if (res?.status === 200) {
+      app.me = res.body;
+      const ids = [...(app.me.teams || []), ...(app.me.coached_teams || [])].map((t) => t.id);
+      if (!ids.includes(app.teamId)) await app.setTeam(ids[0] || null);
+    }
+  };
+
+  // ---- service worker + update flow ----
+  app.sw = registerServiceWorker({
+    countQueued: () => db.count('outbox'),
+    onUpdate(update) {
+      app.update = update;
+      chrome.banner.update();
+    },
+  });
+  const prevOnStatus = client.onStatus;
+  client.onStatus = (s) => {
+    prevOnStatus(s);
+    if (app.update && !app.update.canActivate && s.pending === 0) app.sw?.recheck();
+  };
+
+  await client.refreshStatus();
+  await render();
+  if (app.session) {
+    scheduler.start();
+    app.refreshMe();
+    navigator.storage?.persist?.().catch(() => {});
+  }
+  // Another tab opened a newer database schema: this tab's connection was closed for it.
+  window.addEventListener('vb-db-closed', () => location.reload());
+  window.__vb = app; // for tests and debugging
+  return app;
+}

@@ -1,0 +1,7 @@
+import './styles.css';
+import { startApp } from './app.js';
+
+startApp(document.getElementById('app')).catch((err) => {
+  console.error(err);
+  document.getElementById('app').textContent = 'Valueboard could not start in this browser. Try reloading the page.';
+});

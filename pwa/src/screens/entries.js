@@ -1,0 +1,58 @@
+// "My entries": today's and this week's entries with totals; edit and delete, offline too.
+import { h, link } from '../ui/h.js';
+import { myEntries, recentRange, groupTotals, describe } from '../lib/capacity.js';
+import { formatMinutes, formatDay, today } from '../lib/dates.js';
+import { remove } from '../write.js';
+import { FlashMessage } from '../ui/flash.js';
+
+export async function EntriesScreen(app) {
+  if (!app.teamId) return h('div', null, h('h1', null, 'My entries'), h('p', null, 'You are not in a team yet.'));
+  const entries = await myEntries(app.db, app.teamId, app.session.user.id, ...recentRange());
+  const t = groupTotals(entries);
+  const byDate = (a, b) => (b.data.occurred_on || '').localeCompare(a.data.occurred_on || '');
+  const earlier = t.week.filter((r) => r.data.occurred_on !== today()).sort(byDate);
+  const range = `${formatDay(t.start, '')} to ${formatDay(t.end, '')}`;
+
+  return h('div', null,
+    FlashMessage(app),
+    h('h1', null, 'My entries'),
+    h('section', { 'aria-labelledby': 'today-title', class: 'section' },
+      h('h2', { id: 'today-title' }, 'Today ', h('span', { class: 'total', 'data-testid': 'today-total' }, formatMinutes(t.todayMinutes))),
+      t.todays.length ? entryList(app, t.todays) : h('p', null, 'Nothing logged today. ', link('/', 'Log capacity'))),
+    h('section', { 'aria-labelledby': 'week-title', class: 'section' },
+      h('h2', { id: 'week-title' }, 'This week ', h('span', { class: 'total', 'data-testid': 'week-total' }, formatMinutes(t.weekMinutes))),
+      h('p', { class: 'hint-text' }, `Monday to Sunday: ${range}. Earlier days this week are listed here; today's are above.`),
+      earlier.length ? entryList(app, earlier) : h('p', null, 'No other entries this week.')));
+}
+
+export function entryList(app, rows) {
+  return h('ul', { class: 'entries', 'data-testid': 'entries' }, rows.map((r) => entryItem(app, r)));
+}
+
+function entryItem(app, r) {
+  const e = r.data;
+  const label = `${formatMinutes(e.minutes)} ${describe(e).toLowerCase()}, ${formatDay(e.occurred_on).toLowerCase()}`;
+  const del = h('button', {
+    type: 'button', class: 'button button--small button--warning', 'aria-label': `Delete ${label}`,
+    onclick: async () => {
+      if (del.dataset.confirm !== 'yes') {
+        del.dataset.confirm = 'yes';
+        del.textContent = 'Yes, delete';
+        return;
+      }
+      await remove(app.db, app.session, 'capacity_entries', r.id);
+      app.navigate('/entries', { replace: true, flash: `Deleted ${label}.` });
+    },
+  }, 'Delete');
+  return h('li', { class: 'entry', 'data-pending': r.pending ? 'yes' : 'no', 'data-id': r.id },
+    h('div', { class: 'entry__main' },
+      h('span', { class: 'entry__minutes' }, formatMinutes(e.minutes)),
+      h('span', { class: 'entry__what' }, describe(e)),
+      e.occurred_on !== today() ? h('span', { class: 'entry__date' }, formatDay(e.occurred_on)) : '',
+      e.note ? h('span', { class: 'entry__note' }, e.note) : '',
+      h('span', { class: `tag ${r.pending ? 'tag--waiting' : 'tag--saved'}`, 'data-testid': 'entry-state' }, r.pending ? 'Waiting to sync' : 'Saved')),
+    h('div', { class: 'entry__actions' },
+      link(`/entries/${r.id}`, 'Edit', { class: 'button button--small button--secondary', 'aria-label': `Edit ${label}` }),
+      del));
+}
+

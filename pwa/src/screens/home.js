@@ -1,0 +1,60 @@
+import { h, link, plural } from '../ui/h.js';
+import { KINDS, myEntries, recentRange, mostCommonYesterday, groupTotals, describe } from '../lib/capacity.js';
+import { formatMinutes, today } from '../lib/dates.js';
+import { saveEntry } from './log.js';
+import { FlashMessage } from '../ui/flash.js';
+
+export async function HomeScreen(app) {
+  const { me, session } = app;
+  const teams = [...(me?.teams || []), ...(me?.coached_teams || []).map((t) => ({ ...t, role: 'coach' }))];
+  const team = teams.find((t) => t.id === app.teamId) || teams[0];
+  const [entries, rejected, conflicts] = await Promise.all([
+    team ? myEntries(app.db, team.id, session.user.id, ...recentRange()) : [],
+    app.db.count('rejected'),
+    app.db.getAll('conflicts').then((c) => c.filter((x) => !x.seen).length),
+  ]);
+  const totals = groupTotals(entries);
+  const repeat = mostCommonYesterday(entries);
+  const firstName = (session.user.name || '').split(' ')[0] || 'there';
+
+  const teamList = h('section', { 'aria-labelledby': 'teams-title', class: 'section' },
+    h('h2', { id: 'teams-title' }, teams.length === 1 ? 'Your team' : 'Your teams'),
+    teams.length
+      ? h('ul', { class: 'team-list', 'data-testid': 'team-list' }, teams.map((t) => h('li', null,
+        h('button', {
+          type: 'button', class: `team${t.id === team?.id ? ' team--current' : ''}`, 'aria-pressed': String(t.id === team?.id),
+          onclick: () => app.setTeam(t.id),
+        }, h('span', { class: 'team__name' }, t.name), h('span', { class: 'team__role' }, roleLabel(t.role))))))
+      : h('p', null, 'You are not in a team yet. Ask your team lead or an administrator to add you.'));
+
+  const logSection = team ? h('section', { 'aria-labelledby': 'log-title', class: 'section' },
+    h('h2', { id: 'log-title' }, `Log capacity for ${team.name}`),
+    h('ul', { class: 'big-actions' },
+      Object.entries(KINDS).map(([kind, label]) => h('li', null,
+        link(`/log/${kind}`, label, { class: `big-action big-action--${kind}`, 'data-testid': `log-${kind}` })))),
+    repeat ? h('button', {
+      type: 'button', class: 'button button--secondary button--block', 'data-testid': 'repeat-yesterday',
+      onclick: async () => {
+        const e = await saveEntry(app, { ...repeat, occurred_on: today() });
+        app.navigate('/', { replace: true, flash: { text: `Saved: ${formatMinutes(e.minutes)} ${describe(e).toLowerCase()}.`, undo: e.id } });
+      },
+    }, `Repeat yesterday’s most common: ${formatMinutes(repeat.minutes)} ${describe(repeat).toLowerCase()}`) : '',
+    h('p', { class: 'totals' }, 'Today: ', h('strong', null, formatMinutes(totals.todayMinutes)), ' · This week: ',
+      h('strong', null, formatMinutes(totals.weekMinutes)), ' · ', link('/entries', 'My entries'))) : '';
+
+  const alerts = [];
+  if (rejected) alerts.push(h('li', null, link('/attention', `${plural(rejected, 'change')} the server could not accept — needs attention`)));
+  if (conflicts) alerts.push(h('li', null, link('/conflicts', `${plural(conflicts, 'change')} of yours replaced by someone else’s`)));
+
+  return h('div', null,
+    FlashMessage(app),
+    h('h1', null, `Hello, ${firstName}`),
+    alerts.length ? h('section', { class: 'attention', 'aria-labelledby': 'attention-title' },
+      h('h2', { id: 'attention-title' }, 'Needs attention'), h('ul', null, alerts)) : '',
+    logSection,
+    teamList);
+}
+
+export function roleLabel(role) {
+  return { lead: 'Team lead', member: 'Member', coach: 'Coach' }[role] || role || '';
+}

@@ -1,0 +1,53 @@
+// Sign in, sign out and the revoked-device wipe.
+import { getMeta, setMeta, wipe } from './db.js';
+import * as outbox from './sync/outbox.js';
+
+export function defaultDeviceName(ua = globalThis.navigator?.userAgent || '') {
+  const browser = /Edg\//.test(ua) ? 'Edge' : /Firefox\//.test(ua) ? 'Firefox'
+    : /Chrome\/|Chromium\//.test(ua) ? 'Chrome' : /Safari\//.test(ua) ? 'Safari' : 'Browser';
+  const os = /Android/.test(ua) ? 'Android' : /iPhone/.test(ua) ? 'iPhone' : /iPad/.test(ua) ? 'iPad'
+    : /Windows/.test(ua) ? 'Windows' : /Mac OS X/.test(ua) ? 'Mac' : /Linux/.test(ua) ? 'Linux' : 'this device';
+  return `${browser} on ${os}`;
+}
+
+/**
+ * Log in and register this device. Queued changes kept from an earlier session of the
+ * same user are renumbered for the new device id; another user's are discarded.
+ */
+export async function login(db, transport, { email, password, device_name }) {
+  const res = await transport.request('POST', '/api/auth/login', { email, password, device_name });
+  if (res.status !== 200) return { ok: false, res };
+  const { token, device_id, user } = res.body;
+  const owner = await getMeta(db, 'outbox_owner');
+  const queued = await outbox.count(db);
+  await wipe(db, { keepOutbox: queued > 0 && owner === user.id });
+  await setMeta(db, 'session', { token, device_id, user });
+  if (queued > 0 && owner === user.id) {
+    await outbox.renumber(db, 1, device_id);
+  } else {
+    await setMeta(db, 'next_mutation_id', 1);
+  }
+  await setMeta(db, 'outbox_owner', user.id);
+  await refreshMe(db, transport);
+  return { ok: true, user };
+}
+
+export async function refreshMe(db, transport) {
+  const res = await transport.request('GET', '/api/me');
+  if (res.status === 200) await setMeta(db, 'me', res.body);
+  return res;
+}
+
+/** Sign out: revoke the token if the server can be reached, then wipe everything. */
+export async function logout(db, transport) {
+  try {
+    await transport.request('POST', '/api/auth/logout');
+  } catch {
+    /* offline: the device still forgets the token; an admin can revoke it later */
+  }
+  await wipe(db, { keepOutbox: false });
+}
+
+export async function currentSession(db) {
+  return getMeta(db, 'session');
+}

@@ -1,0 +1,289 @@
+// The sync client: pushes the outbox in order, pulls until has_more is false, and keeps
+// an honest status. Talks to the server through a `transport` with one method:
+//   transport.request(method, path, body?) -> Promise<{status, body}>   (throws on network failure)
+// so tests can drive it with a fake. Only one sync runs at a time across tabs (Web Locks).
+import { getMeta, setMeta, wipe, SYNC_SCHEMA_VERSION } from '../db.js';
+import { Hlc, clientOf } from './hlc.js';
+import * as outbox from './outbox.js';
+import { applyServerChange, dropTeams, refreshRecord } from '../records.js';
+
+export const LOCK_NAME = 'valueboard-sync';
+
+export class TransientError extends Error {}
+export class StopSync extends Error {
+  constructor(state, message) {
+    super(message);
+    this.state = state;
+  }
+}
+
+export class SyncClient {
+  constructor({ db, transport, locks = globalThis.navigator?.locks, clock = () => Date.now(), batchSize = 200, pullLimit = 500, onStatus = () => {}, onChange = () => {} }) {
+    this.db = db;
+    this.transport = transport;
+    this.locks = locks;
+    this.clock = clock;
+    this.batchSize = batchSize;
+    this.pullLimit = pullLimit;
+    this.onStatus = onStatus;
+    this.onChange = onChange;
+    this.running = null;
+    this.again = false;
+    this.status = { state: 'idle', pending: 0, lastSyncAt: null, error: null };
+  }
+
+  async refreshStatus(patch = {}) {
+    const [pending, rejected, lastSyncAt] = await Promise.all([
+      outbox.pendingCount(this.db), this.db.count('rejected'), getMeta(this.db, 'last_sync_at'),
+    ]);
+    this.status = { ...this.status, ...patch, pending, rejected, lastSyncAt: lastSyncAt || null };
+    this.onStatus(this.status);
+    return this.status;
+  }
+
+  /** Run one sync, or join the one already running in this tab. Never throws. */
+  sync(reason = 'manual') {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      let result;
+      do {
+        this.again = false;
+        result = await this.#exclusive(reason);
+      } while (this.again && result.ok);
+      return result;
+    })().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  async #exclusive(reason) {
+    if (!this.locks?.request) return this.#run(reason);
+    // ifAvailable: if another tab holds the lock it is syncing the same database for us.
+    return this.locks.request(LOCK_NAME, { ifAvailable: true }, async (lock) => {
+      if (!lock) return { ok: true, skipped: true };
+      return this.#run(reason);
+    });
+  }
+
+  async #run(reason) {
+    const session = await getMeta(this.db, 'session');
+    if (!session) return { ok: false, state: 'signed_out' };
+    await this.refreshStatus({ state: 'syncing', reason });
+    try {
+      const me = await this.#call('GET', '/api/me');
+      if (me.status === 200 && me.body) await setMeta(this.db, 'me', me.body);
+      let pushError = null;
+      try {
+        await this.#push(session);
+      } catch (err) {
+        // Still pull: other people's changes arrive, and the pull's last_mutation_id may
+        // confirm the very pushes whose response we lost.
+        if (!(err instanceof TransientError)) throw err;
+        pushError = err;
+      }
+      await this.#pull(session);
+      if (pushError) throw pushError;
+      await this.#conflicts(session);
+      await setMeta(this.db, 'last_sync_at', new Date(this.clock()).toISOString());
+      await this.refreshStatus({ state: 'idle', error: null });
+      this.onChange();
+      return { ok: true };
+    } catch (err) {
+      this.onChange();
+      if (err instanceof StopSync) {
+        await this.refreshStatus({ state: err.state, error: err.message });
+        return { ok: false, state: err.state, retry: false };
+      }
+      await this.refreshStatus({ state: 'failed', error: err.message });
+      return { ok: false, state: 'failed', retry: true, error: err };
+    }
+  }
+
+  async #call(method, path, body) {
+    let res;
+    try {
+      res = await this.transport.request(method, path, body);
+    } catch (err) {
+      throw new TransientError(`network: ${err.message}`);
+    }
+    if (res.status === 401) {
+      // Revoked or expired token: wipe what we read from the server and stop. No retry.
+      await wipe(this.db, { keepOutbox: true });
+      throw new StopSync('signed_out', 'This device was signed out. Sign in again to continue.');
+    }
+    if (res.status === 426) {
+      throw new StopSync('update_needed', 'An app update is needed before changes can sync.');
+    }
+    if (res.body?.server_time) await this.#observeServerTime(res.body.server_time);
+    return res;
+  }
+
+  async #observeServerTime(serverTime) {
+    const session = await getMeta(this.db, 'session');
+    const clock = new Hlc(session?.device_id || '', { ...((await getMeta(this.db, 'hlc')) || {}), clock: this.clock });
+    clock.observeServerTime(serverTime, this.clock());
+    await setMeta(this.db, 'hlc', clock.state());
+  }
+
+  async #push(session) {
+    let batchSize = this.batchSize;
+    let gapRetries = 0;
+    for (;;) {
+      const batch = await outbox.peek(this.db, batchSize);
+      if (batch.length === 0) return;
+      const res = await this.#call('POST', '/api/sync/push', {
+        client_id: session.device_id,
+        schema_version: SYNC_SCHEMA_VERSION,
+        mutations: batch.map(toWire),
+      });
+      if (res.status === 200) {
+        const last = res.body.last_mutation_id;
+        await outbox.confirm(this.db, last, res.body.results || []);
+        await this.refreshStatus();
+        if (!(last >= batch[0].id)) throw new TransientError('The server did not process the pushed changes.');
+        continue;
+      }
+      if (res.status === 409 && errorCode(res.body) === 'mutation_gap') {
+        if (++gapRetries > 3) throw new TransientError('Mutation ids out of step with the server.');
+        const expected = expectedId(res.body);
+        if (!Number.isInteger(expected) || expected < 1) throw new TransientError('mutation_gap without expected_id');
+        if (expected > batch[0].id) await outbox.skipBelow(this.db, expected);
+        else await outbox.renumber(this.db, expected, session.device_id);
+        continue;
+      }
+      if (res.status === 413) {
+        if (batch.length > 1) {
+          batchSize = Math.max(1, Math.floor(batch.length / 2));
+          continue;
+        }
+        // A single mutation the server can never take: set it aside so it cannot jam the queue.
+        await this.#setAside(batch[0], res.body?.error || { code: 'payload_too_large', message: 'This change is too large to send.' });
+        continue;
+      }
+      if (res.status === 403 || res.status === 400 || res.status === 422) {
+        // Not this device's to send, or a malformed request (a client bug): keep the queue,
+        // say so, and do not loop; the next trigger (focus, online, a write) tries again.
+        throw new StopSync('failed', res.body?.error?.message || `The server refused to sync (HTTP ${res.status}).`);
+      }
+      throw new TransientError(`push failed: HTTP ${res.status} ${errorCode(res.body) || ''}`.trim());
+    }
+  }
+
+  async #setAside(mutation, error) {
+    const tx = this.db.transaction(['records', 'outbox', 'meta', 'rejected'], 'readwrite', { durability: 'strict' });
+    const { id, ...rest } = mutation;
+    await tx.objectStore('rejected').add({ mutation: { ...rest, original_id: id }, error, rejected_at: new Date().toISOString() });
+    await tx.done;
+    // The server never saw it; drop it from the queue by renumbering the rest down.
+    const tx2 = this.db.transaction(['outbox'], 'readwrite', { durability: 'strict' });
+    await tx2.store.delete(id);
+    await tx2.done;
+    await outbox.renumber(this.db, id, null);
+  }
+
+  async #pull(session) {
+    let cursor = (await getMeta(this.db, 'cursor')) || '';
+    for (let page = 0; page < 10000; page++) {
+      const qs = `cursor=${encodeURIComponent(cursor)}&limit=${this.pullLimit}`;
+      const res = await this.#call('GET', `/api/sync/pull?${qs}`);
+      if (res.status === 400 && errorCode(res.body) === 'invalid_cursor' && cursor) {
+        // Start over: forget what was pulled (pending local changes stay queued).
+        await resetPulled(this.db);
+        cursor = '';
+        continue;
+      }
+      if (res.status !== 200) throw new TransientError(`pull failed: HTTP ${res.status}`);
+      const body = res.body;
+      // Confirm first, so the pulled state lands over our folded values, not under them.
+      if (body.last_mutation_id) await outbox.confirm(this.db, body.last_mutation_id, [], { fromPush: false });
+      const tx = this.db.transaction(['records', 'outbox', 'meta'], 'readwrite', { durability: 'strict' });
+      if (body.drop_teams?.length) await dropTeams(tx, body.drop_teams);
+      const meta = tx.objectStore('meta');
+      const clock = new Hlc(session.device_id, { ...((await meta.get('hlc')) || {}), clock: this.clock });
+      for (const change of body.changes || []) {
+        await applyServerChange(tx, change);
+        for (const h of Object.values(change.hlcs || {})) {
+          try { clock.receive(h); } catch { /* ignore malformed */ }
+        }
+      }
+      await meta.put(clock.state(), 'hlc');
+      await meta.put(body.cursor ?? cursor, 'cursor');
+      await tx.done;
+      cursor = body.cursor ?? cursor;
+      this.onChange();
+      if (!body.has_more) return;
+    }
+  }
+
+  async #conflicts(session) {
+    const me = await getMeta(this.db, 'me');
+    const teams = [...(me?.teams || []), ...(me?.coached_teams || [])];
+    const since = await getMeta(this.db, 'conflicts_since');
+    const started = new Date(this.clock() - 60_000).toISOString();
+    for (const team of teams) {
+      const qs = `team_id=${encodeURIComponent(team.id)}${since ? `&since=${encodeURIComponent(since)}` : ''}`;
+      let res;
+      try {
+        res = await this.#call('GET', `/api/sync/conflicts?${qs}`);
+      } catch (err) {
+        if (err instanceof StopSync) throw err;
+        return; // conflicts are informative; a failure here is not a failed sync
+      }
+      if (res.status !== 200) return;
+      await storeConflicts(this.db, session, res.body.conflicts || []);
+    }
+    await setMeta(this.db, 'conflicts_since', started);
+  }
+}
+
+export async function storeConflicts(db, session, conflicts) {
+  // Reported to the author of the lost value (lost_by_user_id, as docs/sync-protocol.md says),
+  // except on the device whose own write replaced it: that device is where the user chose the
+  // winning value, so there is nothing to tell them there.
+  const winner = (c) => {
+    try { return clientOf(c.kept_hlc); } catch { return null; }
+  };
+  const mine = conflicts.filter((c) => (c.lost_by_user_id === session.user.id || c.lost_by_client_id === session.device_id)
+    && winner(c) !== session.device_id);
+  if (!mine.length) return 0;
+  const tx = db.transaction('conflicts', 'readwrite');
+  let added = 0;
+  for (const c of mine) {
+    const key = `${c.collection}|${c.record_id}|${c.field}|${c.lost_hlc}`;
+    if (!(await tx.store.get(key))) {
+      await tx.store.put({ ...c, key, seen: false });
+      added += 1;
+    }
+  }
+  await tx.done;
+  return added;
+}
+
+async function resetPulled(db) {
+  const tx = db.transaction(['records', 'outbox', 'meta'], 'readwrite', { durability: 'strict' });
+  const keys = await tx.objectStore('records').getAllKeys();
+  await tx.objectStore('records').clear();
+  for (const [collection, id] of keys) await refreshRecord(tx, collection, id);
+  await tx.objectStore('meta').delete('cursor');
+  await tx.done;
+}
+
+function toWire(m) {
+  const out = { id: m.id, collection: m.collection, record_id: m.record_id, op: m.op, hlc: m.hlc };
+  if (m.op !== 'delete') out.fields = m.fields;
+  return out;
+}
+
+function errorCode(body) {
+  return body?.error?.code;
+}
+
+function expectedId(body) {
+  const e = body?.error || {};
+  const v = body?.expected_id ?? e.expected_id ?? e.details?.expected_id ?? e.fields?.expected_id;
+  return typeof v === 'string' ? parseInt(v, 10) : Array.isArray(v) ? parseInt(v[0], 10) : v;
+}

@@ -1,0 +1,43 @@
+// The sync status bar: online/offline, what is waiting, when we last synced. The main
+// message sits in a polite live region so screen readers hear changes, not every tick.
+import { h, plural, link } from './h.js';
+import { formatTime } from '../lib/dates.js';
+
+export function statusMessage(status, online) {
+  if (status.state === 'signed_out') return 'Signed out';
+  if (status.state === 'update_needed') return `Update needed before ${plural(status.pending, 'change')} can sync`;
+  if (status.state === 'failed' && status.pending) return `Sync failed — will retry. ${plural(status.pending, 'change')} waiting to sync`;
+  if (status.state === 'failed') return 'Sync failed — will retry';
+  if (status.pending) return `${plural(status.pending, 'change')} waiting to sync`;
+  if (status.state === 'syncing') return 'Syncing…';
+  if (!status.lastSyncAt) return online ? 'Not synced yet' : 'Offline — not synced yet';
+  return 'All changes saved to the server';
+}
+
+export function StatusBar(app) {
+  const dot = h('span', { class: 'status__dot', 'aria-hidden': 'true' });
+  const net = h('span', { class: 'status__net' });
+  const msg = h('span', { class: 'status__msg', role: 'status', 'aria-live': 'polite', 'data-testid': 'sync-status' });
+  const when = h('span', { class: 'status__when' });
+  const extra = h('span', { class: 'status__extra' });
+  const retry = h('button', { type: 'button', class: 'button button--small button--secondary', onclick: () => app.syncNow('manual') }, 'Sync now');
+  const el = h('div', { class: 'status', 'data-testid': 'status-bar' }, h('div', { class: 'width' }, dot, net, msg, when, extra, retry));
+  let lastText = '';
+  function update() {
+    const s = app.status;
+    const online = navigator.onLine;
+    el.dataset.online = online ? 'yes' : 'no';
+    el.dataset.state = s.state;
+    net.textContent = online ? 'Online' : 'Offline';
+    const text = statusMessage(s, online);
+    if (text !== lastText) msg.textContent = lastText = text;
+    when.textContent = s.lastSyncAt ? `Last sync ${formatTime(s.lastSyncAt)}` : '';
+    extra.replaceChildren(
+      s.rejected ? link('/attention', `${plural(s.rejected, 'change')} need attention`, { class: 'status__link' }) : '',
+    );
+    el.hidden = !app.session;
+    retry.hidden = !online || s.state === 'syncing' || !(s.pending || s.state === 'failed');
+  }
+  update();
+  return { el, update };
+}

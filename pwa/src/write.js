@@ -1,0 +1,43 @@
+// Local-first writes: one strict-durability transaction stamps the change with the
+// device's clock, appends it to the outbox and updates the record the screens read.
+import { Hlc } from './sync/hlc.js';
+import { enqueue } from './sync/outbox.js';
+import { refreshRecord } from './records.js';
+
+export function newId() {
+  return crypto.randomUUID();
+}
+
+async function stamp(meta, clientId) {
+  const state = (await meta.get('hlc')) || {};
+  const clock = new Hlc(clientId, state);
+  const hlc = clock.now();
+  await meta.put(clock.state(), 'hlc');
+  return hlc;
+}
+
+/**
+ * Upsert (create or change some fields of) a record, or delete it.
+ * `session` is {device_id, user: {id}}. Returns the record as now shown.
+ */
+export async function writeLocal(db, session, { collection, record_id, op = 'upsert', fields }) {
+  const tx = db.transaction(['records', 'outbox', 'meta'], 'readwrite', { durability: 'strict' });
+  const meta = tx.objectStore('meta');
+  const [hlc, owner] = await Promise.all([stamp(meta, session.device_id), meta.get('outbox_owner')]);
+  if (!owner) meta.put(session.user.id, 'outbox_owner');
+  const mutation = { collection, record_id, op, hlc, user_id: session.user.id };
+  if (op !== 'delete') mutation.fields = { ...fields };
+  await enqueue(tx, mutation);
+  const record = await refreshRecord(tx, collection, record_id);
+  await tx.done;
+  globalThis.dispatchEvent?.(new CustomEvent('vb-local-write', { detail: { collection, record_id } }));
+  return record;
+}
+
+export function upsert(db, session, collection, record_id, fields) {
+  return writeLocal(db, session, { collection, record_id, op: 'upsert', fields });
+}
+
+export function remove(db, session, collection, record_id) {
+  return writeLocal(db, session, { collection, record_id, op: 'delete' });
+}

@@ -1,0 +1,154 @@
+"""Capacity quick-log (issue 5) in the browser: tap counts, offline logging, my entries."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.pwa_helpers import entry_rows, idb, log_entry, login, start_counting_taps, taps, wait_for_sw
+
+pytestmark = pytest.mark.browser
+
+
+def test_time_lost_takes_three_taps_from_home(page, world):
+    login(page, world.server, world.user("tapper"))
+    start_counting_taps(page)
+    log_entry(page, "time_lost", 15, "Searching for equipment or information")
+    assert taps(page) == 3
+    [row] = entry_rows(page)
+    assert (row["kind"], row["minutes"], row["category"]) == ("time_lost", 15, "Searching for equipment or information")
+    assert row["team_id"] == world.team["id"]
+    assert row["occurred_on"] == page.evaluate("() => new Intl.DateTimeFormat('en-CA', {timeZone: 'Europe/London'}).format(new Date())")
+
+
+@pytest.mark.parametrize("kind", ["meeting", "admin"])
+def test_meeting_and_admin_take_two_taps_from_home(page, world, kind):
+    login(page, world.server, world.user(f"tapper-{kind}"))
+    start_counting_taps(page)
+    log_entry(page, kind, 30)
+    assert taps(page) == 2
+    [row] = entry_rows(page)
+    assert (row["kind"], row["minutes"]) == (kind, 30)
+    assert "category" not in row
+
+
+def test_repeat_yesterdays_most_common_entry_is_one_tap(page, world):
+    login(page, world.server, world.user("repeater"))
+    # Two entries yesterday: 10 min waiting twice, 60 min meeting once.
+    for kind, minutes, reason in [("time_lost", 10, "Waiting"), ("time_lost", 10, "Waiting"), ("meeting", 60, None)]:
+        page.click(f"[data-testid=log-{kind}]")
+        page.click("summary:has-text('Add a note or change the date')")
+        page.evaluate("() => { const d = document.querySelector('#occurred_on'); const y = new Date(Date.now() - 86400000); d.value = new Intl.DateTimeFormat('en-CA', {timeZone: 'Europe/London'}).format(y); }")
+        page.click(f"button.pick[data-minutes='{minutes}']")
+        if reason:
+            page.click(f"ul.reasons button:text-is('{reason}')")
+        page.wait_for_selector("[data-testid=flash]")
+    repeat = page.locator("[data-testid=repeat-yesterday]")
+    assert "10 min time lost: waiting" in repeat.inner_text()
+    start_counting_taps(page)
+    repeat.click()
+    page.wait_for_selector("[data-testid=flash]:has-text('Saved')")
+    assert taps(page) == 1
+    assert len(entry_rows(page)) == 4
+
+
+def test_note_has_no_patient_details_reminder(page, world):
+    login(page, world.server, world.user("noter"))
+    page.click("[data-testid=log-admin]")
+    page.click("summary:has-text('Add a note')")
+    assert "Do not write patient details" in page.inner_text("#note-hint")
+    assert page.get_attribute("#note", "aria-describedby") == "note-hint"
+    page.fill("#note", "rota")
+    page.click("button.pick[data-minutes='5']")
+    page.wait_for_selector("[data-testid=flash]")
+    assert entry_rows(page)[0]["note"] == "rota"
+
+
+def test_log_offline_reload_offline_still_there_and_waiting(page, context, world):
+    login(page, world.server, world.user("offline"))
+    wait_for_sw(page)
+    context.set_offline(True)
+    log_entry(page, "time_lost", 30, "IT problems")
+    page.reload()
+    page.wait_for_selector("h1:has-text('Hello')")
+    page.click("nav >> text=My entries")
+    page.wait_for_selector("h1:has-text('My entries')")
+    entries = page.locator("[data-testid=entries] .entry")
+    assert entries.count() == 1
+    assert "IT problems" in entries.first.inner_text()
+    assert entries.first.locator("[data-testid=entry-state]").inner_text() == "Waiting to sync"
+    assert page.inner_text("[data-testid=today-total]") == "30 min"
+    assert "1 change waiting to sync" in page.inner_text("[data-testid=sync-status]")
+    context.set_offline(False)
+
+
+def test_edit_and_delete_own_entries_offline(page, context, world):
+    login(page, world.server, world.user("editor"))
+    wait_for_sw(page)
+    context.set_offline(True)
+    log_entry(page, "meeting", 60)
+    log_entry(page, "admin", 10)
+    page.goto(world.server.url + "/entries")
+    page.click("a[aria-label^='Edit 1 h meeting']")
+    page.fill("#minutes", "45")
+    page.click("button:text('Save changes')")
+    page.wait_for_selector("[data-testid=flash]:has-text('Changes saved')")
+    assert page.inner_text("[data-testid=today-total]") == "55 min"
+    delete = page.locator("button[aria-label^='Delete 10 min admin']")
+    delete.click()
+    delete.click()  # confirm
+    page.wait_for_selector("[data-testid=flash]:has-text('Deleted')")
+    assert page.inner_text("[data-testid=today-total]") == "45 min"
+    outbox = idb(page, "return (await db.getAll('outbox')).map((m) => [m.id, m.op, m.fields || null]);")
+    assert [m[0] for m in outbox] == [1, 2, 3, 4]
+    assert outbox[2][1:] == ["upsert", {"minutes": 45}]
+    assert outbox[3][1] == "delete"
+    context.set_offline(False)
+
+
+def test_tally_mode_adds_minutes_per_tap(page, world):
+    login(page, world.server, world.user("tally"))
+    page.click("nav >> text=Tally")
+    page.select_option("#tally-step", "10")
+    button = page.locator(".tally__button:has-text('Interruptions')")
+    button.click()
+    page.wait_for_selector(".tally__button:has-text('Interruptions'):has-text('10 min')")
+    button.click()
+    expect(button).to_contain_text("20 min")
+    rows = entry_rows(page)
+    assert sorted((r["minutes"], r["category"]) for r in rows) == [(10, "Interruptions"), (10, "Interruptions")]
+
+
+def test_logging_with_10000_local_entries_stays_quick(page, world, record_property):
+    """Issue 4/5 target: under 50 ms from tap to visible with 10,000 local records. Measured
+    here and reported; asserted with headroom (shared CI machines are noisy)."""
+    login(page, world.server, world.user("busy"))
+    page.evaluate("""async () => { const app = window.__vb; const tx = app.db.transaction('records', 'readwrite');
+        const now = Date.now();
+        for (let i = 0; i < 10000; i++) {
+            const day = new Date(now - (i % 120) * 86400000).toISOString().slice(0, 10);
+            tx.store.put({ collection: 'capacity_entries', id: 'bulk' + i, team_id: app.teamId,
+                data: { id: 'bulk' + i, team_id: app.teamId, kind: 'time_lost', minutes: 5, category: 'Waiting', occurred_on: day,
+                        user_id: i % 3 ? 'someone-else' : app.session.user.id }, deleted: false, pending: 0, server: null });
+        }
+        await tx.done; }""")
+    page.goto(world.server.url + "/")
+    page.wait_for_selector("h1:has-text('Hello')")
+    timings = []
+    for _ in range(5):
+        page.click("[data-testid=log-meeting]")
+        page.evaluate("""() => {
+            document.addEventListener('click', (e) => { if (e.target.closest('.pick')) window.__t0 = performance.now(); }, { capture: true, once: true });
+            window.__seen = new Promise((resolve) => {
+                const mo = new MutationObserver(() => {
+                    if (document.querySelector('[data-testid=flash]')) { mo.disconnect(); resolve(performance.now() - window.__t0); }
+                });
+                mo.observe(document.body, { childList: true, subtree: true });
+            });
+        }""")
+        page.click("button.pick[data-minutes='15']")
+        timings.append(page.evaluate("() => window.__seen"))
+    best = sorted(timings)[len(timings) // 2]
+    record_property("tap_to_visible_ms_median", round(best, 1))
+    print(f"tap to visible with 10,000 local records: median {best:.1f} ms ({', '.join(f'{t:.0f}' for t in timings)})")
+    assert best < 150
