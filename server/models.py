@@ -4,3 +4,4 @@ from server.accounts import models as accounts_models  # noqa: F401
 from server.capacity import models as capacity_models  # noqa: F401
 from server.measures import models as measures_models  # noqa: F401
 from server.organisations import models as organisations_models  # noqa: F401
+from server.sync_api import models as sync_models  # noqa: F401

@@ -31,23 +31,34 @@ RESERVED_FIELDS = frozenset({"id", "team_id", "user_id", "created_at", "updated_
 
 @dataclass(frozen=True)
 class Actor:
-    """The authenticated caller of one request (built by the HTTP layer from the token)."""
+    """The authenticated caller of one request (built by the HTTP layer from the token).
+
+    ``writable_team_ids`` are the teams where the actor may write *something* (members, and
+    coaches, who write coach things such as measures); ``member_team_ids`` are the teams the actor
+    belongs to, which the default policies require (None: the same as ``writable_team_ids``).
+    """
 
     user_id: str
     client_id: str  # the device id bound to the token
     readable_team_ids: frozenset[str] = field(default_factory=frozenset)
     writable_team_ids: frozenset[str] = field(default_factory=frozenset)
     lead_team_ids: frozenset[str] = field(default_factory=frozenset)
+    member_team_ids: Optional[frozenset[str]] = None
 
     def __post_init__(self) -> None:  # accept any iterable, store frozensets
         for name in ("readable_team_ids", "writable_team_ids", "lead_team_ids"):
             object.__setattr__(self, name, frozenset(getattr(self, name)))
+        members = self.writable_team_ids if self.member_team_ids is None else self.member_team_ids
+        object.__setattr__(self, "member_team_ids", frozenset(members))
 
     def can_read(self, team_id: str) -> bool:
         return team_id in self.readable_team_ids
 
     def can_write(self, team_id: str) -> bool:
         return team_id in self.writable_team_ids
+
+    def is_member(self, team_id: str) -> bool:
+        return team_id in self.member_team_ids and self.can_write(team_id)
 
     def is_lead(self, team_id: str) -> bool:
         return team_id in self.lead_team_ids
@@ -80,16 +91,17 @@ RecordPolicy = Callable[[Actor, RecordInfo], bool]  # (actor, record) -> may edi
 
 
 def any_team_writer(actor: Actor, team_id: str) -> bool:
-    return actor.can_write(team_id)
+    """Any member of the team (the default: coaches write only what a collection lets them)."""
+    return actor.is_member(team_id)
 
 
 def any_team_writer_record(actor: Actor, record: RecordInfo) -> bool:
-    return actor.can_write(record.team_id)
+    return actor.is_member(record.team_id)
 
 
 def author_or_lead(actor: Actor, record: RecordInfo) -> bool:
     """Only the record's author or a lead of its team (e.g. ``capacity_entries``)."""
-    return actor.can_write(record.team_id) and (record.user_id == actor.user_id or actor.is_lead(record.team_id))
+    return actor.is_member(record.team_id) and (record.user_id == actor.user_id or actor.is_lead(record.team_id))
 
 
 def _accept_all(fields: dict[str, Any], **_: Any) -> dict[str, Any]:

@@ -91,6 +91,18 @@ class PostgresDatabases:
         self.admin.dispose()
 
 
+def pytest_collection_modifyitems(config, items):
+    """``@pytest.mark.postgres_only`` tests exist only in their PostgreSQL variant (deselected, not
+    skipped, on SQLite: they test behaviour SQLite cannot have, such as concurrent writers)."""
+    keep, drop = [], []
+    for item in items:
+        backend = getattr(getattr(item, "callspec", None), "params", {}).get("databases")
+        (drop if item.get_closest_marker("postgres_only") and backend != "postgresql" else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def databases(request, tmp_path_factory, worker_id):
     if request.param == "sqlite":

@@ -102,7 +102,11 @@ class ErrorDetailSchema(ma.Schema):
     code = ma.fields.String(required=True)
     message = ma.fields.String(required=True)
     fields = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()))
+    # Extras some errors carry: the next mutation id a sync push must send (409 mutation_gap), the
+    # schema versions the server speaks (426) and the most mutations one push may hold (413).
     expected_id = ma.fields.Integer()
+    supported = ma.fields.List(ma.fields.Integer())
+    max_mutations = ma.fields.Integer()
 
 
 class ErrorSchema(ma.Schema):

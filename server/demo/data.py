@@ -64,3 +64,53 @@ STAFF = [
     ("Iain Morrison", "iain.morrison", "Diabetes Day Unit Gartnavel", "member"),
     ("Heather Brown", "heather.brown", "Ward 3B Raigmore", "member"),
 ]
+
+# ---- box score demo (issue 5) ------------------------------------------------------------------------
+DEMO_WEEKS = 16
+
+# Box score measures every demo team gets: (key, name, group, subgroup, unit, direction, target, aim,
+# operational definition, source/derived spec, pattern). ``pattern`` drives the weekly values the demo
+# writes (see server/demo/seed.py): "shift_up" improves after a test of change, "spike" has one week beyond
+# the limits, "trend_down" falls week on week, "steady" is common cause only.
+MEASURES = [
+    ("seen", "Patients seen", "performance", "access", "patients", "up", None,
+     "Increase the number of patients seen each week by 10% by March",
+     "Count of patients with a completed contact, Monday to Sunday, from the weekly activity report.",
+     None, "shift_up"),
+    ("dna", "Did not attend rate", "performance", "access", "%", "down", 8.0,
+     "Reduce DNAs to under 8% by the end of the quarter",
+     "DNAs divided by booked appointments in the week, as a percentage.", None, "trend_down"),
+    ("falls", "Falls", "performance", "safety", "falls", "down", 1.0,
+     "Reduce falls by half within six months",
+     "Falls recorded on the incident system (Datix), Monday to Sunday, any harm level.", None, "spike"),
+    ("feedback", "Would recommend us", "performance", "experience", "%", "up", 90.0,
+     "At least 9 in 10 patients would recommend the service",
+     "Share of weekly feedback cards answering 'likely' or 'extremely likely'.", None, "steady"),
+    ("lost", "Time lost", "capacity", None, "hours", "down", None,
+     "Release 10 hours a week of time lost back to patient care",
+     "Sum of time lost logged by the team in Valueboard, Monday to Sunday.", ("time_lost", None, "hours"), None),
+    ("lost_pct", "Time lost (% of contracted hours)", "capacity", None, "%", "down", None,
+     "Time lost below 5% of contracted hours",
+     "Time lost logged in Valueboard as a share of the team's contracted hours.",
+     ("time_lost", None, "percent_of_contracted"), None),
+    ("searching", "Time searching for equipment", "capacity", None, "hours", "down", None,
+     "Halve time spent searching for equipment",
+     "Time lost logged under 'Searching for equipment'.", ("time_lost", "Searching for equipment", "hours"), None),
+    ("meetings", "Time in meetings", "capacity", None, "hours", "neutral", None, None,
+     "Meeting time logged in Valueboard.", ("meeting", None, "hours"), None),
+    ("admin", "Time on admin", "capacity", None, "hours", "down", None,
+     "Cut duplicate admin by a third", "Admin time logged in Valueboard.", ("admin", None, "hours"), None),
+    ("bank", "Bank and agency spend", "cost", None, "£", "down", 2500.0,
+     "Bring bank and agency spend within the £2,500 weekly budget",
+     "Bank and agency invoices for the week from the finance ledger.", None, "shift_down"),
+    ("joy", "Joy in work", "staff_experience", None, "score 1-5", "up", 4.0,
+     "Average joy in work of 4 or more", "Mean of the weekly 1-5 check-in at the huddle.", None, "steady_joy"),
+]
+
+# How time lost is spread over the default categories (relative weights) and how long each takes.
+TIME_LOST_WEIGHTS = {
+    "Waiting": 4, "Searching for equipment": 6, "Searching for information": 3, "IT problems": 4,
+    "Rework or duplicate documentation": 2, "Interruptions": 5, "Unplanned cover": 1, "Cancellations and DNAs": 2,
+    "Travel": 1,
+}
+TIME_LOST_MINUTES = (5, 10, 10, 15, 15, 15, 20, 30, 30, 45, 60)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from server.accounts.models import User
 from server.core.errors import ApiError, conflict, not_found, validation_error
@@ -15,7 +16,7 @@ def create_board(*, name: str) -> Board:
         raise conflict("board_exists", "A board with that name already exists.")
     board = Board(name=name.strip())
     db.session.add(board)
-    db.session.flush()
+    _flush_or_conflict("board_exists", "A board with that name already exists.")
     return board
 
 
@@ -25,7 +26,7 @@ def create_team(*, board_id: str, name: str, **settings) -> Team:
     _check_name_free(board_id, name)
     team = Team(board_id=board_id, name=name.strip(), **settings)
     db.session.add(team)
-    db.session.flush()
+    _flush_or_conflict("team_exists", "This board already has a team with that name.")
     return team
 
 
@@ -34,8 +35,18 @@ def update_team(team: Team, changes: dict) -> Team:
         _check_name_free(team.board_id, changes["name"])
     for key, value in changes.items():
         setattr(team, key, value.strip() if isinstance(value, str) else value)
-    db.session.flush()
+    _flush_or_conflict("team_exists", "This board already has a team with that name.")
     return team
+
+
+def _flush_or_conflict(code: str, message: str) -> None:
+    """The name checks above compare lower-cased names, but SQLite's lower() only folds ASCII and a
+    concurrent request can win the race: the unique constraint has the last word."""
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise conflict(code, message) from None
 
 
 def _check_name_free(board_id: str, name: str) -> None:

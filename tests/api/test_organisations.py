@@ -102,3 +102,12 @@ def test_coach_sees_assigned_teams_in_any_board(make_board, make_team, make_user
 
 def test_health_checks_the_database(client):
     assert client.get("/api/health").json == {"status": "ok"}
+
+
+def test_duplicate_non_ascii_names_are_conflicts_not_crashes(admin, make_board):
+    assert admin.post("/api/boards", json={"name": "Äberdeen"}).status_code == 201
+    again = admin.post("/api/boards", json={"name": "Äberdeen"})
+    assert again.status_code == 409 and again.json["error"]["code"] == "board_exists"
+    board = make_board()
+    assert admin.post("/api/teams", json={"board_id": board.id, "name": "Ŵard"}).status_code == 201
+    assert admin.post("/api/teams", json={"board_id": board.id, "name": "Ŵard"}).status_code == 409

@@ -77,6 +77,20 @@ MATRIX = [
     ("DELETE", "/api/teams/{a}/members/{spare}", None, _with(MANAGERS_OF_A, 204)),
     ("PUT", "/api/teams/{a}/coaches/{coach}", None, ADMIN_ONLY_ON_A),
     ("DELETE", "/api/teams/{a}/coaches/{assigned}", None, _with(ADMIN_ONLY_ON_A, 204)),
+    ("GET", "/api/teams/{a}/boxscore", None, READERS_OF_A),
+    ("GET", "/api/teams/{a}/boxscore.csv", None, READERS_OF_A),
+    ("GET", "/api/teams/{a}/boxscore.xlsx", None, READERS_OF_A),
+    # Importing values: the team's leads and coaches, and admins (a preview of a file with no rows).
+    ("POST", "/api/teams/{a}/measure-values/import", "values_file",
+     {"admin": 200, "lead": 200, "member": 403, "coach": 200, "outsider": 404}),
+    # Sync: every signed-in device pulls the teams it may read; a push for another device is refused for
+    # everyone (which records each role may write is per mutation, in tests/sync_api); conflicts of team A
+    # are for its readers (403 for the rest, as the sync protocol pins it: a team id alone reveals nothing).
+    ("POST", "/api/sync/push", lambda: {"client_id": "someone-else", "schema_version": 1, "mutations": []},
+     {role: 403 for role in ROLES}),
+    ("GET", "/api/sync/pull", None, EVERYONE_200),
+    ("GET", "/api/sync/conflicts", None, {role: 422 for role in ROLES}),
+    ("GET", "/api/sync/conflicts?team_id={a}", None, {**READERS_OF_A, "outsider": 403}),
 ]
 
 
@@ -94,14 +108,21 @@ def test_endpoint_gives_each_role_exactly_its_status(world, method, template, bo
     api = world.callers[role]
     if body == "new_team":
         payload = {"board_id": world.team_b.board_id, "name": "Brand new team"}
+    elif body == "values_file":
+        payload = None
     else:
         payload = body() if callable(body) else body
     kwargs = {"json": payload} if payload is not None else {}
+    if body == "values_file":
+        import io
+
+        kwargs = {"data": {"file": (io.BytesIO(b"Measure,2026-W01\r\n"), "values.csv")},
+                  "content_type": "multipart/form-data"}
     response = getattr(api, method.lower())(_path(template, world), **kwargs)
     assert response.status_code == expected, response.get_data(as_text=True)
     if response.status_code >= 400:
         assert set(response.json) == {"error"}
-    text = response.get_data(as_text=True)
+    text = response.get_data().decode("utf-8", "replace")  # exports may be binary (.xlsx)
     if role == "outsider":
         assert world.team_a.id not in text and "Team A" not in text
     if role in ("lead", "member", "coach"):

@@ -1,0 +1,173 @@
+"""Keep the capacity read tables in step with the synced records (called by the sync store).
+
+Both projectors get every record of their collection that one push changed (live or tombstone)
+and run inside that push's transaction, on its connection, with SQLAlchemy Core (the per-row inserts and updates through :class:`server.sync_api.bulk.Bulk`):
+
+* ``capacity_entries`` → :class:`CapacityEntry` rows (insert, update, delete), and
+  :class:`CapacityWeeklyTotal` maintained incrementally: the entry's previous row (read from
+  ``capacity_entries``, so what is subtracted is exactly what was once added) leaves its bucket
+  ``(team, Monday of occurred_on, kind, category or '')`` and the new values join theirs. All
+  bucket changes of a push are summed first and applied with one upsert statement; buckets left
+  with no entries are deleted.
+* ``time_lost_categories`` → :class:`TimeLostCategory` rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from typing import Any, Sequence
+
+import sqlalchemy as sa
+from sqlalchemy import bindparam
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from server.capacity.models import CapacityEntry, CapacityWeeklyTotal, TimeLostCategory
+from server.sync_api.bulk import Bulk, db_date, db_time
+from sync import StoredRecord
+
+E = CapacityEntry.__table__
+W = CapacityWeeklyTotal.__table__
+K = TimeLostCategory.__table__
+
+
+def week_start(day: date) -> date:
+    """The Monday of ``day``'s ISO week."""
+    return day - timedelta(days=day.weekday())
+
+
+def _time(text: str) -> datetime:
+    return datetime.fromisoformat(text)  # the engine's "...mmmZ" strings are aware UTC
+
+
+class _Statements:
+    def __init__(self, dialect: str) -> None:
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        if dialect == "postgresql":  # one array parameter rather than hundreds of placeholders
+            ids = E.c.id == sa.any_(bindparam("ids", type_=postgresql.ARRAY(sa.String)))
+        else:
+            ids = E.c.id.in_(bindparam("ids", expanding=True))
+        self.entries_old = sa.select(E.c.id, E.c.team_id, E.c.kind, E.c.minutes, E.c.occurred_on, E.c.category,
+                                     E.c.note, E.c.updated_at).where(ids)
+        entry_types = {
+            "id": ("id", "text"), "team_id": ("team_id", "text"), "user_id": ("user_id", "text"),
+            "kind": ("kind", "text"), "minutes": ("minutes", "integer"), "occurred_on": ("occurred_on", "date"),
+            "category": ("category", "text"), "note": ("note", "text"), "created_at": ("created_at", "timestamp"),
+            "updated_at": ("updated_at", "timestamp"),
+        }
+        self.entry_insert = Bulk(E.insert().values(**{name: bindparam(name) for name in entry_types}),
+                                 table="capacity_entries", columns=entry_types)
+        changing = ("kind", "minutes", "occurred_on", "category", "note", "updated_at")
+        self.entry_update = Bulk(
+            E.update().where(E.c.id == bindparam("b_id")).values(**{name: bindparam(name) for name in changing}),
+            table="capacity_entries", mode="update", keys=("b_id",),
+            columns={"b_id": ("id", "text"), **{name: entry_types[name] for name in changing}})
+        self.entry_delete = E.delete().where(E.c.id.in_(bindparam("ids", expanding=True)))
+        upsert = insert(W).values(team_id=bindparam("team_id"), week_start=bindparam("week_start"),
+                                  kind=bindparam("kind"), category=bindparam("category"),
+                                  minutes=bindparam("minutes"), entries=bindparam("entries"))
+        self.total_add = Bulk(
+            upsert.on_conflict_do_update(
+                index_elements=[W.c.team_id, W.c.week_start, W.c.kind, W.c.category],
+                set_={"minutes": W.c.minutes + upsert.excluded.minutes,
+                      "entries": W.c.entries + upsert.excluded.entries}),
+            table="capacity_weekly_totals", mode="upsert", keys=("team_id", "week_start", "kind", "category"),
+            columns={"team_id": ("team_id", "text"), "week_start": ("week_start", "date"), "kind": ("kind", "text"),
+                     "category": ("category", "text"), "minutes": ("minutes", "integer"),
+                     "entries": ("entries", "integer")},
+            on_conflict="minutes = t.minutes + excluded.minutes, entries = t.entries + excluded.entries")
+        self.total_drop_empty = W.delete().where(
+            W.c.team_id == bindparam("team_id"), W.c.week_start == bindparam("week_start"),
+            W.c.kind == bindparam("kind"), W.c.category == bindparam("category"), W.c.entries <= 0)
+        self.categories_old = sa.select(K.c.id).where(K.c.id.in_(bindparam("ids", expanding=True)))
+        self.category_insert = K.insert()
+        self.category_update = K.update().where(K.c.id == bindparam("b_id")).values(
+            name=bindparam("name"), former_names=bindparam("former_names"), position=bindparam("position"),
+            archived=bindparam("archived"), updated_at=bindparam("updated_at"))
+        self.category_delete = K.delete().where(K.c.id.in_(bindparam("ids", expanding=True)))
+
+
+_STATEMENTS: dict[str, _Statements] = {}
+
+
+def _sql(conn: sa.Connection) -> _Statements:
+    name = conn.dialect.name
+    if name not in _STATEMENTS:
+        _STATEMENTS[name] = _Statements(name)
+    return _STATEMENTS[name]
+
+
+def project_capacity_entries(conn: sa.Connection, records: Sequence[StoredRecord]) -> None:
+    sql = _sql(conn)
+    dialect = conn.dialect.name
+    old = {row.id: row for row in conn.execute(sql.entries_old, {"ids": [r.record_id for r in records]})}
+    totals: dict[tuple[str, date, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    deletes: list[str] = []
+    for rec in records:
+        prev = old.get(rec.record_id)
+        if rec.deleted:
+            if prev is not None:
+                deletes.append(rec.record_id)
+                bucket = totals[(prev.team_id, week_start(prev.occurred_on), prev.kind, prev.category or "")]
+                bucket[0] -= prev.minutes
+                bucket[1] -= 1
+            continue
+        f = rec.fields
+        occurred_on = date.fromisoformat(f["occurred_on"])
+        row = {"kind": f["kind"], "minutes": f["minutes"], "occurred_on": db_date(f["occurred_on"]),
+               "category": f.get("category"), "note": f.get("note"), "updated_at": db_time(rec.updated_at, dialect)}
+        if prev is None:
+            inserts.append({**row, "id": rec.record_id, "team_id": rec.team_id, "user_id": rec.user_id,
+                            "created_at": db_time(rec.created_at, dialect)})
+        else:
+            if (prev.kind, prev.minutes, prev.occurred_on, prev.category, prev.note) == (
+                    row["kind"], row["minutes"], occurred_on, row["category"], row["note"]):
+                continue  # only bookkeeping changed (e.g. another device wrote the same value)
+            updates.append({**row, "b_id": rec.record_id})
+            bucket = totals[(prev.team_id, week_start(prev.occurred_on), prev.kind, prev.category or "")]
+            bucket[0] -= prev.minutes
+            bucket[1] -= 1
+        bucket = totals[(rec.team_id, week_start(occurred_on), row["kind"], row["category"] or "")]
+        bucket[0] += row["minutes"]
+        bucket[1] += 1
+    sql.entry_insert.execute(conn, inserts)
+    sql.entry_update.execute(conn, updates)
+    if deletes:
+        conn.execute(sql.entry_delete, {"ids": deletes})
+    changes = [{"team_id": k[0], "week_start": k[1].isoformat(), "kind": k[2], "category": k[3], "minutes": m,
+                "entries": n} for k, (m, n) in sorted(totals.items()) if m or n]
+    if changes:
+        sql.total_add.execute(conn, changes)
+        emptied = [c for c in changes if c["entries"] < 0]
+        if emptied:
+            conn.execute(sql.total_drop_empty, [{"team_id": c["team_id"], "week_start": date.fromisoformat(c["week_start"]),
+                                                 "kind": c["kind"], "category": c["category"]} for c in emptied])
+
+
+def project_time_lost_categories(conn: sa.Connection, records: Sequence[StoredRecord]) -> None:
+    sql = _sql(conn)
+    existing = set(conn.execute(sql.categories_old, {"ids": [r.record_id for r in records]}).scalars())
+    inserts, updates, deletes = [], [], []
+    for rec in records:
+        if rec.deleted:
+            if rec.record_id in existing:
+                deletes.append(rec.record_id)
+            continue
+        f = rec.fields
+        row = {"name": f["name"], "former_names": list(f.get("former_names") or []),
+               "position": f.get("position", 0), "archived": f.get("archived", False),
+               "updated_at": _time(rec.updated_at)}
+        if rec.record_id in existing:
+            updates.append({**row, "b_id": rec.record_id})
+        else:
+            inserts.append({**row, "id": rec.record_id, "team_id": rec.team_id, "created_at": _time(rec.created_at)})
+    if inserts:
+        conn.execute(sql.category_insert, inserts)
+    if updates:
+        conn.execute(sql.category_update, updates)
+    if deletes:
+        conn.execute(sql.category_delete, {"ids": deletes})

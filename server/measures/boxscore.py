@@ -1,0 +1,281 @@
+"""The team box score: every active measure's weekly series, this week, last week and its chart.
+
+Two layers, so the PWA can prove it computes the same thing offline:
+
+* :func:`compute` is pure: plain inputs (measures, weekly capacity minutes, manual values,
+  categories, contracted hours, the current week) in, JSON-ready groups out. The shared vectors in
+  ``tests/vectors/boxscore/`` pin its answers; ``pwa/`` ports it.
+* :func:`box_score` reads those inputs for one team in four indexed queries (measures, manual values,
+  weekly capacity totals, categories; none per week or per measure) and calls :func:`compute`.
+
+Rules (where the issue was silent the choice is marked *chosen*):
+
+* Weeks are Mondays in Europe/London (:mod:`server.measures.weeks`); "this week" is the week that
+  holds "now" in London, "last week" the one before. Weeks after this week are ignored.
+* Manual measures: the value entered for the week, else ``None``.
+* Derived measures sum the ``CapacityWeeklyTotal`` minutes of the measure's kind (and, for a
+  category measure, of entries whose category equals the category's current name or one of its
+  ``former_names``, compared exactly). ``hours = round6(minutes / 60)``;
+  ``percent_of_contracted = round6(minutes / 60 / contracted_hours_per_week * 100)``, ``None`` when the
+  team has no (or zero) contracted hours. ``round6(x) = floor(x * 1e6 + 0.5) / 1e6`` as in ``spc``.
+  From the team's first week with any capacity entry on, a week without entries is 0; before it,
+  ``None``. *Chosen*: a category measure whose category record is unknown has ``None`` everywhere.
+* The analysis is ``spc.analyse`` over the measure's whole history, so its limits come from its first
+  12 recorded points whatever window is displayed. The history runs from the measure's first week
+  (first manual value, or the team's first capacity week for derived measures), or from the first
+  displayed week if that is earlier, to this week. *Chosen*: the returned ``points`` are **trimmed**
+  to the displayed weeks and re-indexed so ``points[i]`` belongs to ``weeks[i]`` (each also carries
+  ``week_start``); ``offset`` says how many history weeks precede the window (full-history index =
+  ``index + offset``) and ``history_start`` names the first one. Phase ``start``/``end`` use the
+  window's indexes too (negative: the phase began before the window) plus ``start_week``/``end_week``.
+  ``special_count`` and ``summary`` describe the whole history; ``window_special_count`` the window.
+  Re-base weeks become positions in the history; ones outside it are ignored.
+* Retired measures are left out; ``less_frequent`` ones stay. Groups always come in the order
+  performance, capacity, cost, staff_experience (all four, possibly empty); measures within a group
+  by ``position``, then name, then id.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timezone
+from typing import Any
+
+import sqlalchemy as sa
+
+from server.capacity.models import CapacityWeeklyTotal, TimeLostCategory
+from server.extensions import db
+from server.measures import spc
+from server.measures.models import GROUPS, Measure, MeasureValue
+from server.measures.weeks import WEEK, current_week_start, last_weeks, week_start
+from server.organisations.models import Team
+
+GROUP_LABELS = {
+    "performance": "Performance",
+    "capacity": "Capacity",
+    "cost": "Cost",
+    "staff_experience": "Staff experience",
+}
+DEFAULT_WEEKS, MAX_WEEKS = 12, 104
+
+# The measure attributes a box score row repeats (plus id); the PWA reads the same keys from its records.
+ROW_FIELDS = ("name", "group", "subgroup", "unit", "direction", "target", "aim", "operational_definition",
+              "source", "derived_kind", "derived_category_id", "derived_unit", "status", "on_board",
+              "rule_set", "position")
+
+
+def round6(x: float | None) -> float | None:
+    return None if x is None else math.floor(x * 1e6 + 0.5) / 1e6
+
+
+def utcnow() -> datetime:  # tests replace this to stand at a chosen moment
+    return datetime.now(timezone.utc)
+
+
+# ------------------------------------------------------------------------------------------------
+# the pure computation
+# ------------------------------------------------------------------------------------------------
+def compute(
+    *,
+    measures: Iterable[Mapping[str, Any]],
+    weekly_minutes: Iterable[tuple[date, str, str, int]],
+    values: Iterable[tuple[str, date, float]],
+    categories: Mapping[str, Mapping[str, Any]],
+    contracted_hours: float | None,
+    current_week: date,
+    weeks: int = DEFAULT_WEEKS,
+) -> tuple[list[date], list[dict[str, Any]]]:
+    """Returns ``(weeks, groups)``.
+
+    * ``measures``: mappings with ``id`` and the :data:`ROW_FIELDS` keys (missing ones default) plus
+      ``rebase_weeks`` (Mondays as dates or ISO strings).
+    * ``weekly_minutes``: ``(week_start, kind, category, minutes)`` rows; ``category`` is ``''`` when an
+      entry has none; several rows for one key are added up. Rows with 0 minutes count as entries.
+    * ``values``: ``(measure_id, week_start, value)`` for manual measures.
+    * ``categories``: ``{id: {"name", "former_names"}}`` of the team's time-lost categories.
+    """
+    current_week = week_start(current_week)
+    window = last_weeks(weeks, current_week)
+
+    # minutes[kind][category][week]; first capacity week of the team
+    minutes: dict[str, dict[str, dict[date, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    first_capacity: date | None = None
+    for wk, kind, category, mins in weekly_minutes:
+        if wk > current_week:
+            continue
+        minutes[kind][category or ""][wk] += int(mins)
+        if first_capacity is None or wk < first_capacity:
+            first_capacity = wk
+
+    by_measure: dict[str, dict[date, float]] = defaultdict(dict)
+    for measure_id, wk, value in values:
+        if wk <= current_week and value is not None:  # None: a cleared week
+            by_measure[measure_id][wk] = float(value)
+
+    rows_by_group: dict[str, list[dict[str, Any]]] = {g: [] for g in GROUPS}
+    ordered = sorted(
+        (m for m in measures if m.get("status", "active") != "retired" and m.get("group") in rows_by_group),
+        key=lambda m: (m.get("position") or 0, m.get("name") or "", m["id"]),
+    )
+    for m in ordered:
+        if m.get("source", "manual") == "derived":
+            history = _derived_history(m, minutes, first_capacity, categories, contracted_hours, current_week)
+        else:
+            history = by_measure.get(m["id"], {})
+        rows_by_group[m["group"]].append(_row(m, history, window, current_week))
+
+    groups = [{"group": g, "label": GROUP_LABELS[g], "measures": rows_by_group[g]} for g in GROUPS]
+    return window, groups
+
+
+def _derived_history(m, minutes, first_capacity, categories, contracted_hours, current_week) -> dict[date, float | None]:
+    if first_capacity is None:
+        return {}
+    kind = m.get("derived_kind")
+    per_category = minutes.get(kind, {})
+    category_id = m.get("derived_category_id")
+    if kind == "time_lost" and category_id:
+        category = categories.get(category_id)
+        if category is None:
+            return {}
+        names = {category["name"], *(category.get("former_names") or [])}
+        sources = [per_category[name] for name in sorted(names) if name in per_category]
+    else:
+        sources = list(per_category.values())
+    percent = m.get("derived_unit") == "percent_of_contracted"
+    if percent and not contracted_hours:
+        return {}
+    history: dict[date, float | None] = {}
+    wk = first_capacity
+    while wk <= current_week:
+        total = 0
+        for weekly in sources:
+            total += weekly.get(wk, 0)
+        hours = total / 60
+        history[wk] = round6(hours / contracted_hours * 100) if percent else round6(hours)
+        wk += WEEK
+    return history
+
+
+def _row(m: Mapping[str, Any], history: Mapping[date, float | None], window: list[date], current_week: date) -> dict[str, Any]:
+    recorded = [wk for wk, v in history.items() if v is not None]
+    start = min([window[0], *recorded])
+    span = (current_week - start).days // 7 + 1
+    weeks_all = [start + WEEK * i for i in range(span)]
+    series_all = [history.get(wk) for wk in weeks_all]
+    position = {wk: i for i, wk in enumerate(weeks_all)}
+    rebase_at = sorted({position[d] for d in (_as_date(x) for x in (m.get("rebase_weeks") or [])) if d in position})
+
+    full = spc.analyse(series_all, direction=m.get("direction") or "neutral", target=m.get("target"),
+                       rule_set=m.get("rule_set") or "mdc", rebase_at=rebase_at)
+    offset = span - len(window)
+    points = []
+    for point in full["points"][offset:]:
+        point = dict(point, index=point["index"] - offset)
+        point["week_start"] = weeks_all[point["index"] + offset].isoformat()
+        points.append(point)
+    phases = [dict(p, start=p["start"] - offset, end=p["end"] - offset,
+                   start_week=weeks_all[p["start"]].isoformat(), end_week=weeks_all[p["end"]].isoformat())
+              for p in full["phases"]]
+    analysis = {**full, "points": points, "phases": phases, "offset": offset, "history_start": start.isoformat(),
+                "window_special_count": sum(1 for p in points if p["special"])}
+
+    row: dict[str, Any] = {"id": m["id"]}
+    defaults = {"direction": "neutral", "source": "manual", "status": "active", "on_board": True, "rule_set": "mdc",
+                "position": 0}
+    for key in ROW_FIELDS:
+        row[key] = m.get(key, defaults.get(key))
+    row["rebase_weeks"] = sorted(_as_date(x).isoformat() for x in (m.get("rebase_weeks") or []))
+    row["series"] = [{"week_start": wk.isoformat(), "value": history.get(wk)} for wk in window]
+    row["this_week"] = history.get(current_week)
+    row["last_week"] = history.get(current_week - WEEK)
+    row["analysis"] = analysis
+    return row
+
+
+def _as_date(x: date | str) -> date:
+    return x if isinstance(x, date) else date.fromisoformat(x)
+
+
+# ------------------------------------------------------------------------------------------------
+# reading one team's inputs
+# ------------------------------------------------------------------------------------------------
+def box_score(team: Team, weeks: int = DEFAULT_WEEKS, now: datetime | None = None) -> dict[str, Any]:
+    now = now or utcnow()
+    current = current_week_start(now)
+    columns = [Measure.id, *(getattr(Measure, k) for k in ROW_FIELDS), Measure.rebase_weeks]
+    measures = [
+        {**row._asdict(), "rebase_weeks": row.rebase_weeks or []}
+        for row in db.session.execute(
+            sa.select(*columns).where(Measure.team_id == team.id, Measure.status != "retired")
+        )
+    ]
+    manual_ids = [m["id"] for m in measures if m["source"] != "derived"]
+    derived = [m for m in measures if m["source"] == "derived"]
+
+    values: list[tuple[str, date, float]] = []
+    if manual_ids:
+        values = [tuple(r) for r in db.session.execute(
+            sa.select(MeasureValue.measure_id, MeasureValue.week_start, MeasureValue.value).where(
+                MeasureValue.team_id == team.id, MeasureValue.week_start <= current
+            )
+        )]
+    weekly: list[tuple[date, str, str, int]] = []
+    categories: dict[str, dict[str, Any]] = {}
+    if derived:
+        weekly = [tuple(r) for r in db.session.execute(
+            sa.select(CapacityWeeklyTotal.week_start, CapacityWeeklyTotal.kind, CapacityWeeklyTotal.category,
+                      CapacityWeeklyTotal.minutes).where(
+                CapacityWeeklyTotal.team_id == team.id, CapacityWeeklyTotal.week_start <= current,
+                CapacityWeeklyTotal.entries > 0,
+            )
+        )]
+        if any(m["derived_category_id"] for m in derived):
+            categories = {
+                cid: {"name": name, "former_names": former or []}
+                for cid, name, former in db.session.execute(
+                    sa.select(TimeLostCategory.id, TimeLostCategory.name, TimeLostCategory.former_names).where(
+                        TimeLostCategory.team_id == team.id
+                    )
+                )
+            }
+    window, groups = compute(measures=measures, weekly_minutes=weekly, values=values, categories=categories,
+                             contracted_hours=team.contracted_hours_per_week, current_week=current, weeks=weeks)
+    return {
+        "team_id": team.id,
+        "generated_at": now.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "this_week": current.isoformat(),
+        "weeks": [wk.isoformat() for wk in window],
+        "groups": groups,
+    }
+
+
+# ------------------------------------------------------------------------------------------------
+# the offline path: what the PWA does from its local records (and the shared vectors test)
+# ------------------------------------------------------------------------------------------------
+def weekly_minutes_from_entries(entries: Iterable[Mapping[str, Any]]) -> list[tuple[date, str, str, int]]:
+    """Raw capacity entries (``occurred_on``, ``kind``, ``minutes``, ``category``) summed per week, kind
+    and category, as ``CapacityWeeklyTotal`` holds them (``''`` for no category)."""
+    totals: dict[tuple[date, str, str], int] = defaultdict(int)
+    for e in entries:
+        day = e["occurred_on"] if isinstance(e["occurred_on"], date) else date.fromisoformat(e["occurred_on"])
+        totals[(week_start(day), e["kind"], e.get("category") or "")] += int(e["minutes"])
+    return [(wk, kind, category, mins) for (wk, kind, category), mins in sorted(totals.items())]
+
+
+def compute_from_records(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The box score from plain records (the shape of ``tests/vectors/boxscore/*.json`` ``input``)."""
+    now = datetime.fromisoformat(inputs["now"].replace("Z", "+00:00"))
+    current = current_week_start(now)
+    window, groups = compute(
+        measures=inputs["measures"],
+        weekly_minutes=weekly_minutes_from_entries(inputs.get("capacity_entries", [])),
+        values=[(v["measure_id"], date.fromisoformat(v["week_start"]), v["value"]) for v in inputs.get("measure_values", [])],
+        categories={c["id"]: c for c in inputs.get("categories", [])},
+        contracted_hours=inputs.get("contracted_hours_per_week"),
+        current_week=current,
+        weeks=inputs.get("weeks", DEFAULT_WEEKS),
+    )
+    return {"this_week": current.isoformat(), "weeks": [wk.isoformat() for wk in window], "groups": groups}

@@ -1,0 +1,35 @@
+"""The adapter between HTTP/SQL and the pure sync engine in ``sync/`` (named so it never shadows it).
+
+* :mod:`.models` - the engine's rows; :mod:`.store` - :class:`SqlStore`, the engine's storage;
+* :mod:`.registry` - where features register their synced collections and projectors;
+* :mod:`.operations` - actor, push/pull/conflicts, and ``write_as_server`` for server-side writes;
+* :mod:`.routes` - ``/api/sync/push``, ``/api/sync/pull``, ``/api/sync/conflicts``;
+* :mod:`.cli` - ``flask --app server sync-purge``.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from server.sync_api.engine import ServerSyncEngine
+from server.sync_api.registry import EXTENSION, SyncSetup
+from server.sync_api.store import SqlStore
+
+
+def init_app(app: Flask) -> SyncSetup:
+    """Build this app's engine; features then add collections with ``registry.register_collection``.
+
+    Settings: ``SYNC_SKEW_TOLERANCE_MS`` (default 60,000: how far ahead of the server clock an hlc
+    may be before it is re-stamped) and ``SYNC_RETENTION_DAYS`` (default 180).
+    """
+    projectors: dict = {}
+    record_id_limits: dict = {}
+    engine = ServerSyncEngine(
+        SqlStore(projectors),
+        record_id_limits=record_id_limits,
+        skew_tolerance_ms=int(app.config.get("SYNC_SKEW_TOLERANCE_MS", 60_000)),
+        retention_days=int(app.config.get("SYNC_RETENTION_DAYS", 180)),
+    )
+    setup = SyncSetup(engine, projectors, record_id_limits)
+    app.extensions[EXTENSION] = setup
+    return setup

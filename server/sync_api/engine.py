@@ -1,0 +1,57 @@
+"""The server's engine: :class:`sync.SyncEngine` plus one check the pure engine cannot make.
+
+The engine accepts any 1-128 character record id. Two kinds cannot be stored: text with a NUL
+character or a lone surrogate (neither PostgreSQL nor UTF-8 can hold them), and ids longer than
+the primary key of a collection's typed read table (``capacity_entries.id`` is 36 characters).
+Such a mutation is ``rejected`` with ``validation_error`` like any other invalid mutation, so it
+can never turn a whole push into a server error that the device would retry for ever.
+
+It also tells validators which record they are validating (:func:`current_record_id`): the
+engine's validator interface passes the fields but not the record id, and some collections derive
+ids from fields (a measure's weekly value).
+"""
+
+from __future__ import annotations
+
+import re
+from contextvars import ContextVar
+from typing import Any, Mapping, Optional
+
+from sync import Rejected, RejectedMutation, SyncEngine
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_current_record_id: ContextVar[Optional[str]] = ContextVar("sync_current_record_id", default=None)
+
+
+def current_record_id() -> Optional[str]:
+    """The record id of the mutation being processed (for validators and policies), else None."""
+    return _current_record_id.get()
+
+
+def storable_text(text: str) -> bool:
+    """True if both databases can store ``text`` (no NUL, no lone surrogate)."""
+    return _UNSTORABLE.search(text) is None
+
+
+class ServerSyncEngine(SyncEngine):
+    def __init__(self, store: Any, *, record_id_limits: Mapping[str, int], **kwargs: Any) -> None:
+        super().__init__(store, **kwargs)
+        self.record_id_limits = record_id_limits
+
+    def _process(self, state, m: dict) -> dict:  # type: ignore[override]
+        collection, record_id = m.get("collection"), m.get("record_id")
+        if isinstance(collection, str) and collection in self.collections and isinstance(record_id, str):
+            limit = self.record_id_limits.get(collection, 128)
+            if not (1 <= len(record_id) <= limit and storable_text(record_id)):
+                rej = Rejected("validation_error", "Invalid record id.",
+                               {"record_id": [f"Required string of 1-{limit} characters without NUL."]})
+                error = rej.to_error()
+                state.rejections.append(RejectedMutation(
+                    state.actor.client_id, state.actor.user_id, m["id"], None, dict(m), error, state.now,
+                ))
+                return {"id": m["id"], "status": "rejected", "error": error}
+        token = _current_record_id.set(record_id if isinstance(record_id, str) else None)
+        try:
+            return super()._process(state, m)
+        finally:
+            _current_record_id.reset(token)

@@ -1,0 +1,69 @@
+"""Where features plug into sync: one call per synced collection, made from the feature's package.
+
+A feature (capacity today; measures, huddles, ideas and actions later) owns a ``collections.py``
+with a ``register(app)`` function that calls :func:`register_collection` for each collection it
+syncs, and ``server._register_features`` calls that function. Neither the engine (``sync/``) nor
+the store (:mod:`server.sync_api.store`) changes when a collection is added::
+
+    # server/measures/collections.py
+    def register(app):
+        register_collection(app, Collection("measures", validate=..., can_create=..., ...),
+                            projector=project_measures, record_id_max_length=36)
+
+* ``collection``: a :class:`sync.Collection` (validator, immutable fields, permission policies).
+* ``projector``: optional ``projector(connection, records)`` keeping a typed read table in step.
+  The store calls it inside the push transaction, after writing the records, with every
+  :class:`sync.StoredRecord` of that collection the push changed (live or tombstone). It must
+  use only ``connection`` (SQLAlchemy Core), never commit, and be idempotent for unchanged rows.
+* ``record_id_max_length``: record ids longer than this are rejected (``validation_error``);
+  use it when the read table's primary key is shorter than the engine's 128 characters.
+
+Registration is per app (each ``create_app`` builds its own engine), so tests can build as many
+apps as they like.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+
+from sync import Collection, StoredRecord, SyncEngine
+
+Projector = Callable[[sa.Connection, Sequence[StoredRecord]], None]
+
+EXTENSION = "valueboard_sync"
+
+
+@dataclass
+class SyncSetup:
+    """Everything sync needs for one app: the engine, and what features registered with it."""
+
+    engine: SyncEngine
+    projectors: dict[str, Projector] = field(default_factory=dict)
+    record_id_limits: dict[str, int] = field(default_factory=dict)
+
+
+def sync_setup(app: Flask | None = None) -> SyncSetup:
+    return (app or current_app).extensions[EXTENSION]
+
+
+def register_collection(
+    app: Flask, collection: Collection, *, projector: Projector | None = None, record_id_max_length: int = 128
+) -> Collection:
+    setup = sync_setup(app)
+    setup.engine.register(collection)
+    setup.record_id_limits[collection.name] = record_id_max_length
+    if projector is not None:
+        setup.projectors[collection.name] = projector
+    return collection
+
+
+def register_projector(app: Flask, collection_name: str, projector: Projector) -> None:
+    """Add (or replace) the projector of an already registered collection."""
+    setup = sync_setup(app)
+    if collection_name not in setup.engine.collections:
+        raise ValueError(f"collection {collection_name!r} is not registered")
+    setup.projectors[collection_name] = projector

@@ -1,0 +1,56 @@
+"""The sync endpoints (docs/sync-protocol.md): thin views over :mod:`server.sync_api.operations`.
+
+Responses are encoded straight from the engine's dicts (flask-smorest passes a ``Response``
+through untouched); the response schemas document them. Dumping a 500-record pull page through
+marshmallow would cost more than the rest of the request.
+"""
+
+from __future__ import annotations
+
+from flask import Response
+from flask_smorest import Blueprint
+
+from server.core.auth import current_session
+from server.sync_api import operations
+from server.sync_api.schemas import (
+    ConflictListSchema,
+    ConflictsQuerySchema,
+    PullQuerySchema,
+    PullResponseSchema,
+    PushRequestSchema,
+    PushResponseSchema,
+)
+from server.sync_api.store import dumps
+
+blp = Blueprint("sync_api", __name__, url_prefix="/api/sync", description="Offline sync: push, pull, conflicts")
+
+
+def _json(body: dict) -> Response:
+    return Response(dumps(body), mimetype="application/json")
+
+
+@blp.post("/push")
+@blp.arguments(PushRequestSchema)
+@blp.response(200, PushResponseSchema)
+def push(body):
+    """Send a device's queued mutations; all or nothing, each mutation applied at most once."""
+    session = current_session()
+    return _json(operations.push(session.user, session.device.id, body))
+
+
+@blp.get("/pull")
+@blp.arguments(PullQuerySchema, location="query")
+@blp.response(200, PullResponseSchema)
+def pull(args):
+    """Changes since the cursor in every team the caller may read; page until has_more is false."""
+    session = current_session()
+    return _json(operations.pull(session.user, session.device.id, args["cursor"], args["limit"]))
+
+
+@blp.get("/conflicts")
+@blp.arguments(ConflictsQuerySchema, location="query")
+@blp.response(200, ConflictListSchema)
+def conflicts(args):
+    """Values that lost to other values in a team the caller may read, oldest first."""
+    session = current_session()
+    return _json(operations.conflicts(session.user, session.device.id, args["team_id"], args.get("since")))

@@ -1,0 +1,119 @@
+"""Request and response schemas of the sync endpoints (they also write the OpenAPI document).
+
+Push bodies are checked here only as far as the whole request goes (client id, schema version, a
+list of objects). Each mutation is checked by the engine, which rejects an invalid one on its own
+(``rejected`` with an error) rather than refusing the push: one bad entry must never jam a
+device's queue. :class:`MutationSchema` documents a mutation's shape for client writers.
+"""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, pre_load, validate
+
+from server.core.errors import ApiError, ErrorDetailSchema
+from server.core.schemas import Schema
+from sync import SUPPORTED_SCHEMA_VERSIONS
+
+HLC_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z-[0-9a-f]{4}-[A-Za-z0-9_.:\-]{1,64}$"
+
+
+class MutationSchema(Schema):
+    id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1),
+                        metadata={"description": "Per device, consecutive from 1."})
+    collection = fields.String(required=True, metadata={"example": "capacity_entries"})
+    record_id = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    op = fields.String(required=True, validate=validate.OneOf(("upsert", "delete")))
+    hlc = fields.String(required=True, validate=validate.Regexp(HLC_PATTERN),
+                        metadata={"example": "2026-11-26T10:15:30.123Z-0000-<client_id>"})
+    fields_ = fields.Dict(keys=fields.String(), data_key="fields", attribute="fields",
+                          metadata={"description": "For upsert only: the fields to set (team_id on create)."})
+
+
+class _MutationField(fields.Nested):
+    """Documented as a :class:`MutationSchema`, loaded as the object it is (the engine checks it)."""
+
+    def _deserialize(self, value, attr, data, partial=None, **kwargs):
+        if not isinstance(value, dict):
+            raise ma.ValidationError("Not a valid object.")
+        return value
+
+
+def schema_version_unsupported() -> ApiError:
+    from server.sync_api.operations import documented_extra
+
+    return ApiError(426, "schema_version_unsupported",
+                    "This app version is not supported by the server; keep your changes and update the app.",
+                    extra=documented_extra({"supported": list(SUPPORTED_SCHEMA_VERSIONS)}))
+
+
+class PushRequestSchema(Schema):
+    client_id = fields.String(required=True, metadata={"description": "The device_id the token was issued for."})
+    schema_version = fields.Integer(required=True, strict=True)
+    mutations = fields.List(_MutationField(MutationSchema), required=True, metadata={"maxItems": 500})
+
+    @pre_load
+    def refuse_unknown_schema_version(self, data, **kwargs):
+        # First of all, so an app from another era learns to update rather than that its body is odd.
+        if isinstance(data, dict):
+            version = data.get("schema_version")
+            if isinstance(version, int) and not isinstance(version, bool) and version not in SUPPORTED_SCHEMA_VERSIONS:
+                raise schema_version_unsupported()
+        return data
+
+
+class MutationResultSchema(Schema):
+    id = fields.Integer(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(("applied", "duplicate", "rejected")))
+    error = fields.Nested(ErrorDetailSchema)
+
+
+class PushResponseSchema(Schema):
+    last_mutation_id = fields.Integer(required=True)
+    server_time = fields.String(required=True)
+    results = fields.List(fields.Nested(MutationResultSchema), required=True)
+
+
+class PullQuerySchema(Schema):
+    cursor = fields.String(load_default="", metadata={"description": "Opaque; empty for the first pull."})
+    limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=1000))
+
+
+class ChangeSchema(Schema):
+    collection = fields.String(required=True)
+    record_id = fields.String(required=True)
+    deleted = fields.Boolean(required=True)
+    record = fields.Dict(keys=fields.String(), required=True,
+                         metadata={"description": "id, team_id, the fields, user_id, created_at, updated_at"})
+    hlcs = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+
+
+class PullResponseSchema(Schema):
+    changes = fields.List(fields.Nested(ChangeSchema), required=True)
+    cursor = fields.String(required=True)
+    has_more = fields.Boolean(required=True)
+    last_mutation_id = fields.Integer(required=True)
+    drop_teams = fields.List(fields.String(), required=True)
+    server_time = fields.String(required=True)
+
+
+class ConflictsQuerySchema(Schema):
+    team_id = fields.String(required=True)
+    since = fields.String(metadata={"description": "ISO 8601 time; only conflicts logged at or after it."})
+
+
+class ConflictSchema(Schema):
+    collection = fields.String(required=True)
+    record_id = fields.String(required=True)
+    field = fields.String(required=True)
+    kept_value = fields.Raw(allow_none=True)
+    kept_hlc = fields.String(allow_none=True)
+    lost_value = fields.Raw(allow_none=True)
+    lost_hlc = fields.String(required=True)
+    lost_by_user_id = fields.String(allow_none=True)
+    lost_by_client_id = fields.String(required=True)
+    at = fields.String(required=True)
+
+
+class ConflictListSchema(Schema):
+    conflicts = fields.List(fields.Nested(ConflictSchema), required=True)

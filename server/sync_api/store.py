@@ -1,0 +1,549 @@
+"""``SqlStore``: the sync engine's :class:`sync.store.Store` on SQLAlchemy Core (SQLite and PostgreSQL).
+
+It runs on the request's ``db.session`` connection, so a push shares its transaction with the
+request, and follows the locking protocol in ``sync/store.py``:
+
+* **SQLite**: a push starts with ``BEGIN IMMEDIATE`` (:func:`server.core.database.begin_write`),
+  so the whole push holds the database's single write lock from its first read; two workers
+  queue on it (30 s busy timeout) instead of failing on a stale snapshot.
+* **PostgreSQL**: ``SELECT ... FOR UPDATE`` on the device's sync state, then on the records
+  (sorted by collection and record id), then on the team counters (sorted), each created first
+  when missing. ``lock_timeout`` is 30 s, like SQLite's busy timeout.
+
+Every operation is one statement (or one per collection / team): one ``IN`` query locks the
+records, one ``executemany`` inserts the new ones and one updates the rest. JSON columns are
+encoded and decoded here, in bulk, rather than value by value by the ORM: the pull and push hot
+paths are dominated by that work.
+
+Database trouble (connection lost, lock timeout, a concurrent insert of the same record id)
+becomes :class:`sync.StoreUnavailable`: a 503 with nothing applied, which the client retries.
+
+After writing records, the store calls the projector registered for each changed collection
+(:mod:`server.sync_api.registry`) in the same transaction, so typed read tables never disagree
+with the synced records.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import time
+from collections import defaultdict
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, Mapping, Optional, Sequence
+
+import sqlalchemy as sa
+from sqlalchemy import bindparam
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
+
+from server.core.database import begin_write
+from server.extensions import db
+from server.sync_api.bulk import Bulk
+from server.sync_api.engine import storable_text
+from server.sync_api.models import SyncConflict, SyncDevice, SyncRecord, SyncRejection, SyncTeam
+from sync import ConflictEntry, DeviceState, RejectedMutation, StoredRecord, StoreUnavailable, TeamState
+from sync.store import RecordKey
+
+log = logging.getLogger(__name__)
+
+R = SyncRecord.__table__
+D = SyncDevice.__table__
+T = SyncTeam.__table__
+C = SyncConflict.__table__
+X = SyncRejection.__table__
+
+Projector = Callable[[sa.Connection, Sequence[StoredRecord]], None]
+
+#: Test hook, never set in production: ``"<n>:<seconds>:<marker file>"`` makes the first push that
+#: writes at least ``n`` records create the marker file (holding the worker's pid) and sleep that
+#: long inside its transaction, so a test can kill the worker mid-push.
+SLOW_PUSH_ENV = "VALUEBOARD_SYNC_TEST_SLOW_PUSH"
+
+#: ``session.info`` key: the session's transaction already holds the write lock (``hold_client``).
+HELD = "valueboard_sync_held"
+
+# --------------------------------------------------------------------------------------------
+# JSON: one reusable C encoder (json.dumps builds a new one per call: half its cost on small dicts)
+# --------------------------------------------------------------------------------------------
+try:
+    from json.encoder import c_make_encoder as _c_make_encoder
+    from json.encoder import encode_basestring_ascii as _encode_ascii
+except ImportError:  # pragma: no cover - other Pythons
+    _c_make_encoder = None
+
+
+def _no_default(obj: Any) -> Any:
+    raise TypeError(f"{type(obj).__name__} is not JSON serialisable")
+
+
+if _c_make_encoder is not None:
+    _encoder = _c_make_encoder(None, _no_default, _encode_ascii, None, ":", ",", False, False, False)
+
+    def dumps(obj: Any) -> str:
+        """Compact, ASCII-only JSON (escaped text is safe in SQLite text and PostgreSQL json)."""
+        return "".join(_encoder(obj, 0))
+else:  # pragma: no cover
+    def dumps(obj: Any) -> str:
+        return json.dumps(obj, separators=(",", ":"), allow_nan=False)
+
+
+def _finite(obj: Any) -> Any:
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return repr(obj)
+    if isinstance(obj, dict):
+        return {str(k): _finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_finite(v) for v in obj]
+    return obj
+
+
+def dumps_log(obj: Any) -> str:
+    """For the logs, which keep what devices sent: NaN/Infinity become strings, odd objects ``str``."""
+    try:
+        return dumps(obj)
+    except (TypeError, ValueError):
+        return json.dumps(_finite(obj), separators=(",", ":"), allow_nan=False, default=str)
+
+
+def loads_many(texts: list[Optional[str]]) -> list[Any]:
+    """Decode many small JSON texts with one parser call (much faster than one call each).
+
+    SQLite gives a JSON column NUMERIC affinity, so a scalar such as ``15`` comes back as a number,
+    not as the text it was stored as: re-encode those."""
+    if not texts:
+        return []
+    return json.loads("[" + ",".join(
+        "null" if t is None else t if isinstance(t, str) else dumps(t) for t in texts) + "]")
+
+
+def clean_text(text: Any, max_length: int | None = None) -> Any:
+    """Text as a database can store it: NUL and lone surrogates become U+FFFD."""
+    if not isinstance(text, str):
+        return text
+    if not storable_text(text):
+        text = "".join("\ufffd" if ch == "\x00" or "\ud800" <= ch <= "\udfff" else ch for ch in text)
+    return text[:max_length] if max_length is not None else text
+
+
+# --------------------------------------------------------------------------------------------
+# Statements, built once per dialect
+# --------------------------------------------------------------------------------------------
+class _Statements:
+    def __init__(self, dialect: str) -> None:
+        self.dialect = dialect
+        pg = dialect == "postgresql"
+        insert = pg_insert if pg else sqlite_insert
+
+        def json_in(name: str):
+            param = bindparam(name, type_=sa.Text)
+            return sa.cast(param, sa.JSON) if pg else param
+
+        def in_list(column, name: str):
+            # PostgreSQL: one array parameter (= ANY) rather than hundreds of placeholders
+            if pg:
+                return column == sa.any_(bindparam(name, type_=postgresql.ARRAY(sa.String)))
+            return column.in_(bindparam(name, expanding=True))
+
+        def json_out(column):
+            return sa.cast(column, sa.Text) if pg else sa.type_coerce(column, sa.Text)
+
+        self.lock_timeout = sa.text("SET LOCAL lock_timeout = '30s'") if pg else None
+
+        # devices
+        self.device_select = sa.select(D.c.last_mutation_id, D.c.last_hlc).where(D.c.client_id == bindparam("client_id"))
+        self.device_lock = self.device_select.with_for_update()
+        self.device_create = insert(D).values(
+            client_id=bindparam("client_id"), user_id=bindparam("user_id"), last_mutation_id=0, last_hlc=None
+        ).on_conflict_do_nothing(index_elements=["client_id"])
+        self.device_save = D.update().where(D.c.client_id == bindparam("b_client_id")).values(
+            last_mutation_id=bindparam("last_mutation_id"), last_hlc=bindparam("last_hlc"))
+
+        # teams
+        self.teams_select = (sa.select(T.c.team_id, T.c.version, T.c.horizon)
+                             .where(T.c.team_id.in_(bindparam("team_ids", expanding=True))).order_by(T.c.team_id))
+        self.teams_lock = self.teams_select.with_for_update()
+        self.team_create = insert(T).values(
+            team_id=bindparam("team_id"), version=0, horizon=0).on_conflict_do_nothing(index_elements=["team_id"])
+        self.team_save = T.update().where(T.c.team_id == bindparam("b_team_id")).values(
+            version=bindparam("version"), horizon=bindparam("horizon"))
+        self.team_ids = sa.select(T.c.team_id).order_by(T.c.team_id)
+
+        # records
+        record_columns = (R.c.collection, R.c.record_id, R.c.team_id, R.c.user_id, R.c.created_at, R.c.updated_at,
+                          R.c.version, R.c.deleted, R.c.deleted_hlc, json_out(R.c.data), json_out(R.c.hlcs),
+                          json_out(R.c.owners), json_out(R.c.writers))
+        self.records_lock = (sa.select(*record_columns)
+                             .where(R.c.collection == bindparam("collection"), in_list(R.c.record_id, "record_ids"))
+                             .order_by(R.c.collection, R.c.record_id).with_for_update())
+        record_types = {
+            "collection": ("collection", "text"), "record_id": ("record_id", "text"), "team_id": ("team_id", "text"),
+            "user_id": ("user_id", "text"), "created_at": ("created_at", "text"), "updated_at": ("updated_at", "text"),
+            "version": ("version", "bigint"), "deleted": ("deleted", "boolean"), "deleted_hlc": ("deleted_hlc", "text"),
+            "data": ("data", "json"), "hlcs": ("hlcs", "json"), "owners": ("owners", "json"),
+            "writers": ("writers", "json"),
+        }
+        self.record_insert = Bulk(R.insert().values(
+            collection=bindparam("collection"), record_id=bindparam("record_id"), team_id=bindparam("team_id"),
+            user_id=bindparam("user_id"), created_at=bindparam("created_at"), updated_at=bindparam("updated_at"),
+            version=bindparam("version"), deleted=bindparam("deleted"), deleted_hlc=bindparam("deleted_hlc"),
+            data=json_in("data"), hlcs=json_in("hlcs"), owners=json_in("owners"), writers=json_in("writers")),
+            table="sync_records", columns=record_types)
+        changing = ("updated_at", "version", "deleted", "deleted_hlc", "data", "hlcs", "owners", "writers")
+        self.record_update = Bulk(R.update().where(
+            R.c.collection == bindparam("b_collection"), R.c.record_id == bindparam("b_record_id")
+        ).values(updated_at=bindparam("updated_at"), version=bindparam("version"), deleted=bindparam("deleted"),
+                 deleted_hlc=bindparam("deleted_hlc"), data=json_in("data"), hlcs=json_in("hlcs"),
+                 owners=json_in("owners"), writers=json_in("writers")),
+            table="sync_records", mode="update", keys=("b_collection", "b_record_id"),
+            columns={"b_collection": ("collection", "text"), "b_record_id": ("record_id", "text"),
+                     **{name: record_types[name] for name in changing}})
+        in_range = (R.c.team_id == bindparam("team_id"), R.c.version > bindparam("after"),
+                    R.c.version <= bindparam("upto"))
+        # pulls send fields and their hlcs; owners and writers are merge bookkeeping, never sent
+        pull_columns = record_columns[:11]
+        self.changes = sa.select(*pull_columns).where(*in_range).order_by(R.c.version).limit(bindparam("limit"))
+        self.changes_skipping_tombstones = (
+            sa.select(*pull_columns)
+            .where(*in_range, sa.or_(R.c.deleted.is_(False), R.c.version > bindparam("skip")))
+            .order_by(R.c.version).limit(bindparam("limit")))
+        self.purge_tombstones = R.delete().where(
+            R.c.team_id == bindparam("team_id"), R.c.deleted.is_(True), R.c.updated_at < bindparam("before")
+        ).returning(R.c.version)
+
+        # logs
+        self.conflict_insert = C.insert().values(
+            team_id=bindparam("team_id"), collection=bindparam("collection"), record_id=bindparam("record_id"),
+            field=bindparam("field"), kept_value=json_in("kept_value"), kept_hlc=bindparam("kept_hlc"),
+            lost_value=json_in("lost_value"), lost_hlc=bindparam("lost_hlc"),
+            lost_by_user_id=bindparam("lost_by_user_id"), lost_by_client_id=bindparam("lost_by_client_id"),
+            at=bindparam("at"))
+        conflict_columns = (C.c.team_id, C.c.collection, C.c.record_id, C.c.field, json_out(C.c.kept_value),
+                            C.c.kept_hlc, json_out(C.c.lost_value), C.c.lost_hlc, C.c.lost_by_user_id,
+                            C.c.lost_by_client_id, C.c.at)
+        self.conflicts = (sa.select(*conflict_columns).where(C.c.team_id == bindparam("team_id"))
+                          .order_by(C.c.id).limit(bindparam("limit")))
+        self.conflicts_since = (sa.select(*conflict_columns)
+                                .where(C.c.team_id == bindparam("team_id"), C.c.at >= bindparam("since"))
+                                .order_by(C.c.id).limit(bindparam("limit")))
+        self.rejection_insert = X.insert().values(
+            client_id=bindparam("client_id"), user_id=bindparam("user_id"), mutation_id=bindparam("mutation_id"),
+            team_id=bindparam("team_id"), mutation=json_in("mutation"), error=json_in("error"), at=bindparam("at"))
+        self.rejections = sa.select(
+            X.c.client_id, X.c.user_id, X.c.mutation_id, X.c.team_id, json_out(X.c.mutation), json_out(X.c.error),
+            X.c.at,
+        ).where(X.c.client_id == bindparam("client_id"),
+                X.c.mutation_id.in_(bindparam("mutation_ids", expanding=True))).order_by(X.c.id)
+        self.purge_conflicts = C.delete().where(C.c.at < bindparam("before"))
+        self.purge_rejections = X.delete().where(X.c.at < bindparam("before"))
+
+
+def _record(row: Sequence[Any], decoded: list[Any], i: int) -> StoredRecord:
+    return StoredRecord(
+        row[0], row[1], row[2], row[3], row[4], row[5], row[6], decoded[i], decoded[i + 1], decoded[i + 2],
+        decoded[i + 3], bool(row[7]), row[8],
+    )
+
+
+def _records(rows: Sequence[Sequence[Any]]) -> list[StoredRecord]:
+    texts: list[Optional[str]] = []
+    for row in rows:
+        texts.extend(row[9:13])
+    decoded = loads_many(texts)
+    return [_record(row, decoded, 4 * n) for n, row in enumerate(rows)]
+
+
+def _pulled_records(rows: Sequence[Sequence[Any]]) -> list[StoredRecord]:
+    """Records for a pull: fields and hlcs only (``owners`` and ``writers`` are left empty)."""
+    texts: list[Optional[str]] = []
+    for row in rows:
+        texts.extend(row[9:11])
+    decoded = loads_many(texts)
+    return [StoredRecord(row[0], row[1], row[2], row[3], row[4], row[5], row[6], decoded[2 * n], decoded[2 * n + 1],
+                         {}, {}, bool(row[7]), row[8]) for n, row in enumerate(rows)]
+
+
+def _record_row(rec: StoredRecord) -> dict[str, Any]:
+    return {
+        "collection": rec.collection, "record_id": rec.record_id, "team_id": rec.team_id, "user_id": rec.user_id,
+        "created_at": rec.created_at, "updated_at": rec.updated_at, "version": rec.version,
+        "deleted": rec.deleted, "deleted_hlc": rec.deleted_hlc, "data": dumps(rec.fields),
+        "hlcs": dumps(rec.hlcs), "owners": dumps(rec.owners), "writers": dumps(rec.writers),
+    }
+
+
+def _retryable(exc: BaseException) -> bool:
+    if isinstance(exc, (OperationalError, InterfaceError, IntegrityError, sa.exc.TimeoutError)):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+def _rollback(session) -> None:
+    try:
+        session.rollback()
+    except SQLAlchemyError:  # the connection may be gone; the pool discards it
+        log.warning("rollback failed", exc_info=True)
+
+
+class SqlTx:
+    """One transaction (or read snapshot) on a connection; see :class:`sync.store.StoreTx`."""
+
+    def __init__(self, store: "SqlStore", conn: sa.Connection, *, writable: bool) -> None:
+        self.store = store
+        self.conn = conn
+        self.sql = store.statements(conn)
+        self.writable = writable
+        self._known: set[RecordKey] = set()  # records that exist in the database (locked or written)
+
+    def _check_writable(self) -> None:
+        if not self.writable:
+            raise RuntimeError("write inside a read-only snapshot")
+
+    # --- push ------------------------------------------------------------------------------------
+    def lock_device(self, client_id: str, user_id: str) -> DeviceState:
+        self._check_writable()
+        params = {"client_id": client_id}
+        row = self.conn.execute(self.sql.device_lock, params).first()
+        if row is None:
+            self.conn.execute(self.sql.device_create, {"client_id": client_id, "user_id": user_id})
+            row = self.conn.execute(self.sql.device_lock, params).first()
+        return DeviceState(client_id, user_id, row[0], row[1])
+
+    def lock_records(self, keys: Sequence[RecordKey]) -> dict[RecordKey, StoredRecord]:
+        by_collection: dict[str, list[str]] = defaultdict(list)
+        for collection, record_id in keys:
+            if len(record_id) <= 128 and storable_text(record_id):  # others cannot exist
+                by_collection[collection].append(record_id)
+        out: dict[RecordKey, StoredRecord] = {}
+        for collection in sorted(by_collection):
+            rows = self.conn.execute(self.sql.records_lock,
+                                     {"collection": collection, "record_ids": sorted(by_collection[collection])}).all()
+            for rec in _records(rows):
+                out[rec.key] = rec
+        self._known.update(out)
+        return out
+
+    def lock_teams(self, team_ids: Sequence[str]) -> dict[str, TeamState]:
+        self._check_writable()
+        wanted = sorted(set(team_ids))
+        rows = self.conn.execute(self.sql.teams_lock, {"team_ids": wanted}).all()
+        if len(rows) < len(wanted):
+            found = {row[0] for row in rows}
+            self.conn.execute(self.sql.team_create, [{"team_id": t} for t in wanted if t not in found])
+            rows = self.conn.execute(self.sql.teams_lock, {"team_ids": wanted}).all()
+        return {row[0]: TeamState(row[0], row[1], row[2]) for row in rows}
+
+    def put_records(self, records: Sequence[StoredRecord]) -> None:
+        self._check_writable()
+        if not records:
+            return
+        new, existing = [], []
+        for rec in records:
+            row = _record_row(rec)
+            if rec.key in self._known:
+                row["b_collection"], row["b_record_id"] = row.pop("collection"), row.pop("record_id")
+                del row["team_id"], row["user_id"], row["created_at"]  # never change
+                existing.append(row)
+            else:
+                new.append(row)
+        self.sql.record_insert.execute(self.conn, new)
+        self.sql.record_update.execute(self.conn, existing)
+        self._known.update(rec.key for rec in records)
+        projectors = self.store.projectors
+        if projectors:
+            by_collection: dict[str, list[StoredRecord]] = defaultdict(list)
+            for rec in records:
+                if rec.collection in projectors:
+                    by_collection[rec.collection].append(rec)
+            for collection, recs in by_collection.items():
+                projectors[collection](self.conn, recs)
+        self.store.after_put(len(records))
+
+    def save_team(self, state: TeamState) -> None:
+        self._check_writable()
+        self.conn.execute(self.sql.team_save,
+                          {"b_team_id": state.team_id, "version": state.version, "horizon": state.horizon})
+
+    def save_device(self, state: DeviceState) -> None:
+        self._check_writable()
+        self.conn.execute(self.sql.device_save, {"b_client_id": state.client_id,
+                                                 "last_mutation_id": state.last_mutation_id,
+                                                 "last_hlc": state.last_hlc})
+
+    def add_conflicts(self, entries: Sequence[ConflictEntry]) -> None:
+        self._check_writable()
+        if entries:
+            self.conn.execute(self.sql.conflict_insert, [{
+                "team_id": c.team_id, "collection": c.collection, "record_id": c.record_id,
+                "field": clean_text(c.field), "kept_value": dumps_log(c.kept_value), "kept_hlc": c.kept_hlc,
+                "lost_value": dumps_log(c.lost_value), "lost_hlc": c.lost_hlc,
+                "lost_by_user_id": c.lost_by_user_id, "lost_by_client_id": c.lost_by_client_id, "at": c.at,
+            } for c in entries])
+
+    def add_rejections(self, entries: Sequence[RejectedMutation]) -> None:
+        self._check_writable()
+        if entries:
+            self.conn.execute(self.sql.rejection_insert, [{
+                "client_id": r.client_id, "user_id": r.user_id, "mutation_id": r.mutation_id,
+                # a hint taken from the mutation: keep it only if it can be a team id
+                "team_id": r.team_id if isinstance(r.team_id, str) and len(r.team_id) <= 36
+                and storable_text(r.team_id) else None,
+                "mutation": dumps_log(r.mutation), "error": dumps_log(r.error), "at": r.at,
+            } for r in entries])
+
+    def get_rejections(self, client_id: str, mutation_ids: Sequence[int]) -> dict[int, RejectedMutation]:
+        rows = self.conn.execute(self.sql.rejections,
+                                 {"client_id": client_id, "mutation_ids": list(mutation_ids)}).all()
+        decoded = loads_many([t for row in rows for t in (row[4], row[5])])
+        return {row[2]: RejectedMutation(row[0], row[1], row[2], row[3], decoded[2 * n], decoded[2 * n + 1], row[6])
+                for n, row in enumerate(rows)}
+
+    # --- reads -----------------------------------------------------------------------------------
+    def get_device(self, client_id: str) -> Optional[DeviceState]:
+        row = self.conn.execute(self.sql.device_select, {"client_id": client_id}).first()
+        return None if row is None else DeviceState(client_id, "", row[0], row[1])
+
+    def get_teams(self, team_ids: Sequence[str]) -> dict[str, TeamState]:
+        out = {t: TeamState(t) for t in team_ids}
+        if out:
+            for row in self.conn.execute(self.sql.teams_select, {"team_ids": list(out)}):
+                out[row[0]] = TeamState(row[0], row[1], row[2])
+        return out
+
+    def list_changes(self, team_id: str, after: int, upto: int, limit: int,
+                     skip_tombstones_upto: int = 0) -> list[StoredRecord]:
+        """For pulls: the records come without ``owners`` and ``writers`` (server-side merge
+        bookkeeping a pull never sends; decoding them would cost a fifth of a pull). Merges read
+        records through :meth:`lock_records`, which loads everything."""
+        params = {"team_id": team_id, "after": after, "upto": upto, "limit": limit}
+        if skip_tombstones_upto > after:
+            params["skip"] = skip_tombstones_upto
+            statement = self.sql.changes_skipping_tombstones
+        else:
+            statement = self.sql.changes
+        return _pulled_records(self.conn.execute(statement, params).all())
+
+    def list_conflicts(self, team_id: str, since: Optional[str], limit: int) -> list[ConflictEntry]:
+        params: dict[str, Any] = {"team_id": team_id, "limit": limit}
+        if since is not None:
+            params["since"] = since
+        rows = self.conn.execute(self.sql.conflicts if since is None else self.sql.conflicts_since, params).all()
+        decoded = loads_many([t for row in rows for t in (row[4], row[6])])
+        return [ConflictEntry(row[0], row[1], row[2], row[3], decoded[2 * n], row[5], decoded[2 * n + 1], row[7],
+                              row[8], row[9], row[10]) for n, row in enumerate(rows)]
+
+    # --- maintenance -----------------------------------------------------------------------------
+    def list_team_ids(self) -> list[str]:
+        return list(self.conn.execute(self.sql.team_ids).scalars())
+
+    def purge_tombstones(self, team_id: str, before: str) -> int:
+        self._check_writable()
+        versions = self.conn.execute(self.sql.purge_tombstones, {"team_id": team_id, "before": before}).scalars().all()
+        return max(versions, default=0)
+
+    def purge_logs(self, before: str) -> int:
+        self._check_writable()
+        params = {"before": before}
+        return (self.conn.execute(self.sql.purge_conflicts, params).rowcount
+                + self.conn.execute(self.sql.purge_rejections, params).rowcount)
+
+
+class SqlStore:
+    """The store for one app. ``projectors`` is the registry's live dict (collection -> projector)."""
+
+    tx_class = SqlTx
+
+    def __init__(self, projectors: Mapping[str, Projector] | None = None) -> None:
+        self.projectors = projectors if projectors is not None else {}
+        self._statements: dict[str, _Statements] = {}
+        self._slow_push = _slow_push_from_environment()
+
+    def statements(self, conn: sa.Connection) -> _Statements:
+        name = conn.dialect.name
+        sql = self._statements.get(name)
+        if sql is None:
+            sql = self._statements[name] = _Statements(name)
+        return sql
+
+    @contextmanager
+    def transaction(self) -> Iterator[SqlTx]:
+        session = db.session()
+        try:
+            if not session.info.pop(HELD, False):
+                begin_write(session)
+            conn = session.connection()
+            sql = self.statements(conn)
+            if sql.lock_timeout is not None:
+                conn.execute(sql.lock_timeout)
+            tx = self.tx_class(self, conn, writable=True)
+        except SQLAlchemyError as exc:
+            _rollback(session)
+            if _retryable(exc):
+                raise StoreUnavailable() from exc
+            raise
+        try:
+            yield tx
+            session.commit()
+        except BaseException as exc:
+            _rollback(session)
+            if isinstance(exc, SQLAlchemyError) and _retryable(exc):
+                log.warning("sync store unavailable: %s", exc)
+                raise StoreUnavailable() from exc
+            raise
+
+    def hold_client(self, client_id: str, user_id: str) -> int:
+        """Start the next push's transaction early and lock ``client_id``'s sync state in it;
+        returns its ``last_mutation_id``. The next :meth:`transaction` continues this one, so a
+        caller can number mutations without racing another writer (see ``write_as_server``).
+        Call :func:`begin_write` first on SQLite."""
+        session = db.session()
+        conn = session.connection()
+        sql = self.statements(conn)
+        if sql.lock_timeout is not None:
+            conn.execute(sql.lock_timeout)
+        state = self.tx_class(self, conn, writable=True).lock_device(client_id, user_id)
+        session.info[HELD] = True
+        return state.last_mutation_id
+
+    @contextmanager
+    def snapshot(self) -> Iterator[SqlTx]:
+        session = db.session()
+        try:
+            tx = self.tx_class(self, session.connection(), writable=False)
+            yield tx
+        except BaseException as exc:
+            _rollback(session)
+            if isinstance(exc, SQLAlchemyError) and _retryable(exc):
+                log.warning("sync store unavailable: %s", exc)
+                raise StoreUnavailable() from exc
+            raise
+        else:
+            session.commit()  # ends the read transaction (SQLite: lets the WAL checkpoint)
+
+    # --- test hook -------------------------------------------------------------------------------
+    def after_put(self, count: int) -> None:
+        """Called inside the push transaction once its records are written (a seam for tests)."""
+        if self._slow_push is None:
+            return
+        threshold, seconds, marker = self._slow_push
+        if count < threshold:
+            return
+        try:
+            fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            return  # fires once per marker file
+        os.write(fd, str(os.getpid()).encode())
+        os.close(fd)
+        time.sleep(seconds)
+
+
+def _slow_push_from_environment() -> tuple[int, float, str] | None:
+    raw = os.environ.get(SLOW_PUSH_ENV)
+    if not raw:
+        return None
+    count, seconds, marker = raw.split(":", 2)
+    return int(count), float(seconds), marker

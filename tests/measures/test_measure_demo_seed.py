@@ -1,0 +1,47 @@
+"""seed-demo: every demo team gets a box score with 16 weeks of data, written through sync; running it again adds nothing."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from server.accounts.models import User
+from server.accounts.passwords import hash_password
+from server.capacity.models import CapacityEntry, TimeLostCategory
+from server.demo import data
+from server.demo.seed import seed
+from server.extensions import db
+from server.measures.boxscore import box_score
+from server.organisations.models import Team
+from server.sync_api.models import SyncRecord
+from tests.conftest import PASSWORD
+
+
+def test_seed_demo_builds_box_scores_once(app, login):
+    assert seed() > 4 * len(data.TEAMS) * len(data.MEASURES)
+    records = db.session.scalar(sa.select(sa.func.count()).select_from(SyncRecord))
+    assert seed() == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SyncRecord)) == records
+
+    ward = db.session.scalar(sa.select(Team).where(Team.name == "Ward 3B Raigmore"))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(TimeLostCategory)
+                             .where(TimeLostCategory.team_id == ward.id)) == 9
+    authors = set(db.session.scalars(sa.select(CapacityEntry.user_id).where(CapacityEntry.team_id == ward.id)))
+    assert len(authors) >= 4
+    score = box_score(ward, 16)
+    rows = {m["name"]: m for g in score["groups"] for m in g["measures"]}
+    assert len(rows) == len(data.MEASURES) and all(g["measures"] for g in score["groups"])
+    assert all(m["aim"] or m["name"] == "Time in meetings" for m in rows.values())
+    assert sum(p["value"] is not None for p in rows["Patients seen"]["series"]) == 16
+    assert rows["Patients seen"]["analysis"]["variation"] == "improvement"  # the shift after the test of change
+    assert any("outside_limits" in p["rules"] for p in rows["Falls"]["analysis"]["points"])
+    assert any("trend" in p["rules"] for p in rows["Did not attend rate"]["analysis"]["points"])
+    assert rows["Time lost"]["this_week"] is not None
+
+    member = next(u for u in data.STAFF if u[2] == "Ward 3B Raigmore" and u[3] == "member")
+    user = db.session.scalar(sa.select(User).where(User.email_normalised == f"{member[1]}@valueboard.demo"))
+    user.password_hash = hash_password(PASSWORD)  # the login fixture signs in with the tests' password
+    db.session.commit()
+    api = login(user)
+    pulled = api.get("/api/sync/pull?limit=1000").json
+    assert {c["collection"] for c in pulled["changes"]} >= {"measures", "measure_values", "capacity_entries",
+                                                           "time_lost_categories"}

@@ -1,0 +1,298 @@
+"""POST /api/sync/push through the real app on both databases: once-only, all-or-nothing, refusals."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+
+import pytest
+import sqlalchemy as sa
+
+from server.accounts.models import Device
+from server.capacity.models import CapacityEntry
+from server.extensions import db
+from server.sync_api.models import SyncDevice, SyncRecord, SyncRejection
+from sync import format_hlc
+from sync.hlc import system_ms
+
+
+def count(model) -> int:
+    db.session.expire_all()
+    n = db.session.scalar(sa.select(sa.func.count()).select_from(model))
+    db.session.commit()
+    return n
+
+
+def last_mutation_id(device_id: str) -> int:
+    db.session.expire_all()
+    value = db.session.scalar(sa.select(SyncDevice.last_mutation_id).where(SyncDevice.client_id == device_id))
+    db.session.commit()
+    return value or 0
+
+
+def test_push_applies_and_answers_in_the_pinned_shape(team_world, phone, helpers):
+    ann = phone(team_world.ann)
+    rid = helpers.new_id()
+    body = ann.push(ann.mutation(rid, helpers.entry(team_world.team.id)))
+    assert set(body) == {"last_mutation_id", "server_time", "results"}
+    assert body["last_mutation_id"] == 1 and body["results"] == [{"id": 1, "status": "applied"}]
+    stored = helpers.server_records(team_world.team.id)[rid]
+    assert stored["minutes"] == 15 and stored["user_id"] == team_world.ann.id
+    assert db.session.get(CapacityEntry, rid).minutes == 15
+
+
+def test_the_same_push_twice_is_applied_once(team_world, phone, helpers):
+    ann = phone(team_world.ann)
+    mutations = [ann.mutation(helpers.new_id(), helpers.entry(team_world.team.id)) for _ in range(3)]
+    first = ann.push(*mutations)
+    again = ann.push(*mutations)
+    assert [r["status"] for r in first["results"]] == ["applied"] * 3
+    assert [r["status"] for r in again["results"]] == ["duplicate"] * 3
+    assert again["last_mutation_id"] == 3
+    assert count(SyncRecord) == 3 and count(CapacityEntry) == 3
+
+
+def test_the_same_push_on_two_connections_at_once_is_applied_once(team_world, phone, helpers, pausing_store):
+    store = pausing_store()
+    ann = phone(team_world.ann)
+    body = ann.body(*[ann.mutation(helpers.new_id(), helpers.entry(team_world.team.id)) for _ in range(20)])
+    first = helpers.Background(lambda: ann.api.post("/api/sync/push", json=body))
+    assert store.paused.wait(10)  # the first copy is inside its transaction, records written
+    second = helpers.Background(lambda: ann.api.post("/api/sync/push", json=body))
+    time.sleep(0.3)
+    assert second.is_alive(), "the second copy must wait for the first one's lock"
+    store.release.set()
+    responses = [first.value(), second.value()]
+    statuses = sorted({r["status"] for r in resp.json["results"]} for resp in responses)
+    assert all(resp.status_code == 200 for resp in responses)
+    assert statuses == [{"applied"}, {"duplicate"}]
+    assert count(SyncRecord) == 20 and count(CapacityEntry) == 20
+    assert last_mutation_id(ann.id) == 20
+
+
+def test_a_lost_response_is_confirmed_by_the_retry_and_the_next_pull(team_world, phone, helpers):
+    ann = phone(team_world.ann)
+    rid = helpers.new_id()
+    ann.upsert(rid, helpers.entry(team_world.team.id))
+    ann.upsert(rid, {"minutes": 20})
+    request = ann.client.push_request()
+    ann.send("push", request)  # committed, but the response never reaches the phone
+    assert ann.client.acked_id == 0 and len(ann.client.outbox) == 2
+    status, retry = ann.send("push", request)
+    assert status == 200 and [r["status"] for r in retry["results"]] == ["duplicate", "duplicate"]
+    page = ann.pull()
+    assert page["last_mutation_id"] == 2
+    assert helpers.server_records()[rid]["minutes"] == 20 and count(SyncRecord) == 1
+    # the reference client, given only the pull, knows both entries were processed
+    ann.client.on_pull_response(200, page)
+    assert ann.client.acked_id == 2 and ann.client.pulled_id == 2
+
+
+def test_a_gap_is_409_with_expected_id_and_applies_nothing(team_world, phone, helpers):
+    ann = phone(team_world.ann)
+    ann.push(ann.mutation(helpers.new_id(), helpers.entry(team_world.team.id)))
+    body = ann.push(ann.mutation(helpers.new_id(), helpers.entry(team_world.team.id), mid=5), expect=409)
+    assert body == {"error": {"code": "mutation_gap", "message": body["error"]["message"], "expected_id": 2}}
+    not_consecutive = [ann.mutation(helpers.new_id(), helpers.entry(team_world.team.id), mid=i) for i in (2, 4)]
+    assert ann.push(*not_consecutive, expect=409)["error"]["expected_id"] == 2
+    assert count(SyncRecord) == 1 and last_mutation_id(ann.id) == 1
+
+
+def test_an_unsupported_schema_version_is_426_and_applies_nothing(team_world, phone, helpers):
+    ann = phone(team_world.ann)
+    body = ann.body(ann.mutation(helpers.new_id(), helpers.entry(team_world.team.id)), schema_version=2)
+    response = ann.api.post("/api/sync/push", json=body)
+    assert response.status_code == 426
+    assert response.json["error"]["code"] == "schema_version_unsupported"
+    # even when the rest of the body is in a shape this server does not know
+    odd = {"client_id": ann.id, "schema_version": 99, "mutations": {"a": "map"}}
+    assert ann.api.post("/api/sync/push", json=odd).status_code == 426
+    assert count(SyncRecord) == 0 and last_mutation_id(ann.id) == 0
+
+
+def test_too_many_mutations_or_bytes_is_413(team_world, phone, helpers):
+    ann = phone(team_world.ann)
+    many = [ann.mutation(helpers.new_id(), helpers.entry(team_world.team.id), mid=i) for i in range(1, 502)]
+    body = ann.push(*many, expect=413)
+    assert body["error"]["code"] == "too_many_mutations"
+    big = ann.body(ann.mutation(helpers.new_id(), helpers.entry(team_world.team.id, note="x" * (1024 * 1024)), mid=1))
+    response = ann.api.post("/api/sync/push", json=big)
+    assert response.status_code == 413 and response.json["error"]["code"] == "payload_too_large"
+    assert count(SyncRecord) == 0
+
+
+def test_a_forged_client_id_is_403(team_world, phone, helpers):
+    ann, bob = phone(team_world.ann), phone(team_world.bob)
+    body = ann.body(ann.mutation(helpers.new_id(), helpers.entry(team_world.team.id)))
+    response = bob.api.post("/api/sync/push", json=body)
+    assert response.status_code == 403 and response.json["error"]["code"] == "client_id_mismatch"
+    assert count(SyncRecord) == 0
+
+
+MALFORMED_BODIES = [
+    [],
+    "a string",
+    {},
+    {"client_id": None, "schema_version": 1, "mutations": []},
+    {"schema_version": 1, "mutations": []},
+    {"client_id": "{device}", "schema_version": "1", "mutations": []},
+    {"client_id": "{device}", "schema_version": True, "mutations": []},
+    {"client_id": "{device}", "schema_version": 1.0, "mutations": []},
+    {"client_id": "{device}", "schema_version": 1},
+    {"client_id": "{device}", "schema_version": 1, "mutations": "all of them"},
+    {"client_id": "{device}", "schema_version": 1, "mutations": [7]},
+    {"client_id": "{device}", "schema_version": 1, "mutations": [{"id": "1"}]},
+    {"client_id": "{device}", "schema_version": 1, "mutations": [{"id": 0}]},
+    {"client_id": "{device}", "schema_version": 1, "mutations": [{"id": 1.5}]},
+    {"client_id": "{device}", "schema_version": 1, "mutations": [{"id": True}]},
+    {"client_id": "{device}", "schema_version": 1, "mutations": [], "extra": 1},
+]
+
+
+@pytest.mark.parametrize("body", MALFORMED_BODIES, ids=[json.dumps(b)[:60] for b in MALFORMED_BODIES])
+def test_a_malformed_push_is_a_4xx_and_applies_nothing(team_world, phone, body):
+    ann = phone(team_world.ann)
+    payload = json.loads(json.dumps(body).replace("{device}", ann.id))
+    response = ann.api.post("/api/sync/push", json=payload)
+    assert 400 <= response.status_code < 500, response.get_data(as_text=True)
+    assert set(response.json) == {"error"}
+    assert count(SyncRecord) == 0 and last_mutation_id(ann.id) == 0
+
+
+@pytest.mark.parametrize("raw", ['{"client_id": ', "not json", '{"client_id": "x", "schema_version": NaN}', ""])
+def test_a_body_that_is_not_json_is_400_or_422(team_world, phone, raw):
+    ann = phone(team_world.ann)
+    response = ann.api.post("/api/sync/push", data=raw, content_type="application/json")
+    assert response.status_code in (400, 422) and set(response.json) == {"error"}
+
+
+def bad_mutations(device: str, team: str, new_id):
+    ok_hlc = format_hlc(system_ms(), 0, device)
+    good = {"team_id": team, "kind": "meeting", "minutes": 30, "occurred_on": "2026-11-20"}
+    return [
+        ({"collection": "nope", "record_id": new_id(), "op": "upsert", "hlc": ok_hlc, "fields": good}, "unknown_collection"),
+        ({"collection": 7, "record_id": new_id(), "op": "upsert", "hlc": ok_hlc, "fields": good}, "unknown_collection"),
+        ({"collection": "capacity_entries", "record_id": "", "op": "upsert", "hlc": ok_hlc, "fields": good}, "validation_error"),
+        ({"collection": "capacity_entries", "record_id": "x" * 37, "op": "upsert", "hlc": ok_hlc, "fields": good}, "validation_error"),
+        ({"collection": "capacity_entries", "record_id": "nul\x00id", "op": "upsert", "hlc": ok_hlc, "fields": good}, "validation_error"),
+        ({"collection": "capacity_entries", "record_id": "sur\ud800", "op": "upsert", "hlc": ok_hlc, "fields": good}, "validation_error"),
+        ({"collection": "capacity_entries", "record_id": ["a"], "op": "upsert", "hlc": ok_hlc, "fields": good}, "validation_error"),
+        ({"collection": "capacity_entries", "record_id": new_id(), "op": "merge", "hlc": ok_hlc, "fields": good}, "validation_error"),
+        ({"collection": "capacity_entries", "record_id": new_id(), "op": "upsert", "hlc": "yesterday", "fields": good}, "validation_error"),
+        ({"collection": "capacity_entries", "record_id": new_id(), "op": "upsert", "hlc": format_hlc(system_ms(), 0, "someone-else"), "fields": good}, "validation_error"),
+        ({"collection": "capacity_entries", "record_id": new_id(), "op": "upsert", "hlc": ok_hlc}, "validation_error"),
+        ({"collection": "capacity_entries", "record_id": new_id(), "op": "upsert", "hlc": ok_hlc, "fields": [1]}, "validation_error"),
+        ({"collection": "capacity_entries", "record_id": new_id(), "op": "delete", "hlc": ok_hlc, "fields": good}, "validation_error"),
+        ({"collection": "capacity_entries", "record_id": new_id(), "op": "delete", "hlc": ok_hlc}, "not_found"),
+        ({"collection": "capacity_entries", "record_id": new_id(), "op": "upsert", "hlc": ok_hlc, "fields": {**good, "team_id": None}}, "validation_error"),
+        ({"collection": "capacity_entries", "record_id": new_id(), "op": "upsert", "hlc": ok_hlc, "fields": {**good, "user_id": "me"}}, "validation_error"),
+        ({"collection": "capacity_entries", "record_id": new_id(), "op": "upsert", "hlc": ok_hlc, "fields": {**good, "minutes": 15.0}}, "validation_error"),
+        ({"collection": "capacity_entries", "record_id": new_id(), "op": "upsert", "hlc": ok_hlc, "fields": {**good, "minutes": "15"}}, "validation_error"),
+        ({"collection": "capacity_entries", "record_id": new_id(), "op": "upsert", "hlc": ok_hlc, "fields": {**good, "minutes": True}}, "validation_error"),
+        ({"collection": "capacity_entries", "record_id": new_id(), "op": "upsert", "hlc": ok_hlc, "fields": {**good, "minutes": 0}}, "validation_error"),
+        ({"collection": "capacity_entries", "record_id": new_id(), "op": "upsert", "hlc": ok_hlc, "fields": {**good, "minutes": 1441}}, "validation_error"),
+        ({"collection": "capacity_entries", "record_id": new_id(), "op": "upsert", "hlc": ok_hlc, "fields": {**good, "minutes": math.inf}}, "validation_error"),
+        ({"collection": "capacity_entries", "record_id": new_id(), "op": "upsert", "hlc": ok_hlc, "fields": {**good, "kind": "nap"}}, "validation_error"),
+        ({"collection": "capacity_entries", "record_id": new_id(), "op": "upsert", "hlc": ok_hlc, "fields": {**good, "occurred_on": "2999-01-01"}}, "validation_error"),
+        ({"collection": "capacity_entries", "record_id": new_id(), "op": "upsert", "hlc": ok_hlc, "fields": {**good, "occurred_on": "2026-02-30"}}, "validation_error"),
+        ({"collection": "capacity_entries", "record_id": new_id(), "op": "upsert", "hlc": ok_hlc, "fields": {**good, "occurred_on": 20261120}}, "validation_error"),
+        ({"collection": "capacity_entries", "record_id": new_id(), "op": "upsert", "hlc": ok_hlc, "fields": {**good, "category": "c" * 81}}, "validation_error"),
+        ({"collection": "capacity_entries", "record_id": new_id(), "op": "upsert", "hlc": ok_hlc, "fields": {**good, "note": "n" * 501}}, "validation_error"),
+        ({"collection": "capacity_entries", "record_id": new_id(), "op": "upsert", "hlc": ok_hlc, "fields": {**good, "note": "bell\x07\x00"}}, "validation_error"),
+        ({"collection": "capacity_entries", "record_id": new_id(), "op": "upsert", "hlc": ok_hlc, "fields": {**good, "note": "\ud800"}}, "validation_error"),
+        ({"collection": "capacity_entries", "record_id": new_id(), "op": "upsert", "hlc": ok_hlc, "fields": {**good, "colour\x00\ud800": 1}}, "validation_error"),
+        ({"collection": "capacity_entries", "record_id": new_id(), "op": "upsert", "hlc": ok_hlc, "fields": {"kind": "admin"}}, "validation_error"),
+    ]
+
+
+def test_mutations_the_server_can_never_accept_are_rejected_alone_and_kept(app, team_world, phone, helpers):
+    ann = phone(team_world.ann)
+    cases = bad_mutations(ann.id, team_world.team.id, helpers.new_id)
+    good = ann.mutation(helpers.new_id(), helpers.entry(team_world.team.id), mid=len(cases) + 1)
+    mutations = [{"id": i, **m} for i, (m, _) in enumerate(cases, start=1)] + [good]
+    # send as text: json.dumps writes NaN/Infinity and lone surrogates as the protocol's JSON may carry them
+    response = ann.api.post("/api/sync/push", data=json.dumps(ann.body(*mutations)), content_type="application/json")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    results = response.json["results"]
+    assert [r["status"] for r in results] == ["rejected"] * len(cases) + ["applied"]
+    assert [r["error"]["code"] for r in results[:-1]] == [code for _, code in cases]
+    assert response.json["last_mutation_id"] == len(mutations)
+    # kept server-side, as received, with the error the device was given
+    db.session.expire_all()
+    kept = {r.mutation_id: r for r in db.session.scalars(sa.select(SyncRejection))}
+    assert set(kept) == set(range(1, len(cases) + 1))
+    assert kept[1].mutation["collection"] == "nope" and kept[1].error["code"] == "unknown_collection"
+    assert kept[17].error["fields"] == {"minutes": ["Not a valid integer."]}
+    # a duplicate of a rejected mutation tells the device again
+    again = ann.api.post("/api/sync/push", data=json.dumps(ann.body(*mutations[:2])), content_type="application/json")
+    assert [r["status"] for r in again.json["results"]] == ["duplicate", "duplicate"]
+    assert again.json["results"][0]["error"]["code"] == "unknown_collection"
+    assert count(SyncRecord) == 1
+
+
+def test_writes_to_a_team_the_user_is_not_in_are_rejected(team_world, phone, helpers):
+    ann, coach, outsider = phone(team_world.ann), phone(team_world.coach), phone(team_world.outsider)
+    rid = helpers.new_id()
+    ann.push(ann.mutation(rid, helpers.entry(team_world.team.id)))
+    for device in (coach, outsider):
+        body = device.push(device.mutation(helpers.new_id(), helpers.entry(team_world.team.id)),
+                           device.mutation(rid, {"minutes": 99}), device.mutation(rid, op="delete"))
+        assert [r["error"]["code"] for r in body["results"]] == ["forbidden", "forbidden",
+                                                                 "forbidden" if device is coach else "not_found"]
+    assert helpers.server_records()[rid]["minutes"] == 15 and count(SyncRecord) == 1
+
+
+def test_only_the_author_or_a_lead_edits_or_deletes_an_entry(team_world, phone, helpers, make_user):
+    ann, bob, lead = phone(team_world.ann), phone(team_world.bob), phone(team_world.lead)
+    admin = phone(make_user("admin"))
+    rid, other = helpers.new_id(), helpers.new_id()
+    ann.push(ann.mutation(rid, helpers.entry(team_world.team.id)), ann.mutation(other, helpers.entry(team_world.team.id)))
+    refused = bob.push(bob.mutation(rid, {"minutes": 1}), bob.mutation(rid, op="delete"))
+    assert [r["error"]["code"] for r in refused["results"]] == ["forbidden", "forbidden"]
+    assert [r["status"] for r in ann.push(ann.mutation(rid, {"minutes": 2}))["results"]] == ["applied"]
+    assert [r["status"] for r in lead.push(lead.mutation(rid, {"minutes": 3}))["results"]] == ["applied"]
+    assert [r["status"] for r in admin.push(admin.mutation(rid, {"note": "checked"}))["results"]] == ["applied"]
+    assert [r["status"] for r in lead.push(lead.mutation(other, op="delete"))["results"]] == ["applied"]
+    records = helpers.server_records()
+    assert records[rid]["minutes"] == 3 and records[rid]["note"] == "checked" and other not in records
+    assert db.session.get(CapacityEntry, other) is None
+
+
+def test_time_lost_categories_are_written_by_leads_and_read_by_members(team_world, phone, helpers):
+    ann, lead = phone(team_world.ann), phone(team_world.lead)
+    category = {"team_id": team_world.team.id, "name": "Waiting", "position": 1, "archived": False,
+                "former_names": ["Queueing"]}
+    refused = ann.push(ann.mutation(helpers.new_id(), category, collection="time_lost_categories"))
+    assert refused["results"][0]["error"]["code"] == "forbidden"
+    cid = helpers.new_id()
+    assert lead.push(lead.mutation(cid, category, collection="time_lost_categories"))["results"][0]["status"] == "applied"
+    bad = lead.push(lead.mutation(cid, {"archived": 1, "position": -1, "former_names": [""]},
+                                  collection="time_lost_categories"))
+    assert set(bad["results"][0]["error"]["fields"]) == {"archived", "position", "former_names.0"}
+    records = {c["record_id"]: c["record"] for c in ann.pull()["changes"]}
+    assert records[cid]["name"] == "Waiting" and records[cid]["former_names"] == ["Queueing"]
+
+
+def test_write_as_server_follows_the_rules_of_a_device(app, team_world, phone, helpers):
+    from server.capacity.models import CapacityEntry
+    from server.sync_api.operations import server_client_id, write_as_server
+
+    team = team_world.team.id
+    ids = [helpers.new_id() for _ in range(3)]
+    mutations = [{"collection": "capacity_entries", "record_id": rid, "op": "upsert", "fields": helpers.entry(team)}
+                 for rid in ids]
+    mutations.append({"collection": "capacity_entries", "record_id": ids[0], "op": "upsert", "fields": {"minutes": 0}})
+    mutations.append({"collection": "capacity_entries", "record_id": ids[1], "op": "delete"})
+    results = write_as_server(team_world.ann, mutations, batch_size=2)
+    assert [r["status"] for r in results] == ["applied", "applied", "applied", "rejected", "applied"]
+    assert [r["id"] for r in results] == [1, 2, 3, 4, 5]
+    again = write_as_server(team_world.ann, mutations[:1])
+    assert again[0]["id"] == 6 and again[0]["status"] == "applied"
+    device = db.session.get(Device, server_client_id(team_world.ann))
+    assert device.revoked_at is not None and device.user_id == team_world.ann.id
+    outsider = write_as_server(team_world.outsider, mutations[:1])
+    assert outsider[0]["error"]["code"] == "forbidden"
+    seen = {c["record_id"] for c in phone(team_world.bob).pull()["changes"]}
+    assert seen == {ids[0], ids[2]}
+    assert {e.id for e in db.session.scalars(sa.select(CapacityEntry))} == {ids[0], ids[2]}
