@@ -46,16 +46,6 @@ def measure_value_id(measure_id: str, week: date | str) -> str:
 
 
 # ---- permissions -----------------------------------------------------------------------------------
-def can_edit_measures(access: Access, team_id: str) -> bool:
-    """Leads and coaches of the team, and admins, define its box score."""
-    return access.can_manage(team_id) or access.can_coach(team_id)
-
-
-def can_enter_values(access: Access, team_id: str) -> bool:
-    """Everyone who works on the team's box score in the huddle: members, leads, coaches, admins."""
-    return access.can_write(team_id) or access.can_coach(team_id)
-
-
 _last = threading.local()  # one slot per thread: the Access of the actor of the push being processed
 
 
@@ -72,12 +62,12 @@ def _access(actor: Actor) -> Access | None:
 
 def _may_edit_measures(actor: Actor, team_id: str) -> bool:
     access = _access(actor)
-    return access is not None and can_edit_measures(access, team_id)
+    return access is not None and access.can_edit_measures(team_id)
 
 
 def _may_enter_values(actor: Actor, team_id: str) -> bool:
     access = _access(actor)
-    return access is not None and can_enter_values(access, team_id)
+    return access is not None and access.can_enter_values(team_id)
 
 
 # ---- validation ------------------------------------------------------------------------------------

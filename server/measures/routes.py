@@ -15,7 +15,6 @@ from server.extensions import db
 from server.measures import io as box_io
 from server.measures import operations
 from server.measures.boxscore import box_score
-from server.measures.collections import can_edit_measures
 from server.measures.schemas import BoxScoreQuerySchema, BoxScoreSchema, ExportQuerySchema, ImportQuerySchema, ImportResultSchema
 from server.organisations.access import access_for, readable_team_or_404, require
 
@@ -84,7 +83,7 @@ def import_measure_values(args, files, team_id):
     session = current_session()
     access = access_for(session.user)
     team = readable_team_or_404(access, team_id)
-    require(can_edit_measures(access, team.id), "Only the team's leads and coaches can import values.")
+    require(access.can_edit_measures(team.id), "Only the team's leads and coaches can import values.")
     upload = files["file"]
     content = upload.read(MAX_IMPORT_BYTES + 1)
     if len(content) > MAX_IMPORT_BYTES:

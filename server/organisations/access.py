@@ -42,6 +42,14 @@ class Access:
     def can_coach(self, team_id: str) -> bool:
         return self.is_admin or team_id in self.coach_of
 
+    def can_edit_measures(self, team_id: str) -> bool:
+        """Leads and coaches of the team, and admins, define its box score."""
+        return self.can_manage(team_id) or self.can_coach(team_id)
+
+    def can_enter_values(self, team_id: str) -> bool:
+        """Everyone who works on the box score in the huddle: members, leads, coaches, admins."""
+        return self.can_write(team_id) or self.can_coach(team_id)
+
     def readable_team_ids(self) -> frozenset[str]:
         if self.is_admin:
             return frozenset(db.session.scalars(sa.select(Team.id)))
