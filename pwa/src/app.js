@@ -21,6 +21,11 @@ import { ConflictsScreen } from './screens/conflicts.js';
 import { TallyScreen } from './screens/tally.js';
 import { SignOutScreen } from './screens/sign-out.js';
 import { NotFoundScreen } from './screens/not-found.js';
+import { BoxScoreScreen, MeasureChartScreen } from './screens/boxscore.js';
+import { MeasuresScreen, MeasureFormScreen } from './screens/measures.js';
+import { ValuesScreen } from './screens/values.js';
+import { CategoriesScreen } from './screens/categories.js';
+import { ImportScreen } from './screens/import.js';
 
 const ROUTES = [
   [/^\/$/, HomeScreen],
@@ -32,6 +37,14 @@ const ROUTES = [
   [/^\/conflicts$/, ConflictsScreen],
   [/^\/tally$/, TallyScreen],
   [/^\/sign-out$/, SignOutScreen],
+  [/^\/boxscore$/, BoxScoreScreen],
+  [/^\/boxscore\/([\w-]+)$/, MeasureChartScreen],
+  [/^\/measures$/, MeasuresScreen],
+  [/^\/measures\/new$/, MeasureFormScreen],
+  [/^\/measures\/([\w-]+)$/, MeasureFormScreen],
+  [/^\/values$/, ValuesScreen],
+  [/^\/categories$/, CategoriesScreen],
+  [/^\/import$/, ImportScreen],
 ];
 
 export async function startApp(root) {
@@ -89,7 +102,7 @@ export async function startApp(root) {
     const here = location.pathname;
     const item = (href, text) => h('li', null, link(href, text, here === href ? { 'aria-current': 'page' } : {}));
     nav.replaceChildren(h('ul', null,
-      item('/', 'Home'), item('/entries', 'My entries'), item('/tally', 'Tally'), item('/sign-out', 'Sign out')));
+      item('/', 'Home'), item('/entries', 'My entries'), item('/tally', 'Tally'), item('/boxscore', 'Box score'), item('/sign-out', 'Sign out')));
   }
 
   // ---- routing ----
@@ -100,8 +113,9 @@ export async function startApp(root) {
     renderQueued = true;
     queueMicrotask(async () => {
       renderQueued = false;
-      // Do not rebuild a form someone is typing in; it refreshes on the next navigation.
+      // Do not rebuild a form someone is typing in or has changed; it refreshes on the next navigation.
       if (main.contains(document.activeElement) && document.activeElement.matches('input, textarea, select')) return;
+      if (main.querySelector('form[data-dirty]')) return;
       await render({ focus: false });
     });
   }
@@ -168,6 +182,10 @@ export async function startApp(root) {
     e.preventDefault();
     app.navigate(a.getAttribute('href'));
   });
+  // A form the user has changed is not rebuilt by a background refresh (see scheduleRender).
+  for (const type of ['input', 'change']) {
+    main.addEventListener(type, (e) => e.target.closest?.('form')?.setAttribute('data-dirty', ''));
+  }
   window.addEventListener('popstate', () => render());
   window.addEventListener('online', () => chrome.status.update());
   window.addEventListener('offline', () => {

@@ -64,7 +64,6 @@ class Server:
     env: dict
     proc: subprocess.Popen
     admin_token: str = ""
-    _sync_available: bool | None = None
 
     # -- HTTP helpers (the pinned API of issue 2) --
     def call(self, method: str, path: str, body=None, token: str | None = None, device_name="pytest"):
@@ -91,18 +90,6 @@ class Server:
         status, body = self.call("POST", "/api/auth/login", {"email": email, "password": password, "device_name": device_name}, token="")
         assert status == 200, body
         return body
-
-    @property
-    def sync_available(self) -> bool:
-        """The sync endpoints (issue 3) exist: tests that need them skip until then."""
-        if self._sync_available is None:
-            status, _ = self.call("GET", "/api/sync/pull?cursor=&limit=1")
-            self._sync_available = status not in (404, 405)
-        return self._sync_available
-
-    def require_sync(self):
-        if not self.sync_available:
-            pytest.skip("needs the sync endpoints (/api/sync/push, /api/sync/pull) of issue 3")
 
 
 @pytest.fixture(scope="session")

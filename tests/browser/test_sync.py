@@ -1,7 +1,4 @@
-"""Sync through the real server (issue 3 endpoints): exactly once, lost responses, two devices.
-
-These tests skip until the server has /api/sync/push and /api/sync/pull.
-"""
+"""Sync through the real server (issue 3 endpoints): exactly once, lost responses, two devices."""
 
 from __future__ import annotations
 
@@ -26,7 +23,6 @@ def server_entries(world, user) -> list[dict]:
 
 
 def test_offline_entry_syncs_once_back_online(page, context, world):
-    world.server.require_sync()
     user = world.user("syncer")
     login(page, world.server, user)
     wait_for_sw(page)
@@ -49,7 +45,6 @@ def test_offline_entry_syncs_once_back_online(page, context, world):
 
 
 def test_lost_push_response_is_retried_without_duplicate(page, world):
-    world.server.require_sync()
     user = world.user("flaky")
     login(page, world.server, user)
     pushes = []
@@ -73,7 +68,6 @@ def test_lost_push_response_is_retried_without_duplicate(page, world):
 
 
 def test_two_devices_edit_offline_converge_and_loser_is_told(browser, world):
-    world.server.require_sync()
     user = world.user("twophones")
     ctx_a = browser.new_context(viewport={"width": 360, "height": 740})
     ctx_b = browser.new_context(viewport={"width": 360, "height": 740})

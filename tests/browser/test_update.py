@@ -56,12 +56,8 @@ def test_update_waits_while_changes_are_queued(page, world):
 
         # Once the queue is empty the update may go ahead.
         page.unroute("**/api/sync/**")
-        if server.sync_available:
-            sync_now(page)
-            wait_saved(page)
-        else:
-            # No sync endpoints yet: stand in for a successful sync by confirming the queue.
-            idb(page, "await db.clear('outbox'); await window.__vb.client.refreshStatus(); return true;")
+        sync_now(page)
+        wait_saved(page)
         banner.locator("button:has-text('Update now')").wait_for(timeout=15000)
         page.evaluate("() => { window.__beforeUpdate = true; }")
         banner.locator("button:has-text('Update now')").click()
