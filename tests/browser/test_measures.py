@@ -133,10 +133,11 @@ def test_staff_see_no_edit_controls_and_a_forged_edit_is_rejected(page, context,
     page.wait_for_selector("[data-testid=flash]:has-text('Added')")
     context.set_offline(False)
     sync_now(page)
-    page.wait_for_selector("[data-testid=status-bar] a:has-text('1 change need attention')", timeout=15000)
+    page.wait_for_selector("[data-testid=status-bar] a:has-text('1 change needs attention')", timeout=15000)
     page.goto(world.server.url + "/attention")
     page.wait_for_selector("[data-testid=rejected-list]")
     assert page.locator("[data-testid=rejected-list] > li").count() == 1
+    assert "measure \"Forged measure\"" in page.locator("[data-testid=rejected-list]").inner_text()
     assert "Forged measure" not in [m["name"] for m in server_records(world, lead, "measures").values()]
 
 

@@ -4,6 +4,19 @@ import { describe } from '../lib/capacity.js';
 import { formatMinutes, formatTime } from '../lib/dates.js';
 import { FlashMessage } from '../ui/flash.js';
 
+// What a refused change was, in words a ward would use, whatever the collection.
+const NOUNS = { capacity_entries: 'entry', measures: 'measure', measure_values: 'weekly value', time_lost_categories: 'time-lost reason' };
+
+function describeMutation(m) {
+  const f = m.fields || {};
+  const noun = NOUNS[m.collection] || 'record';
+  const named = f.name ? ` "${f.name}"` : '';
+  if (m.op === 'delete') return `Delete a ${noun}${named}`;
+  if (m.collection === 'capacity_entries' && f.minutes) return `${formatMinutes(f.minutes)} ${describe(f).toLowerCase()}`;
+  if (m.collection === 'measure_values' && 'value' in f) return `Weekly value ${f.value ?? '(cleared)'} for week beginning ${f.week_start ?? '?'}`;
+  return `Change to the ${noun}${named}: ${Object.keys(f).filter((k) => k !== 'team_id').join(', ')}`;
+}
+
 export async function AttentionScreen(app) {
   const items = await app.db.getAll('rejected');
   return h('div', null,
@@ -15,7 +28,7 @@ export async function AttentionScreen(app) {
         h('ul', { class: 'cards', 'data-testid': 'rejected-list' }, items.map((r) => {
           const m = r.mutation;
           const f = m.fields || {};
-          const what = m.op === 'delete' ? 'Delete an entry' : f.minutes ? `${formatMinutes(f.minutes)} ${describe(f).toLowerCase()}` : `Change to ${Object.keys(f).join(', ')}`;
+          const what = describeMutation(m);
           const problems = Object.entries(r.error?.fields || {}).map(([k, v]) => h('li', null, `${k}: ${[].concat(v).join(' ')}`));
           return h('li', { class: 'card' },
             h('h2', { class: 'card__title' }, what),

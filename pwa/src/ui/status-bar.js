@@ -33,7 +33,7 @@ export function StatusBar(app) {
     if (text !== lastText) msg.textContent = lastText = text;
     when.textContent = s.lastSyncAt ? `Last sync ${formatTime(s.lastSyncAt)}` : '';
     extra.replaceChildren(
-      s.rejected ? link('/attention', `${plural(s.rejected, 'change')} need attention`, { class: 'status__link' }) : '',
+      s.rejected ? link('/attention', `${plural(s.rejected, 'change')} ${s.rejected === 1 ? 'needs' : 'need'} attention`, { class: 'status__link' }) : '',
     );
     el.hidden = !app.session;
     retry.hidden = !online || s.state === 'syncing' || !(s.pending || s.state === 'failed');
