@@ -35,7 +35,8 @@ TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100}
 DEMO_EMAIL = "callum.fraser@valueboard.demo"
 DEMO_PASSWORD = "valueboard-demo"
 SCREENS = [("login", "/", False), ("home", "/", True), ("log time lost", "/log/time_lost", True),
-           ("my entries", "/entries", True), ("tally", "/tally", True)]
+           ("my entries", "/entries", True), ("tally", "/tally", True), ("box score", "/boxscore", True),
+           ("measures", "/measures", True)]
 
 
 def free_port() -> int:
