@@ -304,7 +304,7 @@ class SyncEngine:
                 rec: Optional[StoredRecord], fields: dict, hlc: str, m: dict) -> dict:
         actor = state.actor
         team_in = fields.pop("team_id", _MISSING)
-        reserved = sorted(k for k in fields if k in RESERVED_FIELDS)
+        reserved = [] if RESERVED_FIELDS.isdisjoint(fields) else sorted(k for k in fields if k in RESERVED_FIELDS)
         if reserved:
             raise Rejected("validation_error", "Some fields are set by the server.",
                            {k: ["Set by the server; do not send it."] for k in reserved})
@@ -334,7 +334,8 @@ class SyncEngine:
             collection.check_create(actor, team_in)
             cleaned = collection.validate(fields, existing=None, team_id=team_in, actor=actor)
             rec = StoredRecord(collection.name, key[1], team_in, actor.user_id, state.now, state.now, 0)
-        cleaned = {k: v for k, v in cleaned.items() if k not in RESERVED_FIELDS}
+        if not RESERVED_FIELDS.isdisjoint(cleaned):
+            cleaned = {k: v for k, v in cleaned.items() if k not in RESERVED_FIELDS}
         result: MergeResult = merge_upsert(rec.merge_state(), cleaned, hlc)
         self._log(state, rec, result.conflicts)
         is_new = rec.version == 0

@@ -28,10 +28,9 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, NamedTuple
 
 __all__ = [
     "HlcError",
@@ -114,9 +113,11 @@ def parse_time(text: str) -> int:
     return _ms_from_parts(m.groups(), text)
 
 
-@dataclass(frozen=True, order=True)
-class HlcTimestamp:
-    """A parsed HLC. Ordering of instances equals ordering of their strings."""
+class HlcTimestamp(NamedTuple):
+    """A parsed HLC. Ordering of instances equals ordering of their strings.
+
+    A named tuple rather than an ordered dataclass: a push compares and builds one per mutation,
+    and tuple construction and comparison run in C (several times faster)."""
 
     millis: int
     counter: int
@@ -143,12 +144,25 @@ def parse_hlc(text: str) -> HlcTimestamp:
 
 @lru_cache(maxsize=4096)
 def _parse_hlc(text: str) -> HlcTimestamp:
-    m = _HLC_RE.match(text)
-    if not m:
+    if not _HLC_RE.match(text):
         raise HlcError(f"malformed hlc: {text!r}")
-    g = m.groups()
-    millis = _ms_from_parts(g[:7], text)
-    return HlcTimestamp(millis, int(g[7], 16), g[8])
+    # fixed-width fields: slice them rather than building a tuple of groups; the date part is
+    # shared by most hlcs of a push, so its (validated) day number is cached
+    h, mi, s = int(text[11:13]), int(text[14:16]), int(text[17:19])
+    if not (h < 24 and mi < 60 and s < 60):
+        raise HlcError(f"invalid time in {text!r}")
+    millis = _day_ms(text[:10]) + ((h * 60 + mi) * 60 + s) * 1000 + int(text[20:23])
+    return HlcTimestamp(millis, int(text[25:29], 16), text[30:])
+
+
+@lru_cache(maxsize=256)
+def _day_ms(day: str) -> int:
+    """``YYYY-MM-DD`` (already matched by a pattern) -> epoch ms of its midnight; HlcError if invalid."""
+    y, mo, d = int(day[:4]), int(day[5:7]), int(day[8:10])
+    leap = y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+    if not (1970 <= y and 1 <= mo <= 12 and 1 <= d <= (29 if mo == 2 and leap else _DAYS_IN_MONTH[mo - 1])):
+        raise HlcError(f"invalid date {day!r}")
+    return _days_from_civil(y, mo, d) * 86_400_000
 
 
 def client_of(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
@@ -11,6 +12,7 @@ from flask import current_app, g, request
 
 from server.accounts.models import Device, User
 from server.core.auth import Session, unauthorized
+from server.core.database import begin_write
 from server.core.models import utcnow
 from server.extensions import db
 
@@ -31,10 +33,15 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@functools.cache
+def _token_query() -> sa.Select:
+    # Built once: runs on every API request, and building it cost as much as running it.
+    return sa.select(Device, User).join(User, Device.user_id == User.id).where(
+        Device.token_hash == sa.bindparam("token_hash"))
+
+
 def session_for_token(token: str) -> Session | None:
-    row = db.session.execute(
-        sa.select(Device, User).join(User, Device.user_id == User.id).where(Device.token_hash == hash_token(token))
-    ).first()
+    row = db.session.execute(_token_query(), {"token_hash": hash_token(token)}).first()
     if row is None:
         return None
     device, user = row
@@ -62,5 +69,9 @@ def authenticate_request() -> None:
     g.session = session
     now = utcnow()
     if session.device.last_seen_at is None or now - session.device.last_seen_at > LAST_SEEN_RESOLUTION:
+        # A short write of its own that, on SQLite, takes the write lock up front: upgrading the
+        # token lookup's read transaction fails at once (SQLITE_BUSY, no waiting) if another
+        # worker wrote in between, which concurrent pushes from new devices make likely.
+        begin_write(db.session)
         session.device.last_seen_at = now
         db.session.commit()

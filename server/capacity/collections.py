@@ -18,6 +18,7 @@ and coaches read.
 from __future__ import annotations
 
 import re
+import time
 from datetime import date, datetime, timedelta
 from typing import Any, Callable, Optional
 from zoneinfo import ZoneInfo
@@ -68,6 +69,24 @@ class IsoDate(fields.Date):
         if not isinstance(value, str):
             raise self.make_error("invalid")
         return super()._deserialize(value, attr, data, **kwargs).isoformat()
+
+
+_latest_day: tuple[float, str] = (0.0, "")
+
+
+def latest_entry_day() -> str:
+    """Tomorrow in Europe/London as ISO text. The fast path checks it for every pushed entry, so it
+    is computed once per London day (until the next London midnight) rather than per entry."""
+    global _latest_day
+    until, day = _latest_day
+    now = time.time()
+    if now >= until:
+        today = datetime.fromtimestamp(now, LONDON).date()
+        tomorrow = today + timedelta(days=1)
+        until = datetime.combine(tomorrow, datetime.min.time(), tzinfo=LONDON).timestamp()
+        day = tomorrow.isoformat()
+        _latest_day = (until, day)  # one tuple: threads see the old pair or the new one
+    return day
 
 
 def not_after_tomorrow(value: str) -> None:
@@ -140,7 +159,7 @@ def plainly_valid_entry(values: dict[str, Any], creating: bool) -> Optional[dict
         return None
     if "occurred_on" in values:
         day = values["occurred_on"]
-        if type(day) is not str or not _ISO_DATE.match(day) or day > (london_today() + timedelta(days=1)).isoformat():
+        if type(day) is not str or not _ISO_DATE.match(day) or day > latest_entry_day():
             return None
         try:
             date.fromisoformat(day)

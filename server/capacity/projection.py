@@ -99,10 +99,15 @@ def _sql(conn: sa.Connection) -> _Statements:
     return _STATEMENTS[name]
 
 
-def project_capacity_entries(conn: sa.Connection, records: Sequence[StoredRecord]) -> None:
+def project_capacity_entries(conn: sa.Connection, records: Sequence[StoredRecord], *,
+                             created: frozenset[str] = frozenset()) -> None:
+    """``created``: ids of records the push creates (the store knows they did not exist): they
+    have no previous row, so only the others are looked up (a fresh push of 500 entries skips
+    the lookup entirely)."""
     sql = _sql(conn)
     dialect = conn.dialect.name
-    old = {row.id: row for row in conn.execute(sql.entries_old, {"ids": [r.record_id for r in records]})}
+    lookup = [r.record_id for r in records if r.record_id not in created]
+    old = {row.id: row for row in conn.execute(sql.entries_old, {"ids": lookup})} if lookup else {}
     totals: dict[tuple[str, date, str, str], list[int]] = defaultdict(lambda: [0, 0])
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []

@@ -6,6 +6,7 @@ teams they follow (and write coach things such as milestone confirmations); admi
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -56,17 +57,27 @@ class Access:
         return self.readable
 
 
+_COACH = "coach"  # not a membership role (member | lead): marks the coach assignments below
+
+
+@functools.cache
+def _access_query() -> sa.CompoundSelect:
+    # One round trip for memberships and coach assignments, built once: every sync request asks
+    # this, and building the statement cost more than running it.
+    return sa.union_all(
+        sa.select(Membership.team_id, Membership.role).where(Membership.user_id == sa.bindparam("user_id")),
+        sa.select(CoachAssignment.team_id, sa.literal(_COACH)).where(CoachAssignment.coach_id == sa.bindparam("user_id")),
+    )
+
+
 def access_for(user: User) -> Access:
-    memberships = db.session.execute(
-        sa.select(Membership.team_id, Membership.role).where(Membership.user_id == user.id)
-    ).all()
-    coached = db.session.scalars(sa.select(CoachAssignment.team_id).where(CoachAssignment.coach_id == user.id))
+    rows = db.session.execute(_access_query(), {"user_id": user.id}).all()
     return Access(
         user_id=user.id,
         is_admin=user.role == "admin",
-        member_of=frozenset(team_id for team_id, _ in memberships),
-        lead_of=frozenset(team_id for team_id, role in memberships if role == "lead"),
-        coach_of=frozenset(coached),
+        member_of=frozenset(team_id for team_id, role in rows if role != _COACH),
+        lead_of=frozenset(team_id for team_id, role in rows if role == "lead"),
+        coach_of=frozenset(team_id for team_id, role in rows if role == _COACH),
     )
 
 

@@ -14,6 +14,7 @@ dates/times as text in the column's storage form (:func:`db_date`, :func:`db_tim
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Sequence
 
 import sqlalchemy as sa
@@ -81,6 +82,7 @@ def db_date(iso_date: str) -> str:
     return iso_date
 
 
+@lru_cache(maxsize=1024)  # a push stamps all its records with one time: convert it once
 def db_time(engine_time: str, dialect: str) -> str:
     """The engine's ``2026-11-26T10:15:30.123Z`` as a naive-UTC DATETIME parameter (``UTCDateTime``):
     SQLAlchemy's SQLite storage form ``2026-11-26 10:15:30.123000``, or text PostgreSQL casts."""

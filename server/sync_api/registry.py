@@ -15,6 +15,8 @@ the store (:mod:`server.sync_api.store`) changes when a collection is added::
   The store calls it inside the push transaction, after writing the records, with every
   :class:`sync.StoredRecord` of that collection the push changed (live or tombstone). It must
   use only ``connection`` (SQLAlchemy Core), never commit, and be idempotent for unchanged rows.
+  If it accepts a keyword ``created``, it also gets the ids of the records this push creates
+  (``frozenset``): they did not exist before, so no read-table row can exist for them yet.
 * ``record_id_max_length``: record ids longer than this are rejected (``validation_error``);
   use it when the read table's primary key is shorter than the engine's 128 characters.
 

@@ -2,7 +2,8 @@
 
 Responses are encoded straight from the engine's dicts (flask-smorest passes a ``Response``
 through untouched); the response schemas document them. Dumping a 500-record pull page through
-marshmallow would cost more than the rest of the request.
+marshmallow would cost more than the rest of the request. A pull page's changes arrive already
+encoded around the stored JSON (:func:`server.sync_api.engine.encode_pull`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from server.sync_api.schemas import (
     PushRequestSchema,
     PushResponseSchema,
 )
+from server.sync_api.engine import encode_pull
 from server.sync_api.store import dumps
 
 blp = Blueprint("sync_api", __name__, url_prefix="/api/sync", description="Offline sync: push, pull, conflicts")
@@ -44,7 +46,8 @@ def push(body):
 def pull(args):
     """Changes since the cursor in every team the caller may read; page until has_more is false."""
     session = current_session()
-    return _json(operations.pull(session.user, session.device.id, args["cursor"], args["limit"]))
+    page = operations.pull(session.user, session.device.id, args["cursor"], args["limit"])
+    return Response(encode_pull(page, dumps), mimetype="application/json")
 
 
 @blp.get("/conflicts")

@@ -39,6 +39,20 @@ class _MutationField(fields.Nested):
         return value
 
 
+class _MutationList(fields.List):
+    """A list of :class:`_MutationField` checked in one pass: the same errors as ``fields.List``
+    (``{index: ["Not a valid object."]}``) without a field call per mutation (up to 500 a push)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, list):
+            raise self.make_error("invalid")
+        errors = {i: ["Field may not be null." if m is None else "Not a valid object."]
+                  for i, m in enumerate(value) if not isinstance(m, dict)}
+        if errors:
+            raise ma.ValidationError(errors, valid_data=[m for m in value if isinstance(m, dict)])
+        return value
+
+
 def schema_version_unsupported() -> ApiError:
     from server.sync_api.operations import documented_extra
 
@@ -50,7 +64,7 @@ def schema_version_unsupported() -> ApiError:
 class PushRequestSchema(Schema):
     client_id = fields.String(required=True, metadata={"description": "The device_id the token was issued for."})
     schema_version = fields.Integer(required=True, strict=True)
-    mutations = fields.List(_MutationField(MutationSchema), required=True, metadata={"maxItems": 500})
+    mutations = _MutationList(_MutationField(MutationSchema), required=True, metadata={"maxItems": 500})
 
     @pre_load
     def refuse_unknown_schema_version(self, data, **kwargs):

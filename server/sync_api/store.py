@@ -25,6 +25,8 @@ with the synced records.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import logging
 import math
@@ -44,7 +46,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, Operation
 from server.core.database import begin_write
 from server.extensions import db
 from server.sync_api.bulk import Bulk
-from server.sync_api.engine import storable_text
+from server.sync_api.engine import EncodedRecord, storable_text
 from server.sync_api.models import SyncConflict, SyncDevice, SyncRecord, SyncRejection, SyncTeam
 from sync import ConflictEntry, DeviceState, RejectedMutation, StoredRecord, StoreUnavailable, TeamState
 from sync.store import RecordKey
@@ -258,22 +260,40 @@ def _records(rows: Sequence[Sequence[Any]]) -> list[StoredRecord]:
 
 
 def _pulled_records(rows: Sequence[Sequence[Any]]) -> list[StoredRecord]:
-    """Records for a pull: fields and hlcs only (``owners`` and ``writers`` are left empty)."""
-    texts: list[Optional[str]] = []
-    for row in rows:
-        texts.extend(row[9:11])
-    decoded = loads_many(texts)
-    return [StoredRecord(row[0], row[1], row[2], row[3], row[4], row[5], row[6], decoded[2 * n], decoded[2 * n + 1],
-                         {}, {}, bool(row[7]), row[8]) for n, row in enumerate(rows)]
+    """Records for a pull: fields and hlcs as the stored JSON text, undecoded (see
+    :class:`EncodedRecord`); ``owners`` and ``writers`` are left empty."""
+    return [EncodedRecord(row[0], row[1], row[2], row[3], row[4], row[5], row[6], {}, {}, {}, {}, bool(row[7]), row[8],
+                          _json_text(row[9]), _json_text(row[10])) for row in rows]
 
 
-def _record_row(rec: StoredRecord) -> dict[str, Any]:
+def _json_text(value: Any) -> Optional[str]:
+    # SQLite gives a JSON column NUMERIC affinity (a scalar comes back as a number); objects stay text
+    return value if value is None or isinstance(value, str) else dumps(value)
+
+
+def _record_row(rec: StoredRecord, writers_json: dict[tuple, str]) -> dict[str, Any]:
+    # ``writers`` is nearly always the same small dict for every record of a push (the pushing
+    # device): encode each distinct one once (``writers_json`` lives for one put_records call)
+    writers_key = tuple(rec.writers.items())
+    writers = writers_json.get(writers_key)
+    if writers is None:
+        writers = writers_json[writers_key] = dumps(rec.writers)
     return {
         "collection": rec.collection, "record_id": rec.record_id, "team_id": rec.team_id, "user_id": rec.user_id,
         "created_at": rec.created_at, "updated_at": rec.updated_at, "version": rec.version,
         "deleted": rec.deleted, "deleted_hlc": rec.deleted_hlc, "data": dumps(rec.fields),
-        "hlcs": dumps(rec.hlcs), "owners": dumps(rec.owners), "writers": dumps(rec.writers),
+        "hlcs": dumps(rec.hlcs), "owners": dumps(rec.owners), "writers": writers,
     }
+
+
+@functools.lru_cache(maxsize=64)
+def _takes_created(projector: Projector) -> bool:
+    """Does the projector accept ``created`` (the ids of records this push creates, which no read
+    table row can exist for yet, so it need not look their previous rows up)?"""
+    try:
+        return "created" in inspect.signature(projector).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def _retryable(exc: BaseException) -> bool:
@@ -342,14 +362,17 @@ class SqlTx:
         if not records:
             return
         new, existing = [], []
+        created: set[RecordKey] = set()
+        writers_json: dict[tuple, str] = {}
         for rec in records:
-            row = _record_row(rec)
+            row = _record_row(rec, writers_json)
             if rec.key in self._known:
                 row["b_collection"], row["b_record_id"] = row.pop("collection"), row.pop("record_id")
                 del row["team_id"], row["user_id"], row["created_at"]  # never change
                 existing.append(row)
             else:
                 new.append(row)
+                created.add(rec.key)
         self.sql.record_insert.execute(self.conn, new)
         self.sql.record_update.execute(self.conn, existing)
         self._known.update(rec.key for rec in records)
@@ -360,7 +383,11 @@ class SqlTx:
                 if rec.collection in projectors:
                     by_collection[rec.collection].append(rec)
             for collection, recs in by_collection.items():
-                projectors[collection](self.conn, recs)
+                projector = projectors[collection]
+                if _takes_created(projector):
+                    projector(self.conn, recs, created=frozenset(r.record_id for r in recs if r.key in created))
+                else:
+                    projector(self.conn, recs)
         self.store.after_put(len(records))
 
     def save_team(self, state: TeamState) -> None:
