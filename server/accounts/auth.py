@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, g, request
@@ -35,22 +35,36 @@ def hash_token(token: str) -> str:
 
 @functools.cache
 def _token_query() -> sa.Select:
-    # Built once: runs on every API request, and building it cost as much as running it.
-    return sa.select(Device, User).join(User, Device.user_id == User.id).where(
-        Device.token_hash == sa.bindparam("token_hash"))
+    # Built once: runs on every API request, and building it cost as much as running it. Core, not
+    # the ORM: only these columns are needed, and loading two ORM objects cost 0.4 ms per request.
+    d, u = Device.__table__, User.__table__
+    return sa.select(d.c.id, d.c.created_at, d.c.last_seen_at, d.c.revoked_at, u.c.id, u.c.role, u.c.active).join(
+        u, d.c.user_id == u.c.id).where(d.c.token_hash == sa.bindparam("token_hash"))
+
+
+@functools.cache
+def _touch_device() -> sa.Update:
+    d = Device.__table__
+    return d.update().where(d.c.id == sa.bindparam("device_id")).values(last_seen_at=sa.bindparam("now"))
 
 
 def session_for_token(token: str) -> Session | None:
-    row = db.session.execute(_token_query(), {"token_hash": hash_token(token)}).first()
+    found = _lookup(token)
+    return None if found is None else found[0]
+
+
+def _lookup(token: str) -> tuple[Session, datetime | None] | None:
+    """The session for a valid token, with its device's ``last_seen_at``."""
+    row = db.session.connection().execute(_token_query(), {"token_hash": hash_token(token)}).first()
     if row is None:
         return None
-    device, user = row
-    if device.revoked_at is not None or not user.active:
+    device_id, created_at, last_seen_at, revoked_at, user_id, role, active = row
+    if revoked_at is not None or not active:
         return None
     idle_limit = timedelta(days=current_app.config["TOKEN_IDLE_DAYS"])
-    if utcnow() - (device.last_seen_at or device.created_at) > idle_limit:
+    if utcnow() - (last_seen_at or created_at) > idle_limit:
         return None
-    return Session(user=user, device=device)
+    return Session(user_id=user_id, device_id=device_id, role=role), last_seen_at
 
 
 def authenticate_request() -> None:
@@ -63,15 +77,15 @@ def authenticate_request() -> None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise unauthorized()
-    session = session_for_token(token.strip())
-    if session is None:
+    found = _lookup(token.strip())
+    if found is None:
         raise unauthorized("This sign-in is no longer valid; sign in again.")
-    g.session = session
+    g.session, last_seen_at = found
     now = utcnow()
-    if session.device.last_seen_at is None or now - session.device.last_seen_at > LAST_SEEN_RESOLUTION:
+    if last_seen_at is None or now - last_seen_at > LAST_SEEN_RESOLUTION:
         # A short write of its own that, on SQLite, takes the write lock up front: upgrading the
         # token lookup's read transaction fails at once (SQLITE_BUSY, no waiting) if another
         # worker wrote in between, which concurrent pushes from new devices make likely.
-        begin_write(db.session)
-        session.device.last_seen_at = now
+        begin_write(db.session())  # the session itself: ``scoped_session`` has no ``in_transaction``
+        db.session.connection().execute(_touch_device(), {"device_id": g.session.device_id, "now": now})
         db.session.commit()

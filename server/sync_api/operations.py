@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from server.accounts.models import Device, User
+from server.core.auth import Principal
 from server.core.database import begin_write
 from server.core.errors import ApiError, ErrorDetailSchema
 from server.core.models import utcnow
@@ -34,7 +35,7 @@ def engine() -> SyncEngine:
     return sync_setup().engine
 
 
-def actor_for(user: User, device_id: str) -> Actor:
+def actor_for(user: User | Principal, device_id: str) -> Actor:
     """The sync view of ``access_for(user)``: members read and write their teams; coaches read the
     teams they follow and write only what a collection allows coaches (measures, values); leads
     (and admins, who may do everything) lead; admins see every team."""
@@ -59,7 +60,7 @@ def api_error(err: SyncError) -> ApiError:
     return ApiError(err.status, err.code, err.message, extra=documented_extra(err.extra), headers=headers)
 
 
-def push(user: User, device_id: str, body: dict[str, Any]) -> dict[str, Any]:
+def push(user: User | Principal, device_id: str, body: dict[str, Any]) -> dict[str, Any]:
     """Apply a device's push (see docs/sync-protocol.md); commits. Raises :class:`ApiError`."""
     try:
         _, result = engine().push(actor_for(user, device_id), body)
@@ -68,14 +69,14 @@ def push(user: User, device_id: str, body: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def pull(user: User, device_id: str, cursor: Optional[str], limit: Optional[int]) -> dict[str, Any]:
+def pull(user: User | Principal, device_id: str, cursor: Optional[str], limit: Optional[int]) -> dict[str, Any]:
     try:
         return engine().pull(actor_for(user, device_id), cursor, limit)
     except SyncError as err:
         raise api_error(err) from None
 
 
-def conflicts(user: User, device_id: str, team_id: str, since: Optional[str]) -> dict[str, Any]:
+def conflicts(user: User | Principal, device_id: str, team_id: str, since: Optional[str]) -> dict[str, Any]:
     try:
         return engine().conflicts(actor_for(user, device_id), team_id, since)
     except SyncError as err:

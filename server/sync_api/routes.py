@@ -37,7 +37,7 @@ def _json(body: dict) -> Response:
 def push(body):
     """Send a device's queued mutations; all or nothing, each mutation applied at most once."""
     session = current_session()
-    return _json(operations.push(session.user, session.device.id, body))
+    return _json(operations.push(session.principal, session.device_id, body))
 
 
 @blp.get("/pull")
@@ -46,7 +46,7 @@ def push(body):
 def pull(args):
     """Changes since the cursor in every team the caller may read; page until has_more is false."""
     session = current_session()
-    page = operations.pull(session.user, session.device.id, args["cursor"], args["limit"])
+    page = operations.pull(session.principal, session.device_id, args["cursor"], args["limit"])
     return Response(encode_pull(page, dumps), mimetype="application/json")
 
 
@@ -56,4 +56,4 @@ def pull(args):
 def conflicts(args):
     """Values that lost to other values in a team the caller may read, oldest first."""
     session = current_session()
-    return _json(operations.conflicts(session.user, session.device.id, args["team_id"], args.get("since")))
+    return _json(operations.conflicts(session.principal, session.device_id, args["team_id"], args.get("since")))

@@ -13,7 +13,9 @@ request, and follows the locking protocol in ``sync/store.py``:
 Every operation is one statement (or one per collection / team): one ``IN`` query locks the
 records, one ``executemany`` inserts the new ones and one updates the rest. JSON columns are
 encoded and decoded here, in bulk, rather than value by value by the ORM: the pull and push hot
-paths are dominated by that work.
+paths are dominated by that work. The per-push statements (device, record and team locks and
+saves, the two logs) run on the driver's cursor (:class:`server.sync_api.bulk.Raw`): through
+``Connection.execute`` their SQLAlchemy overhead cost ~0.4 ms of a 10-record push's 2.9 ms of CPU.
 
 Database trouble (connection lost, lock timeout, a concurrent insert of the same record id)
 becomes :class:`sync.StoreUnavailable`: a 503 with nothing applied, which the client retries.
@@ -45,7 +47,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, Operation
 
 from server.core.database import begin_write
 from server.extensions import db
-from server.sync_api.bulk import Bulk
+from server.sync_api.bulk import Bulk, Raw
 from server.sync_api.engine import EncodedRecord, storable_text
 from server.sync_api.models import SyncConflict, SyncDevice, SyncRecord, SyncRejection, SyncTeam
 from sync import ConflictEntry, DeviceState, RejectedMutation, StoredRecord, StoreUnavailable, TeamState
@@ -154,34 +156,34 @@ class _Statements:
         def json_out(column):
             return sa.cast(column, sa.Text) if pg else sa.type_coerce(column, sa.Text)
 
-        self.lock_timeout = sa.text("SET LOCAL lock_timeout = '30s'") if pg else None
+        self.lock_timeout = Raw(sa.text("SET LOCAL lock_timeout = '30s'")) if pg else None
 
         # devices
         self.device_select = sa.select(D.c.last_mutation_id, D.c.last_hlc).where(D.c.client_id == bindparam("client_id"))
-        self.device_lock = self.device_select.with_for_update()
-        self.device_create = insert(D).values(
+        self.device_lock = Raw(self.device_select.with_for_update())
+        self.device_create = Raw(insert(D).values(
             client_id=bindparam("client_id"), user_id=bindparam("user_id"), last_mutation_id=0, last_hlc=None
-        ).on_conflict_do_nothing(index_elements=["client_id"])
-        self.device_save = D.update().where(D.c.client_id == bindparam("b_client_id")).values(
-            last_mutation_id=bindparam("last_mutation_id"), last_hlc=bindparam("last_hlc"))
+        ).on_conflict_do_nothing(index_elements=["client_id"]))
+        self.device_save = Raw(D.update().where(D.c.client_id == bindparam("b_client_id")).values(
+            last_mutation_id=bindparam("last_mutation_id"), last_hlc=bindparam("last_hlc")))
 
         # teams
         self.teams_select = (sa.select(T.c.team_id, T.c.version, T.c.horizon)
-                             .where(T.c.team_id.in_(bindparam("team_ids", expanding=True))).order_by(T.c.team_id))
-        self.teams_lock = self.teams_select.with_for_update()
-        self.team_create = insert(T).values(
-            team_id=bindparam("team_id"), version=0, horizon=0).on_conflict_do_nothing(index_elements=["team_id"])
-        self.team_save = T.update().where(T.c.team_id == bindparam("b_team_id")).values(
-            version=bindparam("version"), horizon=bindparam("horizon"))
+                             .where(in_list(T.c.team_id, "team_ids")).order_by(T.c.team_id))
+        self.teams_lock = Raw(self.teams_select.with_for_update())
+        self.team_create = Raw(insert(T).values(
+            team_id=bindparam("team_id"), version=0, horizon=0).on_conflict_do_nothing(index_elements=["team_id"]))
+        self.team_save = Raw(T.update().where(T.c.team_id == bindparam("b_team_id")).values(
+            version=bindparam("version"), horizon=bindparam("horizon")))
         self.team_ids = sa.select(T.c.team_id).order_by(T.c.team_id)
 
         # records
         record_columns = (R.c.collection, R.c.record_id, R.c.team_id, R.c.user_id, R.c.created_at, R.c.updated_at,
                           R.c.version, R.c.deleted, R.c.deleted_hlc, json_out(R.c.data), json_out(R.c.hlcs),
                           json_out(R.c.owners), json_out(R.c.writers))
-        self.records_lock = (sa.select(*record_columns)
-                             .where(R.c.collection == bindparam("collection"), in_list(R.c.record_id, "record_ids"))
-                             .order_by(R.c.collection, R.c.record_id).with_for_update())
+        self.records_lock = Raw(sa.select(*record_columns)
+                                .where(R.c.collection == bindparam("collection"), in_list(R.c.record_id, "record_ids"))
+                                .order_by(R.c.collection, R.c.record_id).with_for_update())
         record_types = {
             "collection": ("collection", "text"), "record_id": ("record_id", "text"), "team_id": ("team_id", "text"),
             "user_id": ("user_id", "text"), "created_at": ("created_at", "text"), "updated_at": ("updated_at", "text"),
@@ -218,12 +220,12 @@ class _Statements:
         ).returning(R.c.version)
 
         # logs
-        self.conflict_insert = C.insert().values(
+        self.conflict_insert = Raw(C.insert().values(
             team_id=bindparam("team_id"), collection=bindparam("collection"), record_id=bindparam("record_id"),
             field=bindparam("field"), kept_value=json_in("kept_value"), kept_hlc=bindparam("kept_hlc"),
             lost_value=json_in("lost_value"), lost_hlc=bindparam("lost_hlc"),
             lost_by_user_id=bindparam("lost_by_user_id"), lost_by_client_id=bindparam("lost_by_client_id"),
-            at=bindparam("at"))
+            at=bindparam("at")))
         conflict_columns = (C.c.team_id, C.c.collection, C.c.record_id, C.c.field, json_out(C.c.kept_value),
                             C.c.kept_hlc, json_out(C.c.lost_value), C.c.lost_hlc, C.c.lost_by_user_id,
                             C.c.lost_by_client_id, C.c.at)
@@ -232,9 +234,9 @@ class _Statements:
         self.conflicts_since = (sa.select(*conflict_columns)
                                 .where(C.c.team_id == bindparam("team_id"), C.c.at >= bindparam("since"))
                                 .order_by(C.c.id).limit(bindparam("limit")))
-        self.rejection_insert = X.insert().values(
+        self.rejection_insert = Raw(X.insert().values(
             client_id=bindparam("client_id"), user_id=bindparam("user_id"), mutation_id=bindparam("mutation_id"),
-            team_id=bindparam("team_id"), mutation=json_in("mutation"), error=json_in("error"), at=bindparam("at"))
+            team_id=bindparam("team_id"), mutation=json_in("mutation"), error=json_in("error"), at=bindparam("at")))
         self.rejections = sa.select(
             X.c.client_id, X.c.user_id, X.c.mutation_id, X.c.team_id, json_out(X.c.mutation), json_out(X.c.error),
             X.c.at,
@@ -327,10 +329,11 @@ class SqlTx:
     def lock_device(self, client_id: str, user_id: str) -> DeviceState:
         self._check_writable()
         params = {"client_id": client_id}
-        row = self.conn.execute(self.sql.device_lock, params).first()
-        if row is None:
-            self.conn.execute(self.sql.device_create, {"client_id": client_id, "user_id": user_id})
-            row = self.conn.execute(self.sql.device_lock, params).first()
+        rows = self.sql.device_lock.execute(self.conn, params)
+        if not rows:
+            self.sql.device_create.execute(self.conn, {"client_id": client_id, "user_id": user_id})
+            rows = self.sql.device_lock.execute(self.conn, params)
+        row = rows[0]
         return DeviceState(client_id, user_id, row[0], row[1])
 
     def lock_records(self, keys: Sequence[RecordKey]) -> dict[RecordKey, StoredRecord]:
@@ -340,8 +343,8 @@ class SqlTx:
                 by_collection[collection].append(record_id)
         out: dict[RecordKey, StoredRecord] = {}
         for collection in sorted(by_collection):
-            rows = self.conn.execute(self.sql.records_lock,
-                                     {"collection": collection, "record_ids": sorted(by_collection[collection])}).all()
+            rows = self.sql.records_lock.execute(
+                self.conn, {"collection": collection, "record_ids": sorted(by_collection[collection])})
             for rec in _records(rows):
                 out[rec.key] = rec
         self._known.update(out)
@@ -350,11 +353,11 @@ class SqlTx:
     def lock_teams(self, team_ids: Sequence[str]) -> dict[str, TeamState]:
         self._check_writable()
         wanted = sorted(set(team_ids))
-        rows = self.conn.execute(self.sql.teams_lock, {"team_ids": wanted}).all()
+        rows = self.sql.teams_lock.execute(self.conn, {"team_ids": wanted})
         if len(rows) < len(wanted):
             found = {row[0] for row in rows}
-            self.conn.execute(self.sql.team_create, [{"team_id": t} for t in wanted if t not in found])
-            rows = self.conn.execute(self.sql.teams_lock, {"team_ids": wanted}).all()
+            self.sql.team_create.execute(self.conn, [{"team_id": t} for t in wanted if t not in found])
+            rows = self.sql.teams_lock.execute(self.conn, {"team_ids": wanted})
         return {row[0]: TeamState(row[0], row[1], row[2]) for row in rows}
 
     def put_records(self, records: Sequence[StoredRecord]) -> None:
@@ -392,19 +395,19 @@ class SqlTx:
 
     def save_team(self, state: TeamState) -> None:
         self._check_writable()
-        self.conn.execute(self.sql.team_save,
-                          {"b_team_id": state.team_id, "version": state.version, "horizon": state.horizon})
+        self.sql.team_save.execute(self.conn,
+                                   {"b_team_id": state.team_id, "version": state.version, "horizon": state.horizon})
 
     def save_device(self, state: DeviceState) -> None:
         self._check_writable()
-        self.conn.execute(self.sql.device_save, {"b_client_id": state.client_id,
+        self.sql.device_save.execute(self.conn, {"b_client_id": state.client_id,
                                                  "last_mutation_id": state.last_mutation_id,
                                                  "last_hlc": state.last_hlc})
 
     def add_conflicts(self, entries: Sequence[ConflictEntry]) -> None:
         self._check_writable()
         if entries:
-            self.conn.execute(self.sql.conflict_insert, [{
+            self.sql.conflict_insert.execute(self.conn, [{
                 "team_id": c.team_id, "collection": c.collection, "record_id": c.record_id,
                 "field": clean_text(c.field), "kept_value": dumps_log(c.kept_value), "kept_hlc": c.kept_hlc,
                 "lost_value": dumps_log(c.lost_value), "lost_hlc": c.lost_hlc,
@@ -414,7 +417,7 @@ class SqlTx:
     def add_rejections(self, entries: Sequence[RejectedMutation]) -> None:
         self._check_writable()
         if entries:
-            self.conn.execute(self.sql.rejection_insert, [{
+            self.sql.rejection_insert.execute(self.conn, [{
                 "client_id": r.client_id, "user_id": r.user_id, "mutation_id": r.mutation_id,
                 # a hint taken from the mutation: keep it only if it can be a team id
                 "team_id": r.team_id if isinstance(r.team_id, str) and len(r.team_id) <= 36
@@ -505,7 +508,7 @@ class SqlStore:
             conn = session.connection()
             sql = self.statements(conn)
             if sql.lock_timeout is not None:
-                conn.execute(sql.lock_timeout)
+                sql.lock_timeout.execute(conn, {})
             tx = self.tx_class(self, conn, writable=True)
         except SQLAlchemyError as exc:
             _rollback(session)
@@ -531,7 +534,7 @@ class SqlStore:
         conn = session.connection()
         sql = self.statements(conn)
         if sql.lock_timeout is not None:
-            conn.execute(sql.lock_timeout)
+            sql.lock_timeout.execute(conn, {})
         state = self.tx_class(self, conn, writable=True).lock_device(client_id, user_id)
         session.info[HELD] = True
         return state.last_mutation_id

@@ -140,3 +140,56 @@ def test_create_admin_explains_bad_input(app):
     duplicate = runner.invoke(args=["create-admin", "--email", "A@example.org", "--name", "A", "--password", "long enough"])
     assert again.exit_code == 0 and duplicate.exit_code != 0
     assert "already exists" in duplicate.output
+
+
+def _device(device_id):
+    from server.accounts.models import Device
+    from server.extensions import db
+
+    db.session.expire_all()
+    return db.session.get(Device, device_id)
+
+
+def test_a_deactivated_accounts_tokens_get_401(make_user, login):
+    from server.extensions import db
+
+    user = make_user("staff")
+    api = login(user)
+    assert api.get("/api/me").status_code == 200
+    user.active = False
+    db.session.commit()
+    assert api.get("/api/me").status_code == 401
+
+
+def test_a_token_idle_longer_than_the_limit_gets_401(app, make_user, login):
+    from datetime import timedelta
+
+    from server.core.models import utcnow
+    from server.extensions import db
+
+    api = login(make_user("staff"))
+    idle = timedelta(days=app.config["TOKEN_IDLE_DAYS"])
+    device = _device(api.device_id)
+    device.last_seen_at = utcnow() - idle + timedelta(minutes=5)
+    db.session.commit()
+    assert api.get("/api/me").status_code == 200  # and refreshes last_seen_at
+    assert utcnow() - _device(api.device_id).last_seen_at < timedelta(minutes=1)
+    device = _device(api.device_id)
+    device.last_seen_at = utcnow() - idle - timedelta(minutes=5)
+    db.session.commit()
+    assert api.get("/api/me").status_code == 401
+
+
+def test_last_seen_is_written_at_most_hourly(make_user, login):
+    from datetime import timedelta
+
+    from server.core.models import utcnow
+    from server.extensions import db
+
+    api = login(make_user("staff"))
+    recent = utcnow() - timedelta(minutes=30)
+    device = _device(api.device_id)
+    device.last_seen_at = recent
+    db.session.commit()
+    assert api.get("/api/me").status_code == 200
+    assert _device(api.device_id).last_seen_at == recent
