@@ -103,3 +103,9 @@ def upsert(collection: str, record_id: str, **fields) -> dict:
 
 def new_id() -> str:
     return str(uuid.uuid4())
+
+
+def ward_with_lead(make_team, make_user, login):
+    """A team with contracted hours, and its lead signed in: (team, ApiClient)."""
+    team = make_team(name="Ward 7", contracted_hours_per_week=100)
+    return team, login(make_user(team=team, team_role="lead"))

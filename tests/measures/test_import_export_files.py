@@ -7,7 +7,7 @@ import io
 
 from openpyxl import Workbook, load_workbook
 
-from tests.measures.boxscore_testkit import add_measure, add_totals, add_values, stand_at
+from tests.measures.boxscore_testkit import add_measure, add_totals, add_values, stand_at, ward_with_lead
 
 NOW = "2026-11-26T10:00:00Z"  # this week: 2026-11-23
 
@@ -27,15 +27,10 @@ def _xlsx(rows) -> bytes:
     return out.getvalue()
 
 
-def _world(make_team, make_user, login):
-    team = make_team(name="Ward 7", contracted_hours_per_week=100)
-    lead = login(make_user(team=team, team_role="lead"))
-    return team, lead
-
 
 def test_csv_export_is_one_table(app, make_team, make_user, login, monkeypatch):
     stand_at(monkeypatch, NOW)
-    team, lead = _world(make_team, make_user, login)
+    team, lead = ward_with_lead(make_team, make_user, login)
     seen = add_measure(team, "Patients seen", unit="patients", aim="=cmd|' /C calc'!A0", target=45, direction="up")
     add_values(team, seen, {"2026-11-16": 44, "2026-11-23": 47.5})
     add_measure(team, "Time lost", group="capacity", source="derived", derived_kind="time_lost", derived_unit="hours")
@@ -54,7 +49,7 @@ def test_csv_export_is_one_table(app, make_team, make_user, login, monkeypatch):
 
 def test_xlsx_export_looks_like_the_excel_box_score(app, make_team, make_user, login, monkeypatch):
     stand_at(monkeypatch, NOW)
-    team, lead = _world(make_team, make_user, login)
+    team, lead = ward_with_lead(make_team, make_user, login)
     add_values(team, add_measure(team, "Patients seen", target=45), {"2026-11-23": 47})
     add_measure(team, "Cost per patient", group="cost", unit="£")
     response = lead.get(f"/api/teams/{team.id}/boxscore.xlsx?weeks=4")
@@ -72,7 +67,7 @@ def test_xlsx_export_looks_like_the_excel_box_score(app, make_team, make_user, l
 
 def test_preview_wide_csv_with_every_kind_of_row(app, make_team, make_user, login, monkeypatch):
     stand_at(monkeypatch, NOW)
-    team, lead = _world(make_team, make_user, login)
+    team, lead = ward_with_lead(make_team, make_user, login)
     seen = add_measure(team, "Patients seen")
     add_measure(team, "DNAs")
     add_measure(team, "Time lost", group="capacity", source="derived", derived_kind="time_lost", derived_unit="hours")
@@ -109,7 +104,7 @@ def test_preview_wide_csv_with_every_kind_of_row(app, make_team, make_user, logi
 
 def test_preview_long_layout_and_xlsx(app, make_team, make_user, login, monkeypatch):
     stand_at(monkeypatch, NOW)
-    team, lead = _world(make_team, make_user, login)
+    team, lead = ward_with_lead(make_team, make_user, login)
     add_measure(team, "Patients seen")
     content = _xlsx([["Measure", "Week", "Value"], ["Patients seen", "2026-W46", 40],
                      ["Patients seen", "2026-11-16", "1,041.5"], ["Patients seen", "2026-11-02", "41,5"], ["Patients seen", "2026-11-16", 3],
@@ -127,7 +122,7 @@ def test_preview_long_layout_and_xlsx(app, make_team, make_user, login, monkeypa
 
 
 def test_unreadable_files_are_refused_as_a_whole(app, make_team, make_user, login):
-    team, lead = _world(make_team, make_user, login)
+    team, lead = ward_with_lead(make_team, make_user, login)
     for content, name in ((b"just,some,columns\r\n1,2,3\r\n", "x.csv"), (b"PK\x03\x04garbage", "x.xlsx"),
                           (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old", "x.xls"), (b"Measure,Unit\r\nA,b\r\n", "x.csv")):
         response = _upload(lead, team, content, name)
@@ -140,7 +135,7 @@ def test_unreadable_files_are_refused_as_a_whole(app, make_team, make_user, logi
 
 def test_only_leads_coaches_and_admins_import(app, make_team, make_user, login, monkeypatch):
     stand_at(monkeypatch, NOW)
-    team, lead = _world(make_team, make_user, login)
+    team, lead = ward_with_lead(make_team, make_user, login)
     content = b"Measure,2026-11-23\r\n"
     assert _upload(login(make_user(team=team)), team, content).status_code == 403
     assert _upload(login(make_user(team=make_team())), team, content).status_code == 404

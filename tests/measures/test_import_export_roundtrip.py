@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from server.extensions import db
 from server.measures.collections import measure_value_id
 from server.measures.models import MeasureValue
-from tests.measures.boxscore_testkit import Device, add_measure, new_id, rows_by_name, series, stand_at, upsert
+from tests.measures.boxscore_testkit import Device, add_measure, new_id, rows_by_name, series, stand_at, upsert, ward_with_lead
 
 NOW = "2026-11-26T10:00:00Z"
 
@@ -20,15 +20,10 @@ def _upload(api, team, content: bytes, filename="values.csv", commit=False):
                     data={"file": (io.BytesIO(content), filename)}, content_type="multipart/form-data")
 
 
-def _team(make_team, make_user, login):
-    team = make_team(name="Ward 7", contracted_hours_per_week=100)
-    lead = login(make_user(team=team, team_role="lead"))
-    return team, lead
-
 
 def test_commit_writes_through_the_engine_and_devices_pull_it(app, make_team, make_user, login, monkeypatch):
     stand_at(monkeypatch, NOW)
-    team, lead = _team(make_team, make_user, login)
+    team, lead = ward_with_lead(make_team, make_user, login)
     seen, dnas = add_measure(team, "Patients seen"), add_measure(team, "DNAs")
     content = b"Measure,2026-11-09,2026-11-16\r\nPatients seen,40,41\r\nDNAs,3,\r\n"
     assert db.session.query(MeasureValue).count() == 0
@@ -51,7 +46,7 @@ def test_commit_writes_through_the_engine_and_devices_pull_it(app, make_team, ma
 
 def test_one_bad_row_refuses_the_whole_import(app, make_team, make_user, login, monkeypatch):
     stand_at(monkeypatch, NOW)
-    team, lead = _team(make_team, make_user, login)
+    team, lead = ward_with_lead(make_team, make_user, login)
     add_measure(team, "Patients seen")
     add_measure(team, "Time lost", group="capacity", source="derived", derived_kind="time_lost", derived_unit="hours")
     content = (b"Measure,2026-11-09,2026-11-16,2099-01-05\r\n"
@@ -70,7 +65,7 @@ def test_one_bad_row_refuses_the_whole_import(app, make_team, make_user, login, 
 
 def test_csv_and_xlsx_exports_round_trip_through_import(app, make_team, make_user, login, monkeypatch):
     stand_at(monkeypatch, NOW)
-    team, lead_api = _team(make_team, make_user, login)
+    team, lead_api = ward_with_lead(make_team, make_user, login)
     lead = Device(lead_api)
     seen, falls, lost = new_id(), new_id(), new_id()
     lead.push(upsert("measures", seen, team_id=team.id, name="Patients seen", group="performance", direction="up"),
