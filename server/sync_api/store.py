@@ -311,6 +311,20 @@ def _rollback(session) -> None:
         log.warning("rollback failed", exc_info=True)
 
 
+@contextmanager
+def _unavailable_on_database_errors(session) -> Iterator[None]:
+    """Any failure rolls the whole transaction back (all or nothing); a database that is down,
+    locked or restarting becomes :class:`StoreUnavailable` (503: nothing applied, the client retries)."""
+    try:
+        yield
+    except BaseException as exc:
+        _rollback(session)
+        if isinstance(exc, SQLAlchemyError) and _retryable(exc):
+            log.warning("sync store unavailable: %s", exc)
+            raise StoreUnavailable() from exc
+        raise
+
+
 class SqlTx:
     """One transaction (or read snapshot) on a connection; see :class:`sync.store.StoreTx`."""
 
@@ -502,28 +516,15 @@ class SqlStore:
     @contextmanager
     def transaction(self) -> Iterator[SqlTx]:
         session = db.session()
-        try:
+        with _unavailable_on_database_errors(session):
             if not session.info.pop(HELD, False):
                 begin_write(session)
             conn = session.connection()
             sql = self.statements(conn)
             if sql.lock_timeout is not None:
                 sql.lock_timeout.execute(conn, {})
-            tx = self.tx_class(self, conn, writable=True)
-        except SQLAlchemyError as exc:
-            _rollback(session)
-            if _retryable(exc):
-                raise StoreUnavailable() from exc
-            raise
-        try:
-            yield tx
+            yield self.tx_class(self, conn, writable=True)
             session.commit()
-        except BaseException as exc:
-            _rollback(session)
-            if isinstance(exc, SQLAlchemyError) and _retryable(exc):
-                log.warning("sync store unavailable: %s", exc)
-                raise StoreUnavailable() from exc
-            raise
 
     def hold_client(self, client_id: str, user_id: str) -> int:
         """Start the next push's transaction early and lock ``client_id``'s sync state in it;
@@ -542,16 +543,8 @@ class SqlStore:
     @contextmanager
     def snapshot(self) -> Iterator[SqlTx]:
         session = db.session()
-        try:
-            tx = self.tx_class(self, session.connection(), writable=False)
-            yield tx
-        except BaseException as exc:
-            _rollback(session)
-            if isinstance(exc, SQLAlchemyError) and _retryable(exc):
-                log.warning("sync store unavailable: %s", exc)
-                raise StoreUnavailable() from exc
-            raise
-        else:
+        with _unavailable_on_database_errors(session):
+            yield self.tx_class(self, session.connection(), writable=False)
             session.commit()  # ends the read transaction (SQLite: lets the WAL checkpoint)
 
     # --- test hook -------------------------------------------------------------------------------
