@@ -13,7 +13,8 @@ from .client import SyncClient
 from .cursor import decode_cursor, encode_cursor
 from .engine import SUPPORTED_SCHEMA_VERSIONS, SyncEngine
 from .errors import Rejected, StoreUnavailable, SyncError
-from .hlc import Hlc, HlcError, HlcTimestamp, format_hlc, format_time, parse_hlc, parse_time
+from .hlc import (Hlc, HlcError, HlcTimestamp, compact_hlcs, expand_hlcs, format_hlc, format_time, parse_hlc,
+                  parse_time)
 from .memory import MemoryStore
 from .merge import FieldConflict, MergeResult, json_equal, merge_delete, merge_upsert
 from .registry import Actor, Collection, RecordInfo, any_team_writer, any_team_writer_record, author_or_lead
@@ -24,6 +25,6 @@ __all__ = [
     "HlcTimestamp", "MemoryStore", "MergeResult", "RecordInfo", "Rejected", "RejectedMutation",
     "SUPPORTED_SCHEMA_VERSIONS", "Store", "StoreTx", "StoreUnavailable", "StoredRecord", "SyncClient",
     "SyncEngine", "SyncError", "TeamState", "any_team_writer", "any_team_writer_record",
-    "author_or_lead", "decode_cursor", "encode_cursor", "format_hlc", "format_time", "json_equal",
+    "author_or_lead", "compact_hlcs", "decode_cursor", "encode_cursor", "expand_hlcs", "format_hlc", "format_time", "json_equal",
     "merge_delete", "merge_upsert", "parse_hlc", "parse_time",
 ]

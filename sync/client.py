@@ -4,7 +4,8 @@ State (a real client keeps it in IndexedDB; writes to ``outbox`` are durable bef
 says "saved"):
 
 * ``base``: the server's state as last pulled, ``{(collection, record_id): {"record": {...},
-  "hlcs": {...}}}`` (live records only: a pulled tombstone removes the entry);
+  "hlcs": {field: hlc}}}`` (every field's hlc, expanded from the pull's compact form; live
+  records only: a pulled tombstone removes the entry);
 * ``outbox``: local mutations in id order, each with the ``result`` the server reported
   (``None`` while unknown);
 * ``acked_id``: the highest mutation id the server is known to have processed (from a push
@@ -33,13 +34,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
-from .hlc import Hlc
+from .hlc import Hlc, expand_hlcs
 from .merge import merge_delete, merge_upsert
 
-__all__ = ["SyncClient", "OutboxEntry", "SyncStop", "META_KEYS"]
+__all__ = ["SyncClient", "OutboxEntry", "SyncStop", "META_KEYS", "field_hlcs"]
 
 META_KEYS = ("id", "team_id", "user_id", "created_at", "updated_at")
 Send = Callable[[str, dict], tuple[int, dict]]
+
+
+def field_hlcs(change: dict) -> dict[str, str]:
+    """Every field's hlc of a pulled live change (sent compactly: ``hlc`` for most fields,
+    ``hlcs`` for the others; see :func:`sync.hlc.compact_hlcs`)."""
+    record = change["record"]
+    return expand_hlcs((k for k in record if k not in META_KEYS), change.get("hlc"), change.get("hlcs") or {})
 
 #: what a client does with each failure (docs/sync-protocol.md, "Errors")
 FATAL_STATUSES = {401: "signed_out", 403: "forbidden"}
@@ -206,8 +214,8 @@ class SyncClient:
             if ch["deleted"]:
                 self.base.pop(key, None)
                 continue
-            hlcs = ch.get("hlcs") or {}
-            self.base[key] = {"record": dict(ch["record"]), "hlcs": dict(hlcs)}
+            hlcs = field_hlcs(ch)
+            self.base[key] = {"record": dict(ch["record"]), "hlcs": hlcs}
             for h in hlcs.values():
                 if newest is None or h > newest:
                     newest = h

@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable, Optional
 
 from .cursor import TeamPosition, decode_cursor, encode_cursor
 from .errors import Rejected, SyncError
-from .hlc import HlcError, HlcTimestamp, format_time, parse_hlc, successor, system_ms
+from .hlc import HlcError, HlcTimestamp, compact_hlcs, format_time, parse_hlc, successor, system_ms
 from .merge import FieldConflict, MergeResult, json_equal, merge_delete, merge_upsert
 from .registry import RESERVED_FIELDS, Actor, Collection, RecordInfo
 from .store import ConflictEntry, RecordKey, RejectedMutation, Store, StoredRecord, StoreTx, TeamState
@@ -364,15 +364,19 @@ class SyncEngine:
 
     @staticmethod
     def change_for(rec: StoredRecord) -> dict:
+        """A pulled change: the pinned keys, plus ``hlc`` and ``hlcs``, the field hlcs in the
+        compact form of :func:`~sync.hlc.compact_hlcs` (a tombstone: null and empty)."""
         record: dict[str, Any] = {} if rec.deleted else dict(rec.fields)
         record.update(id=rec.record_id, team_id=rec.team_id, user_id=rec.user_id,
                       created_at=rec.created_at, updated_at=rec.updated_at)
+        hlc, hlcs = (None, {}) if rec.deleted else compact_hlcs(rec.hlcs)
         return {
             "collection": rec.collection,
             "record_id": rec.record_id,
             "deleted": rec.deleted,
             "record": record,
-            "hlcs": {} if rec.deleted else dict(rec.hlcs),
+            "hlc": hlc,
+            "hlcs": hlcs,
         }
 
     def pull(self, actor: Actor, cursor: Optional[str], limit: Optional[int] = None) -> dict:

@@ -1,6 +1,7 @@
 // Records as the screens see them: the server's latest state with the device's pending
 // mutations laid over it. Every function here works inside a transaction it is given
 // (never awaiting the network), so callers can combine them atomically.
+import { fieldHlcs } from './sync/hlc.js';
 import { overlayPending } from './sync/merge.js';
 
 /** Recompute one record's visible state from its server base and its pending mutations. */
@@ -30,7 +31,7 @@ export async function applyServerChange(tx, change) {
   const record = change.record || current?.server?.record || { id: change.record_id };
   const server = {
     record: { ...record },
-    hlcs: change.hlcs || {},
+    hlcs: fieldHlcs(change),
     deleted: !!change.deleted,
   };
   await records.put({

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { Hlc, formatHlc, parseHlc, isValidHlc } from '../src/sync/hlc.js';
+import { Hlc, fieldHlcs, formatHlc, parseHlc, isValidHlc } from '../src/sync/hlc.js';
 
 // Shared with the Python sync engine (tests/vectors/sync/hlc.json): both must agree.
 const V = JSON.parse(readFileSync(new URL('../../tests/vectors/sync/hlc.json', import.meta.url), 'utf8'));
@@ -56,4 +56,15 @@ test('a device clock 12 hours slow still stamps at server time after a response'
   const c = new Hlc('slow', { clock: () => real - 12 * 3600_000 });
   c.observeServerTime(new Date(real).toISOString());
   assert.ok(parseHlc(c.now()).millis >= real);
+});
+
+test('a pulled change gives every field its hlc: the shared one unless listed apart', () => {
+  const created = '2026-11-20T10:00:00.000Z-0000-dev-ann';
+  const edited = '2026-11-20T11:00:00.000Z-0003-dev-bob';
+  const record = { kind: 'time_lost', minutes: 45, note: null, id: 'r1', team_id: 't', user_id: 'u', created_at: 'c', updated_at: 'u' };
+  assert.deepEqual(fieldHlcs({ record, deleted: false, hlc: created, hlcs: { minutes: edited } }),
+    { kind: created, minutes: edited, note: created });
+  assert.deepEqual(fieldHlcs({ record, deleted: false, hlc: created, hlcs: {} }),
+    { kind: created, minutes: created, note: created });
+  assert.deepEqual(fieldHlcs({ record: { id: 'r1', team_id: 't' }, deleted: true, hlc: null, hlcs: {} }), {});
 });

@@ -13,18 +13,11 @@ ids from fields (a measure's weekly value).
 
 from __future__ import annotations
 
-import json
 import re
 from contextvars import ContextVar
-from dataclasses import dataclass
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, NamedTuple, Optional
 
-from sync import Rejected, RejectedMutation, StoredRecord, SyncEngine
-
-try:
-    from json.encoder import encode_basestring_ascii as _quote
-except ImportError:  # pragma: no cover - other Pythons
-    _quote = json.encoder.py_encode_basestring_ascii
+from sync import Rejected, RejectedMutation, SyncEngine
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _current_record_id: ContextVar[Optional[str]] = ContextVar("sync_current_record_id", default=None)
@@ -40,31 +33,17 @@ def storable_text(text: str) -> bool:
     return _UNSTORABLE.search(text) is None
 
 
-@dataclass
-class EncodedRecord(StoredRecord):
-    """A record read for a pull, with its fields and hlcs still as the JSON text the database holds.
+class EncodedRow(NamedTuple):
+    """A record read for a pull: its version and its change, already JSON text (the SQL of
+    :func:`server.sync_api.store.change_json` writes it). Only :meth:`ServerSyncEngine.change_for`
+    reads these."""
 
-    A pull sends each record's fields and hlcs exactly as stored; decoding them only to encode
-    them again was a third of a pull's cost. ``fields`` and ``hlcs`` stay empty: only
-    :meth:`ServerSyncEngine.change_for` reads these records."""
-
-    data_json: Optional[str] = None
-    hlcs_json: Optional[str] = None
+    version: int
+    json: str
 
 
 class EncodedChange(str):
     """One change of a pull page, already JSON (see :func:`encode_pull`)."""
-
-
-def _object_body(text: Optional[str]) -> Optional[str]:
-    """The members of a stored JSON object (``'"a":1,"b":2'``, or ``''`` if empty); None if ``text``
-    is not an object's text."""
-    if not isinstance(text, str):
-        return None
-    text = text.strip()
-    if text[:1] != "{" or text[-1:] != "}":
-        return None
-    return text[1:-1].strip()
 
 
 def encode_pull(body: dict, dumps: Any) -> str:
@@ -80,25 +59,11 @@ class ServerSyncEngine(SyncEngine):
         super().__init__(store, **kwargs)
         self.record_id_limits = record_id_limits
 
-    def change_for(self, rec: StoredRecord) -> Any:  # type: ignore[override]
-        """A live :class:`EncodedRecord` becomes an :class:`EncodedChange`: the wire shape of
-        :meth:`SyncEngine.change_for` (keys in the same order), built around the stored JSON."""
-        if isinstance(rec, EncodedRecord) and not rec.deleted:
-            data, hlcs = _object_body(rec.data_json), _object_body(rec.hlcs_json)
-            if data is not None and hlcs is not None:
-                try:  # _quote accepts text only: anything else (a NULL) takes the general path
-                    record_id = _quote(rec.record_id)
-                    meta = (f'"id":{record_id},"team_id":{_quote(rec.team_id)},'
-                            f'"user_id":{_quote(rec.user_id)},"created_at":{_quote(rec.created_at)},'
-                            f'"updated_at":{_quote(rec.updated_at)}')
-                    return EncodedChange(
-                        f'{{"collection":{_quote(rec.collection)},"record_id":{record_id},'
-                        f'"deleted":false,"record":{{{data + "," if data else ""}{meta}}},"hlcs":{{{hlcs}}}}}')
-                except TypeError:
-                    pass
-            # not an object's text (never written by this store): decode, as before
-            rec.fields = json.loads(rec.data_json) if rec.data_json else {}
-            rec.hlcs = json.loads(rec.hlcs_json) if rec.hlcs_json else {}
+    def change_for(self, rec: Any) -> Any:  # type: ignore[override]
+        """An :class:`EncodedRow` becomes an :class:`EncodedChange` as it is; records from
+        elsewhere (a memory store in tests) take the engine's path."""
+        if isinstance(rec, EncodedRow):
+            return EncodedChange(rec.json)
         return SyncEngine.change_for(rec)
 
     def _process(self, state, m: dict) -> dict:  # type: ignore[override]

@@ -22,7 +22,9 @@ TIME = sa.String(24)
 
 
 class SyncRecord(Base):
-    """A synced record, live or tombstone: field values, the hlc and writers of each field's value."""
+    """A synced record, live or tombstone: field values, the hlc and writers of each field's value.
+
+    ``hlcs`` and ``owners`` are stored compactly; the store expands them (:func:`expand_record`)."""
 
     __tablename__ = "sync_records"
     __table_args__ = (sa.Index("ix_sync_records_team_version", "team_id", "version"),)
@@ -37,8 +39,12 @@ class SyncRecord(Base):
     deleted: Mapped[bool] = mapped_column(default=False)
     deleted_hlc: Mapped[str | None] = mapped_column(HLC)
     data: Mapped[dict[str, Any]] = mapped_column(sa.JSON)  # field -> value (a tombstone keeps its last values)
-    hlcs: Mapped[dict[str, str]] = mapped_column(sa.JSON)  # field -> hlc of its current value
-    owners: Mapped[dict[str, list[str]]] = mapped_column(sa.JSON)  # field -> client ids that wrote that value
+    # Field hlcs, compactly (sync.hlc.compact_hlcs): the hlc most fields share, and the others' own, so
+    # that a record written by one mutation stores (and a pull sends) one hlc, not one per field.
+    hlc: Mapped[str | None] = mapped_column(HLC)
+    hlcs: Mapped[dict[str, str]] = mapped_column(sa.JSON)  # field -> hlc, for fields whose hlc is not `hlc`
+    # field -> client ids that wrote its value, for fields where that is not just the client of its hlc
+    owners: Mapped[dict[str, list[str]]] = mapped_column(sa.JSON)
     writers: Mapped[dict[str, str]] = mapped_column(sa.JSON)  # client id -> user id, for the conflict log
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from sync.client import field_hlcs
 from sync import SyncError, decode_cursor, encode_cursor
 from sync.cursor import TeamPosition
 from sync_testkit import (HOUR, T0, TEAM_A, TEAM_B, FakeClock, actor, entry, make_engine, mutation, new_id,
@@ -38,7 +39,7 @@ def keys_of(page):
 
 
 def as_state(replica):
-    return {k: (ch["record"], ch["hlcs"]) for k, ch in replica.items()}
+    return {k: (ch["record"], field_hlcs(ch)) for k, ch in replica.items()}
 
 
 def expected_state(engine, teams):

@@ -5,6 +5,7 @@ import threading
 
 import pytest
 
+from sync.client import field_hlcs
 from sync import Hlc, MemoryStore, SyncClient, SyncError, format_time, parse_hlc
 from sync_testkit import (HOUR, T0, TEAM_A, TEAM_B, FakeClock, actor, entry, make_engine, mutation, new_id,
                           push_body)
@@ -32,7 +33,9 @@ def test_create_then_pull_returns_record_with_meta_and_hlcs(engine, clock):
     assert rec["created_at"] == rec["updated_at"] == format_time(T0)
     assert {k: rec[k] for k in ("kind", "minutes", "occurred_on", "category", "note")} == {
         k: v for k, v in entry().items() if k != "team_id"}
-    assert set(change["hlcs"]) == {"kind", "minutes", "occurred_on", "category", "note"}
+    # one mutation wrote every field: one hlc for all of them, no per-field exceptions
+    assert change["hlc"] == mutation(1, "dev-ann", T0, rid, entry())["hlc"] and change["hlcs"] == {}
+    assert set(field_hlcs(change)) == {"kind", "minutes", "occurred_on", "category", "note"}
     assert page["has_more"] is False and page["drop_teams"] == [] and page["last_mutation_id"] == 0
 
 

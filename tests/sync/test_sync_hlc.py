@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sync.hlc import MAX_COUNTER, Hlc, HlcError, format_hlc, format_time, parse_hlc, parse_time, successor
+from sync.hlc import (MAX_COUNTER, Hlc, HlcError, compact_hlcs, expand_hlcs, format_hlc, format_time, parse_hlc,
+                      parse_time, successor)
 from sync.merge import json_equal, merge_delete, merge_upsert
 from sync_testkit import T0
 
@@ -82,3 +83,26 @@ def test_merge_is_order_independent(order, values):
     assert strip(state) == strip(reference)
     deleted = merge_delete(state, format_hlc(T0, 0, "c0")).state
     assert deleted["deleted"] and merge_upsert(deleted, {"note": "q"}, format_hlc(T0 + 99, 0, "c1")).status == "rejected"
+
+
+def test_fields_written_together_compact_to_one_hlc():
+    h = format_hlc(T0, 0, "ann")
+    assert compact_hlcs({"kind": h, "minutes": h, "note": h}) == (h, {})
+    assert compact_hlcs({}) == (None, {})
+
+
+def test_compact_hlcs_keeps_the_most_shared_hlc_and_lists_the_rest():
+    created, edited = format_hlc(T0, 0, "ann"), format_hlc(T0 + 5, 0, "bob")
+    assert compact_hlcs({"kind": created, "minutes": edited, "note": created}) == (created, {"minutes": edited})
+    # a tie goes to the later hlc, so the answer never depends on field order
+    assert compact_hlcs({"a": created, "b": edited}) == (edited, {"a": created})
+    assert compact_hlcs({"b": edited, "a": created}) == (edited, {"a": created})
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text(min_size=1, max_size=5), st.builds(format_hlc, millis, counters, client_ids), max_size=8))
+def test_expand_hlcs_inverts_compact_hlcs(hlcs):
+    hlc, exceptions = compact_hlcs(hlcs)
+    assert expand_hlcs(hlcs.keys(), hlc, exceptions) == hlcs
+    values = list(hlcs.values())
+    assert all(values.count(hlc) >= values.count(other) for other in values)

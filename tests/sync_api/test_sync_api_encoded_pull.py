@@ -1,60 +1,62 @@
-"""Pull pages are built around the stored JSON text (``EncodedRecord``): the result must be the very
-text the engine's dicts would encode to."""
+"""Pull pages are written by the database (``store.change_json``): each change must be the JSON the
+engine's own ``SyncEngine.change_for`` gives for the stored record, on SQLite and PostgreSQL, for
+odd texts, edited records (per-field hlcs), tombstones and records with no fields."""
 
 from __future__ import annotations
 
 import json
 
-from server.sync_api.engine import EncodedChange, EncodedRecord, ServerSyncEngine, encode_pull
+from server.extensions import db
+from server.sync_api.engine import EncodedChange, encode_pull
+from server.sync_api.registry import sync_setup
 from server.sync_api.store import dumps
-from sync import StoredRecord, SyncEngine
+from sync import SyncEngine
+from sync.client import field_hlcs
+
+ODD_NOTES = ['a "quoted" \\ back\\slash', "<b>&amp;</b> /slash", "caf\u00e9 \u2603 \U0001f600", "\u2028 \u00a0 '"]
 
 
-def _pair(fields: dict, hlcs: dict, *, deleted: bool = False, data_json: str | None = None):
-    meta = ("capacity_entries", 'r"1\u00e9', "team-1", "user-\u2603", "2026-11-26T10:15:31.004Z",
-            "2026-11-26T10:15:32.004Z", 7)
-    plain = StoredRecord(*meta, dict(fields), dict(hlcs), {}, {}, deleted, None)
-    encoded = EncodedRecord(*meta, {}, {}, {}, {}, deleted, None,
-                            dumps(fields) if data_json is None else data_json, dumps(hlcs))
-    return plain, encoded
+def stored_changes(record_ids) -> dict[str, dict]:
+    """What the engine itself would send for each stored record (read through the store's merge path)."""
+    store = sync_setup().engine.store
+    with store.transaction() as tx:
+        records = tx.lock_records([("capacity_entries", rid) for rid in record_ids])
+    db.session.commit()
+    return {key[1]: SyncEngine.change_for(rec) for key, rec in records.items()}
 
 
-def test_encoded_change_is_the_text_of_the_plain_change():
-    engine = ServerSyncEngine(None, record_id_limits={})
-    cases = [
-        ({"kind": "time_lost", "minutes": 15, "note": 'a "quoted"\n\u00e9 \U0001f600'}, {"kind": "h1", "minutes": "h2", "note": "h3"}),
-        ({}, {}),
-    ]
-    for fields, hlcs in cases:
-        plain, encoded = _pair(fields, hlcs)
-        change = engine.change_for(encoded)
-        assert isinstance(change, EncodedChange)
-        assert change == dumps(SyncEngine.change_for(plain))
+def test_pulled_changes_equal_the_engines_changes_for_the_stored_records(team_world, phone, helpers):
+    team = team_world.team.id
+    ann, lead = phone(team_world.ann), phone(team_world.lead)
+    ids = [helpers.new_id() for _ in range(len(ODD_NOTES) + 3)]
+    for rid, note in zip(ids, ODD_NOTES):
+        ann.upsert(rid, helpers.entry(team, note=note, category="Waiting \u00e9"))
+    edited, deleted, bare = ids[-3:]
+    ann.upsert(edited, helpers.entry(team))
+    ann.upsert(deleted, helpers.entry(team))
+    ann.upsert(bare, {"team_id": team, "kind": "meeting", "minutes": 5, "occurred_on": helpers.TODAY})
+    ann.sync()
+    assert ann.client.needs_attention == []
+    lead.sync()
+    bob = phone(team_world.bob)
+    bob.sync()  # bob had every record, so a later pull sends him the tombstone too
+    lead.upsert(edited, {"minutes": 45, "note": None})  # two fields get the lead's later hlc
+    lead.delete(deleted)
+    lead.sync()
+
+    pulled = {ch["record_id"]: ch for ch in bob.pull(bob.client.cursor)["changes"]}
+    pulled.update({ch["record_id"]: ch for ch in phone(team_world.bob).pull()["changes"]})
+    assert set(pulled) == set(ids)
+    assert pulled == stored_changes(ids)
+    assert pulled[deleted]["deleted"] and pulled[deleted]["hlc"] is None and pulled[deleted]["hlcs"] == {}
+    assert set(pulled[edited]["hlcs"]) == {"minutes", "note"}  # the exceptions to the shared hlc
+    hlcs = field_hlcs(pulled[edited])
+    assert hlcs["minutes"] == hlcs["note"] > hlcs["kind"] == pulled[edited]["hlc"]
 
 
-def test_tombstones_and_odd_texts_fall_back_to_the_plain_change():
-    engine = ServerSyncEngine(None, record_id_limits={})
-    plain, encoded = _pair({"kind": "meeting"}, {"kind": "h"}, deleted=True)
-    assert engine.change_for(encoded) == SyncEngine.change_for(plain)
-    plain, encoded = _pair({"kind": "meeting"}, {"kind": "h"}, data_json=' { "kind" : "meeting" } ')
-    assert json.loads(engine.change_for(encoded)) == SyncEngine.change_for(plain)
-
-
-def test_encode_pull_splices_changes_in_order():
-    engine = ServerSyncEngine(None, record_id_limits={})
-    plain, encoded = _pair({"minutes": 3}, {"minutes": "h"})
-    tomb_plain, tomb = _pair({}, {}, deleted=True)
+def test_a_pull_page_is_valid_json_around_spliced_changes():
+    plain = {"collection": "c", "record_id": "r", "deleted": False, "record": {"id": "r"}, "hlc": None, "hlcs": {}}
     rest = {"cursor": "abc", "has_more": False, "last_mutation_id": 2, "drop_teams": [], "server_time": "t"}
-    page = {"changes": [engine.change_for(encoded), engine.change_for(tomb)], **rest}
-    expected = {"changes": [SyncEngine.change_for(plain), SyncEngine.change_for(tomb_plain)], **rest}
-    assert encode_pull(page, dumps) == dumps(expected)
+    page = {"changes": [EncodedChange(dumps(plain)), plain], **rest}
+    assert json.loads(encode_pull(page, dumps)) == {"changes": [plain, plain], **rest}
     assert encode_pull({"changes": []}, dumps) == '{"changes":[]}'
-
-
-def test_a_missing_meta_value_takes_the_general_path():
-    engine = ServerSyncEngine(None, record_id_limits={})
-    plain, encoded = _pair({"minutes": 3}, {"minutes": "h"})
-    plain.user_id = encoded.user_id = None
-    change = engine.change_for(encoded)
-    assert not isinstance(change, EncodedChange)
-    assert change == SyncEngine.change_for(plain)

@@ -205,8 +205,8 @@ export class SyncClient {
       const meta = tx.objectStore('meta');
       const clock = new Hlc(session.device_id, { ...((await meta.get('hlc')) || {}), clock: this.clock });
       for (const change of body.changes || []) {
-        await applyServerChange(tx, change);
-        for (const h of Object.values(change.hlcs || {})) {
+        const stored = await applyServerChange(tx, change);
+        for (const h of Object.values(stored?.server?.hlcs || {})) {
           try { clock.receive(h); } catch { /* ignore malformed */ }
         }
       }

@@ -60,6 +60,25 @@ export function clientOf(hlc) {
   return parseHlc(hlc).clientId;
 }
 
+const SERVER_KEYS = new Set(['id', 'team_id', 'user_id', 'created_at', 'updated_at']);
+
+/**
+ * Every field's hlc of a pulled change. The server sends them compactly: `hlc` for most fields
+ * (all of them, for a record written once) and `hlcs` for the fields whose hlc differs.
+ * A tombstone has none.
+ */
+export function fieldHlcs(change) {
+  const out = {};
+  if (change.deleted || !change.record) return out;
+  const exceptions = change.hlcs || {};
+  for (const name of Object.keys(change.record)) {
+    if (SERVER_KEYS.has(name)) continue;
+    const hlc = exceptions[name] ?? change.hlc;
+    if (hlc) out[name] = hlc;
+  }
+  return out;
+}
+
 /**
  * A clock for one device. `clock()` is the physical wall clock (epoch ms); `offsetMs`
  * corrects it towards the server (set from server_time in every response), so a device

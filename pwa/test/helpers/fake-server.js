@@ -1,5 +1,17 @@
 // An in-memory stand-in for the server's sync endpoints (issue 3 wire contract), with
 // knobs to drop requests or responses, duplicate them, and answer 401/426/413/409.
+
+/** The server's compact form of a record's field hlcs: the most shared one, and the others. */
+function compactHlcs(r) {
+  if (r.deleted) return { hlc: null, hlcs: {} };
+  const counts = new Map();
+  for (const h of Object.values(r.hlcs)) counts.set(h, (counts.get(h) || 0) + 1);
+  let hlc = null;
+  for (const [h, n] of counts) if (hlc === null || n > counts.get(hlc) || (n === counts.get(hlc) && h > hlc)) hlc = h;
+  const hlcs = Object.fromEntries(Object.entries(r.hlcs).filter(([, h]) => h !== hlc));
+  return { hlc, hlcs };
+}
+
 export class FakeServer {
   constructor() {
     this.records = new Map(); // key collection|id -> {record, hlcs, deleted, seq}
@@ -79,7 +91,7 @@ export class FakeServer {
     const page = changed.slice(0, limit);
     const changes = page.map(([key, r]) => {
       const [collection, record_id] = key.split('|');
-      return { collection, record_id, deleted: r.deleted, record: { ...r.record }, hlcs: { ...r.hlcs } };
+      return { collection, record_id, deleted: r.deleted, record: { ...r.record }, ...compactHlcs(r) };
     });
     const cursor = page.length ? String(page[page.length - 1][1].seq) : String(after);
     const drop = this.dropNext || [];
