@@ -212,8 +212,8 @@ class _Statements:
                     R.c.version <= bindparam("upto"))
         # a pull page's changes come out of the database as their JSON text (see change_json)
         pull_columns = (R.c.version, change_json(pg, json_out))
-        self.changes = sa.select(*pull_columns).where(*in_range).order_by(R.c.version).limit(bindparam("limit"))
-        self.changes_skipping_tombstones = (
+        self.changes = Raw(sa.select(*pull_columns).where(*in_range).order_by(R.c.version).limit(bindparam("limit")))
+        self.changes_skipping_tombstones = Raw(
             sa.select(*pull_columns)
             .where(*in_range, sa.or_(R.c.deleted.is_(False), R.c.version > bindparam("skip")))
             .order_by(R.c.version).limit(bindparam("limit")))
@@ -255,26 +255,27 @@ def change_json(pg: bool, json_out: Callable[[Any], Any]) -> Any:
     The database does in C what cost Python three quarters of a pull page (reading a dozen columns
     per row, decoding and re-encoding). Strings are quoted by the database (``json_quote`` /
     ``to_json``), which leaves non-ASCII characters unescaped: the same JSON values, not the same
-    bytes as Python's ASCII-only encoder. ``data`` and ``hlcs`` are objects written by
-    :func:`dumps` (no spaces), so ``{...}`` less its braces is the list of its members."""
+    bytes as Python's ASCII-only encoder. Only the record id, which a device chooses, needs quoting:
+    the other strings are the server's (collection names, uuids, times) or a validated hlc, none of
+    which can hold a quote, a backslash or a control character. ``data`` and ``hlcs`` are objects
+    written by :func:`dumps` (no spaces), so ``{...}`` less its braces is the list of its members."""
 
     def lit(text: str) -> Any:
         return sa.literal_column("'" + text.replace("'", "''") + "'", sa.Text)
 
-    def quoted(column: Any) -> Any:
-        return sa.cast(sa.func.to_json(column), sa.Text) if pg else sa.func.json_quote(column)
-
+    record_id = sa.cast(sa.func.to_json(R.c.record_id), sa.Text) if pg else sa.func.json_quote(R.c.record_id)
     data, hlcs = json_out(R.c.data), json_out(R.c.hlcs)
-    members = sa.case((sa.func.length(data) > 2, sa.func.substr(data, 2, sa.func.length(data) - 2) + lit(",")),
+    two = sa.literal_column("2", sa.Integer)
+    members = sa.case((sa.func.length(data) > two, sa.func.substr(data, two, sa.func.length(data) - two) + lit(",")),
                       else_=lit(""))
     parts = [
-        lit('{"collection":'), quoted(R.c.collection), lit(',"record_id":'), quoted(R.c.record_id),
+        lit('{"collection":"'), R.c.collection, lit('","record_id":'), record_id,
         lit(',"deleted":'), sa.case((R.c.deleted, lit("true")), else_=lit("false")),
         lit(',"record":{'), sa.case((R.c.deleted, lit("")), else_=members),
-        lit('"id":'), quoted(R.c.record_id), lit(',"team_id":'), quoted(R.c.team_id),
-        lit(',"user_id":'), quoted(R.c.user_id), lit(',"created_at":'), quoted(R.c.created_at),
-        lit(',"updated_at":'), quoted(R.c.updated_at),
-        lit('},"hlc":'), sa.case((R.c.deleted | R.c.hlc.is_(None), lit("null")), else_=quoted(R.c.hlc)),
+        lit('"id":'), record_id, lit(',"team_id":"'), R.c.team_id, lit('","user_id":"'), R.c.user_id,
+        lit('","created_at":"'), R.c.created_at, lit('","updated_at":"'), R.c.updated_at,
+        lit('"},"hlc":'), sa.case((R.c.deleted | R.c.hlc.is_(None), lit("null")),
+                                  else_=lit('"') + R.c.hlc + lit('"')),
         lit(',"hlcs":'), sa.case((R.c.deleted, lit("{}")), else_=hlcs), lit("}"),
     ]
     return functools.reduce(lambda a, b: a.op("||")(b), parts).label("change")
@@ -503,7 +504,7 @@ class SqlTx:
             statement = self.sql.changes_skipping_tombstones
         else:
             statement = self.sql.changes
-        return [EncodedRow(version, change) for version, change in self.conn.execute(statement, params)]
+        return list(map(EncodedRow._make, statement.execute(self.conn, params)))
 
     def list_conflicts(self, team_id: str, since: Optional[str], limit: int) -> list[ConflictEntry]:
         params: dict[str, Any] = {"team_id": team_id, "limit": limit}
