@@ -8,7 +8,8 @@ there (``valueboard_bench_<pid>``) and drops it at the end. It migrates the data
 a member and their devices directly with the app's operations, starts gunicorn (RATE_LIMITS=off), and
 measures over HTTP with a plain ``http.client`` client:
 
-1. push of 10,000 capacity entries in batches of 500 from one device, one request after another;
+1. push of 10,000 capacity entries in batches of 500 from one device, one request after another
+   (record ids are time-ordered version 7 uuids, as the PWA makes them; ``--ids uuid4`` for random ones);
 2. fresh pull of them in pages of 500 into a client that stores them (a dict, like IndexedDB);
 3. incremental pull of 100 changed records (another device changed them), median of 5 rounds;
 4. 32 concurrent clients (threads, each its own device) pushing 10-record batches: p50/p99 latency,
@@ -197,6 +198,21 @@ class Device:
                 return pages
 
 
+RECORD_IDS = "uuid7"  # --ids
+
+
+def uuid7() -> str:
+    """A version 7 uuid (RFC 9562: the Unix time in milliseconds, then random bits), as the PWA makes."""
+    value = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(os.urandom(10), "big")
+    value = value & ~(0xF << 76) | 0x7 << 76  # version 7
+    value = value & ~(0x3 << 62) | 0x2 << 62  # RFC 4122 variant
+    return str(uuid.UUID(int=value))
+
+
+def new_record_id() -> str:
+    return uuid7() if RECORD_IDS == "uuid7" else str(uuid.uuid4())
+
+
 def entry_fields(team_id: str, rng: random.Random) -> dict:
     fields = {"team_id": team_id, "kind": rng.choice(KINDS), "minutes": rng.randint(1, 240),
               "occurred_on": (date.today() - timedelta(days=rng.randint(0, 55))).isoformat()}
@@ -212,7 +228,7 @@ def entry_fields(team_id: str, rng: random.Random) -> dict:
 # the phases
 # ------------------------------------------------------------------------------------------------
 def push_records(device: Device, team_id: str, count: int, batch: int, rng: random.Random) -> tuple[float, list[str]]:
-    ids = [str(uuid.uuid4()) for _ in range(count)]
+    ids = [new_record_id() for _ in range(count)]
     bodies = [device.body([device.mutation(rid, entry_fields(team_id, rng)) for rid in ids[i:i + batch]])
               for i in range(0, count, batch)]
     started = time.perf_counter()
@@ -232,7 +248,7 @@ def concurrent_pushes(port: int, devices: list[tuple[str, str]], team_id: str, r
         nonlocal errors
         rng = random.Random(seed)
         device = Device(port, token, device_id)
-        bodies = [device.body([device.mutation(str(uuid.uuid4()), entry_fields(team_id, rng)) for _ in range(10)])
+        bodies = [device.body([device.mutation(new_record_id(), entry_fields(team_id, rng)) for _ in range(10)])
                   for _ in range(rounds)]
         mine, failed = [], 0
         barrier.wait()
@@ -320,7 +336,11 @@ def main() -> None:
     parser.add_argument("--db", help="postgresql://user@host:port/any-db (a bench database is created there)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--ids", choices=("uuid7", "uuid4"), default="uuid7",
+                        help="record ids: time-ordered like the PWA's (default), or random")
     args = parser.parse_args()
+    global RECORD_IDS
+    RECORD_IDS = args.ids
 
     folder = Path(tempfile.mkdtemp(prefix="valueboard-bench-"))
     admin = None
