@@ -57,6 +57,25 @@ def test_pulled_changes_equal_the_engines_changes_for_the_stored_records(team_wo
 def test_a_pull_page_is_valid_json_around_spliced_changes():
     plain = {"collection": "c", "record_id": "r", "deleted": False, "record": {"id": "r"}, "hlc": None, "hlcs": {}}
     rest = {"cursor": "abc", "has_more": False, "last_mutation_id": 2, "drop_teams": [], "server_time": "t"}
-    page = {"changes": [EncodedChange(dumps(plain)), plain], **rest}
-    assert json.loads(encode_pull(page, dumps)) == {"changes": [plain, plain], **rest}
+    chunk = EncodedChange(dumps(plain) + "," + dumps(plain))  # one team's changes, as the store reads them
+    page = {"changes": [EncodedChange(dumps(plain)), plain, chunk], **rest}
+    assert json.loads(encode_pull(page, dumps)) == {"changes": [plain] * 4, **rest}
     assert encode_pull({"changes": []}, dumps) == '{"changes":[]}'
+
+
+def test_a_page_holding_several_teams_changes_is_one_valid_list(team_world, phone, helpers, make_user):
+    ward_a, ward_b = team_world.team.id, team_world.other_team.id
+    a_phone, b_phone = phone(team_world.ann), phone(team_world.outsider)
+    a_ids, b_ids = [helpers.new_id() for _ in range(3)], [helpers.new_id() for _ in range(2)]
+    for rid in a_ids:
+        a_phone.upsert(rid, helpers.entry(ward_a))
+    for rid in b_ids:
+        b_phone.upsert(rid, helpers.entry(ward_b))
+    a_phone.sync()
+    b_phone.sync()
+    admin = phone(make_user("admin"))
+    page = admin.pull(limit=4)  # all of one ward's changes and some of the other's
+    second = admin.pull(page["cursor"], limit=4)
+    pulled = [ch["record_id"] for ch in page["changes"] + second["changes"]]
+    assert len(page["changes"]) == 4 and page["has_more"] and not second["has_more"]
+    assert sorted(pulled) == sorted(a_ids + b_ids)
