@@ -160,8 +160,9 @@ class _Statements:
         self.lock_timeout = Raw(sa.text("SET LOCAL lock_timeout = '30s'")) if pg else None
 
         # devices
-        self.device_select = sa.select(D.c.last_mutation_id, D.c.last_hlc).where(D.c.client_id == bindparam("client_id"))
-        self.device_lock = Raw(self.device_select.with_for_update())
+        device_select = sa.select(D.c.last_mutation_id, D.c.last_hlc).where(D.c.client_id == bindparam("client_id"))
+        self.device_select = Raw(device_select)
+        self.device_lock = Raw(device_select.with_for_update())
         self.device_create = Raw(insert(D).values(
             client_id=bindparam("client_id"), user_id=bindparam("user_id"), last_mutation_id=0, last_hlc=None
         ).on_conflict_do_nothing(index_elements=["client_id"]))
@@ -169,9 +170,10 @@ class _Statements:
             last_mutation_id=bindparam("last_mutation_id"), last_hlc=bindparam("last_hlc")))
 
         # teams
-        self.teams_select = (sa.select(T.c.team_id, T.c.version, T.c.horizon)
-                             .where(in_list(T.c.team_id, "team_ids")).order_by(T.c.team_id))
-        self.teams_lock = Raw(self.teams_select.with_for_update())
+        teams_select = (sa.select(T.c.team_id, T.c.version, T.c.horizon)
+                        .where(in_list(T.c.team_id, "team_ids")).order_by(T.c.team_id))
+        self.teams_select = Raw(teams_select)
+        self.teams_lock = Raw(teams_select.with_for_update())
         self.team_create = Raw(insert(T).values(
             team_id=bindparam("team_id"), version=0, horizon=0).on_conflict_do_nothing(index_elements=["team_id"]))
         self.team_save = Raw(T.update().where(T.c.team_id == bindparam("b_team_id")).values(
@@ -483,13 +485,13 @@ class SqlTx:
 
     # --- reads -----------------------------------------------------------------------------------
     def get_device(self, client_id: str) -> Optional[DeviceState]:
-        row = self.conn.execute(self.sql.device_select, {"client_id": client_id}).first()
-        return None if row is None else DeviceState(client_id, "", row[0], row[1])
+        rows = self.sql.device_select.execute(self.conn, {"client_id": client_id})
+        return DeviceState(client_id, "", rows[0][0], rows[0][1]) if rows else None
 
     def get_teams(self, team_ids: Sequence[str]) -> dict[str, TeamState]:
         out = {t: TeamState(t) for t in team_ids}
         if out:
-            for row in self.conn.execute(self.sql.teams_select, {"team_ids": list(out)}):
+            for row in self.sql.teams_select.execute(self.conn, {"team_ids": list(out)}):
                 out[row[0]] = TeamState(row[0], row[1], row[2])
         return out
 
