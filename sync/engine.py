@@ -7,6 +7,7 @@ from the bearer token, calls :meth:`SyncEngine.push` / :meth:`SyncEngine.pull` /
 """
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Optional
@@ -14,11 +15,11 @@ from typing import Any, Callable, Iterable, Optional
 from .cursor import TeamPosition, decode_cursor, encode_cursor
 from .errors import Rejected, SyncError
 from .hlc import HlcError, HlcTimestamp, compact_hlcs, format_time, parse_hlc, successor, system_ms
-from .merge import FieldConflict, MergeResult, json_equal, merge_delete, merge_upsert
+from .merge import FieldConflict, MergeResult, created_state, json_equal, merge_delete, merge_upsert
 from .registry import RESERVED_FIELDS, Actor, Collection, RecordInfo
 from .store import ConflictEntry, RecordKey, RejectedMutation, Store, StoredRecord, StoreTx, TeamState
 
-__all__ = ["SyncEngine", "SUPPORTED_SCHEMA_VERSIONS"]
+__all__ = ["SyncEngine", "SUPPORTED_SCHEMA_VERSIONS", "current_record_id"]
 
 SUPPORTED_SCHEMA_VERSIONS = (1,)
 _MISSING = object()
@@ -27,6 +28,22 @@ _DAY_MS = 86_400_000
 
 def _is_int(x: object) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
+
+
+_current_record_id: ContextVar[Optional[str]] = ContextVar("sync_current_record_id", default=None)
+
+
+def current_record_id() -> Optional[str]:
+    """The record id of the mutation being processed, else None: for validators and policies,
+    whose interface passes a mutation's fields but not its record id (some collections derive
+    ids from fields)."""
+    return _current_record_id.get()
+
+
+def _without_reserved(cleaned: dict) -> dict:
+    if RESERVED_FIELDS.isdisjoint(cleaned):
+        return cleaned
+    return {k: v for k, v in cleaned.items() if k not in RESERVED_FIELDS}
 
 
 def _parse_iso(value: str) -> str:
@@ -176,8 +193,12 @@ class SyncEngine:
                     results.append(res)
             if fresh:
                 state = self._begin_push(tx, actor, fresh, device.last_hlc, now, now_ms)
-                for m in fresh:
-                    results.append(self._process(state, m))
+                token = _current_record_id.set(None)  # _process sets it per mutation
+                try:
+                    for m in fresh:
+                        results.append(self._process(state, m))
+                finally:
+                    _current_record_id.reset(token)
                 self._finish_push(state)
                 device.last_mutation_id = fresh[-1]["id"]
                 device.last_hlc = str(state.floor) if state.floor is not None else device.last_hlc
@@ -226,17 +247,25 @@ class SyncEngine:
             eff = successor(floor, hlc.client_id)
         return eff
 
+    def check_record_id(self, collection: Collection, record_id: Any) -> None:
+        """Reject a record id that cannot name a record of ``collection``: the engine takes any
+        1-128 characters; an engine whose store holds less narrows this (and calls it)."""
+        if not isinstance(record_id, str) or not 1 <= len(record_id) <= 128:
+            raise Rejected("validation_error", "Invalid record id.",
+                           {"record_id": ["Required string of 1-128 characters."]})
+
     def _process(self, state: _PushState, m: dict) -> dict:
         """Apply or reject one new mutation; returns its result entry."""
         actor = state.actor
         team_hint: Optional[str] = None
+        record_id = m.get("record_id")
+        _current_record_id.set(record_id if isinstance(record_id, str) else None)
         try:
-            collection = self.collections.get(m.get("collection")) if isinstance(m.get("collection"), str) else None
+            name = m.get("collection")
+            collection = self.collections.get(name) if isinstance(name, str) else None
             if collection is None:
-                raise Rejected("unknown_collection", f"Unknown collection {m.get('collection')!r}.")
-            record_id = m.get("record_id")
-            if not isinstance(record_id, str) or not 1 <= len(record_id) <= 128:
-                raise Rejected("validation_error", "Invalid record id.", {"record_id": ["Required string of 1-128 characters."]})
+                raise Rejected("unknown_collection", f"Unknown collection {name!r}.")
+            self.check_record_id(collection, record_id)
             op = m.get("op")
             if op not in ("upsert", "delete"):
                 raise Rejected("validation_error", "op must be upsert or delete.", {"op": ["Must be 'upsert' or 'delete'."]})
@@ -302,54 +331,65 @@ class SyncEngine:
 
     def _upsert(self, state: _PushState, collection: Collection, key: RecordKey,
                 rec: Optional[StoredRecord], fields: dict, hlc: str, m: dict) -> dict:
-        actor = state.actor
         team_in = fields.pop("team_id", _MISSING)
-        reserved = [] if RESERVED_FIELDS.isdisjoint(fields) else sorted(k for k in fields if k in RESERVED_FIELDS)
-        if reserved:
+        if not RESERVED_FIELDS.isdisjoint(fields):
+            reserved = sorted(k for k in fields if k in RESERVED_FIELDS)
             raise Rejected("validation_error", "Some fields are set by the server.",
                            {k: ["Set by the server; do not send it."] for k in reserved})
-        if rec is not None:
-            if not actor.can_write(rec.team_id):
-                raise Rejected("forbidden", "You may not change this team's records.")
-            if team_in is not _MISSING and team_in != rec.team_id:
-                raise Rejected("immutable_field", "team_id cannot change.", {"team_id": ["Cannot change."]})
-            if rec.deleted:
-                result = merge_upsert(rec.merge_state(), fields, hlc)
-                self._log(state, rec, result.conflicts)
-                raise Rejected("record_deleted", "This record was deleted; the change was not applied.")
-            info = self._info(rec)
-            collection.check_update(actor, info)
-            changed_immutable = sorted(
-                f for f in collection.immutable_fields if f in fields and f in rec.fields and not json_equal(fields[f], rec.fields[f])
-            )
-            if changed_immutable:
-                raise Rejected("immutable_field", "Some fields cannot change.",
-                               {f: ["Cannot change."] for f in changed_immutable})
-            cleaned = collection.validate(fields, existing=info, team_id=rec.team_id, actor=actor)
+        if rec is None:
+            rec = self._create(state, collection, key[1], team_in, fields, hlc)
         else:
-            if not isinstance(team_in, str) or not team_in:
-                raise Rejected("validation_error", "team_id is required to create a record.", {"team_id": ["Required."]})
-            if not actor.can_write(team_in):
-                raise Rejected("forbidden", "You may not add records to this team.")
-            collection.check_create(actor, team_in)
-            cleaned = collection.validate(fields, existing=None, team_id=team_in, actor=actor)
-            rec = StoredRecord(collection.name, key[1], team_in, actor.user_id, state.now, state.now, 0)
-        if not RESERVED_FIELDS.isdisjoint(cleaned):
-            cleaned = {k: v for k, v in cleaned.items() if k not in RESERVED_FIELDS}
+            self._update(state, collection, rec, team_in, fields, hlc)
+        state.records[key] = rec
+        return {"id": m["id"], "status": "applied"}
+
+    def _create(self, state: _PushState, collection: Collection, record_id: str, team_id: Any,
+                fields: dict, hlc: str) -> StoredRecord:
+        actor = state.actor
+        if not isinstance(team_id, str) or not team_id:
+            raise Rejected("validation_error", "team_id is required to create a record.", {"team_id": ["Required."]})
+        if not actor.can_write(team_id):
+            raise Rejected("forbidden", "You may not add records to this team.")
+        collection.check_create(actor, team_id)
+        cleaned = _without_reserved(collection.validate(fields, existing=None, team_id=team_id, actor=actor))
+        # nothing was written to the record yet: the merge takes every field and finds no conflict
+        merged = created_state(cleaned, hlc)
+        rec = StoredRecord(collection.name, record_id, team_id, actor.user_id, state.now, state.now, 0,
+                           merged["fields"], merged["hlcs"], merged["owners"], {actor.client_id: actor.user_id})
+        state.stamp(rec)
+        return rec
+
+    def _update(self, state: _PushState, collection: Collection, rec: StoredRecord, team_in: Any,
+                fields: dict, hlc: str) -> None:
+        actor = state.actor
+        if not actor.can_write(rec.team_id):
+            raise Rejected("forbidden", "You may not change this team's records.")
+        if team_in is not _MISSING and team_in != rec.team_id:
+            raise Rejected("immutable_field", "team_id cannot change.", {"team_id": ["Cannot change."]})
+        if rec.deleted:
+            result = merge_upsert(rec.merge_state(), fields, hlc)
+            self._log(state, rec, result.conflicts)
+            raise Rejected("record_deleted", "This record was deleted; the change was not applied.")
+        info = self._info(rec)
+        collection.check_update(actor, info)
+        changed_immutable = sorted(
+            f for f in collection.immutable_fields if f in fields and f in rec.fields and not json_equal(fields[f], rec.fields[f])
+        )
+        if changed_immutable:
+            raise Rejected("immutable_field", "Some fields cannot change.",
+                           {f: ["Cannot change."] for f in changed_immutable})
+        cleaned = _without_reserved(collection.validate(fields, existing=info, team_id=rec.team_id, actor=actor))
         result: MergeResult = merge_upsert(rec.merge_state(), cleaned, hlc)
         self._log(state, rec, result.conflicts)
-        is_new = rec.version == 0
-        if result.changed or is_new:
+        if result.changed:
             rec.fields = result.state["fields"]
             rec.hlcs = result.state["hlcs"]
             rec.owners = result.state["owners"]
             rec.writers[actor.client_id] = actor.user_id
-            if result.changed_fields or is_new:
+            if result.changed_fields:
                 state.stamp(rec)
             else:
                 state.touch(rec)  # only the owners changed: nothing new for clients
-        state.records[key] = rec
-        return {"id": m["id"], "status": "applied"}
 
     # ------------------------------------------------------------------------------------------
     # pull

@@ -42,7 +42,7 @@ from typing import Any, Mapping
 
 from .hlc import client_of, parse_hlc
 
-__all__ = ["FieldConflict", "MergeResult", "empty_state", "json_equal", "merge_upsert", "merge_delete"]
+__all__ = ["FieldConflict", "MergeResult", "created_state", "empty_state", "json_equal", "merge_upsert", "merge_delete"]
 
 
 def json_equal(a: Any, b: Any) -> bool:
@@ -115,17 +115,24 @@ def _copy(state: Mapping | None) -> dict:
     }
 
 
+def created_state(fields: Mapping[str, Any], hlc: str) -> dict:
+    """The state :func:`merge_upsert` gives a record nothing was written to yet (most of a device's
+    pushes: new entries): every field is set, by the writer of ``hlc``, and nothing conflicts."""
+    names = sorted(fields)
+    me = _client_of(hlc)
+    return {"fields": {name: fields[name] for name in names}, "hlcs": dict.fromkeys(names, hlc),
+            "owners": {name: [me] for name in names}, "deleted": False, "deleted_hlc": None}
+
+
 def merge_upsert(state: Mapping | None, fields: Mapping[str, Any], hlc: str) -> MergeResult:
     """Apply an upsert of ``fields`` stamped ``hlc`` to ``state`` (``None``: record is new)."""
-    me = _client_of(hlc)
     if state is None or not (state.get("hlcs") or state.get("fields") or state.get("deleted")):
-        # A record nothing was written to yet (most of a device's pushes: new entries): every field
-        # is set; the general loop below gives the same result, one field at a time.
-        names = sorted(fields)
-        new = {"fields": {name: fields[name] for name in names}, "hlcs": dict.fromkeys(names, hlc),
-               "owners": {name: [me] for name in names}, "deleted": False,
-               "deleted_hlc": state.get("deleted_hlc") if state is not None else None}
-        return MergeResult("applied", new, changed=bool(names), changed_fields=names)
+        # the general loop below gives the same result, one field at a time
+        new = created_state(fields, hlc)
+        if state is not None:
+            new["deleted_hlc"] = state.get("deleted_hlc")
+        return MergeResult("applied", new, changed=bool(new["hlcs"]), changed_fields=list(new["hlcs"]))
+    me = _client_of(hlc)
     new = _copy(state)
     if new["deleted"]:
         conflicts = [

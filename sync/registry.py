@@ -58,7 +58,7 @@ class Actor:
         return team_id in self.writable_team_ids
 
     def is_member(self, team_id: str) -> bool:
-        return team_id in self.member_team_ids and self.can_write(team_id)
+        return team_id in self.member_team_ids and team_id in self.writable_team_ids
 
     def is_lead(self, team_id: str) -> bool:
         return team_id in self.lead_team_ids

@@ -6,26 +6,20 @@ the primary key of a collection's typed read table (``capacity_entries.id`` is 3
 Such a mutation is ``rejected`` with ``validation_error`` like any other invalid mutation, so it
 can never turn a whole push into a server error that the device would retry for ever.
 
-It also tells validators which record they are validating (:func:`current_record_id`): the
-engine's validator interface passes the fields but not the record id, and some collections derive
-ids from fields (a measure's weekly value).
+Validators learn which record they are validating from :func:`current_record_id` (the engine's,
+re-exported here): the validator interface passes the fields but not the record id, and some
+collections derive ids from fields (a measure's weekly value).
 """
 
 from __future__ import annotations
 
 import re
-from contextvars import ContextVar
-from typing import Any, Mapping, NamedTuple, Optional
+from typing import Any, Mapping, NamedTuple
 
-from sync import Rejected, RejectedMutation, SyncEngine
+from sync import Collection, Rejected, SyncEngine
+from sync.engine import current_record_id  # noqa: F401 - validators import it from here
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-_current_record_id: ContextVar[Optional[str]] = ContextVar("sync_current_record_id", default=None)
-
-
-def current_record_id() -> Optional[str]:
-    """The record id of the mutation being processed (for validators and policies), else None."""
-    return _current_record_id.get()
 
 
 def storable_text(text: str) -> bool:
@@ -69,20 +63,10 @@ class ServerSyncEngine(SyncEngine):
             return [EncodedChange(",".join([rec.json for rec in records]))]
         return super().changes_for(records)
 
-    def _process(self, state, m: dict) -> dict:  # type: ignore[override]
-        collection, record_id = m.get("collection"), m.get("record_id")
-        if isinstance(collection, str) and collection in self.collections and isinstance(record_id, str):
-            limit = self.record_id_limits.get(collection, 128)
+    def check_record_id(self, collection: Collection, record_id: Any) -> None:
+        if isinstance(record_id, str):
+            limit = self.record_id_limits.get(collection.name, 128)
             if not (1 <= len(record_id) <= limit and storable_text(record_id)):
-                rej = Rejected("validation_error", "Invalid record id.",
+                raise Rejected("validation_error", "Invalid record id.",
                                {"record_id": [f"Required string of 1-{limit} characters without NUL."]})
-                error = rej.to_error()
-                state.rejections.append(RejectedMutation(
-                    state.actor.client_id, state.actor.user_id, m["id"], None, dict(m), error, state.now,
-                ))
-                return {"id": m["id"], "status": "rejected", "error": error}
-        token = _current_record_id.set(record_id if isinstance(record_id, str) else None)
-        try:
-            return super()._process(state, m)
-        finally:
-            _current_record_id.reset(token)
+        super().check_record_id(collection, record_id)

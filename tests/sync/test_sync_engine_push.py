@@ -6,9 +6,11 @@ import threading
 import pytest
 
 from sync.client import field_hlcs
-from sync import Hlc, MemoryStore, SyncClient, SyncError, format_time, parse_hlc
-from sync_testkit import (HOUR, T0, TEAM_A, TEAM_B, FakeClock, actor, entry, make_engine, mutation, new_id,
-                          push_body)
+from sync.engine import current_record_id
+from sync import (Collection, Hlc, MemoryStore, Rejected, SyncClient, SyncEngine, SyncError, format_time,
+                  parse_hlc)
+from sync_testkit import (HOUR, T0, TEAM_A, TEAM_B, FakeClock, actor, capacity_validator, entry, make_engine,
+                          mutation, new_id, push_body)
 
 ANN = actor("u-ann", "dev-ann")
 BOB = actor("u-bob", "dev-bob")
@@ -213,6 +215,35 @@ def test_invalid_mutations_are_rejected_individually(engine, bad, code, field):
     if field:
         assert field in error["fields"]
     assert len(engine.store.rejections) == 1 and len(engine.store.records) == 1
+
+
+def test_a_narrower_record_id_rule_rejects_alone_and_validators_see_the_record_id():
+    class ShortIds(SyncEngine):  # a store whose keys hold 8 characters
+        def check_record_id(self, collection, record_id):
+            if isinstance(record_id, str) and len(record_id) > 8:
+                raise Rejected("validation_error", "Invalid record id.", {"record_id": ["At most 8 characters."]})
+            super().check_record_id(collection, record_id)
+
+    clock, seen = FakeClock(), []
+    validate = capacity_validator(clock)
+
+    def validate_and_note(fields, **kwargs):
+        seen.append(current_record_id())
+        return validate(fields, **kwargs)
+
+    engine = ShortIds(MemoryStore(), clock_ms=clock)
+    engine.register(Collection("capacity_entries", validate=validate_and_note))
+    _, body = engine.push(ANN, push_body("dev-ann", [
+        mutation(1, "dev-ann", T0, "short-1", entry()),
+        mutation(2, "dev-ann", T0 + 1, "much-too-long", entry()),
+        {**mutation(3, "dev-ann", T0 + 2, "short-2", entry()), "record_id": ""},
+        mutation(4, "dev-ann", T0 + 3, "short-3", entry()),
+    ]))
+    assert statuses(body) == ["applied", "rejected", "rejected", "applied"]
+    assert body["results"][1]["error"]["fields"] == {"record_id": ["At most 8 characters."]}
+    assert body["results"][2]["error"]["fields"] == {"record_id": ["Required string of 1-128 characters."]}
+    assert [r.team_id for r in engine.store.rejections] == [None, None]
+    assert seen == ["short-1", "short-3"] and current_record_id() is None
 
 
 def test_delete_with_fields_and_delete_of_unknown_record_are_rejected(engine):
