@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import time
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any, Callable, Optional
 from zoneinfo import ZoneInfo
 
@@ -157,20 +158,32 @@ def plainly_valid_entry(values: dict[str, Any], creating: bool) -> Optional[dict
     minutes = values.get("minutes", 1)
     if type(kind) is not str or kind not in _KINDS or type(minutes) is not int or not 1 <= minutes <= 1440:
         return None
-    if "occurred_on" in values:
-        day = values["occurred_on"]
-        if type(day) is not str or not _ISO_DATE.match(day) or day > latest_entry_day():
-            return None
-        try:
-            date.fromisoformat(day)
-        except ValueError:
-            return None
-    for name, size in (("category", 80), ("note", 500)):
-        text_value = values.get(name)
-        if text_value is not None and (type(text_value) is not str or not 1 <= len(text_value) <= size
-                                       or not _PRINTABLE.match(text_value)):
-            return None
+    day = values.get("occurred_on", _ABSENT)
+    if day is not _ABSENT and (type(day) is not str or not _plain_day(day) or day > latest_entry_day()):
+        return None
+    category, note = values.get("category"), values.get("note")
+    if (category is not None and not _plain_text(category, 80)) or (note is not None and not _plain_text(note, 500)):
+        return None
     return dict(values)
+
+
+_ABSENT = object()
+
+
+@lru_cache(maxsize=1024)
+def _plain_day(day: str) -> bool:
+    """A ``YYYY-MM-DD`` date that exists (the entries of a push fall on a few days: each is parsed once)."""
+    if not _ISO_DATE.match(day):
+        return False
+    try:
+        date.fromisoformat(day)
+    except ValueError:
+        return False
+    return True
+
+
+def _plain_text(value: Any, max_length: int) -> bool:
+    return type(value) is str and 1 <= len(value) <= max_length and _PRINTABLE.match(value) is not None
 
 
 def team_lead(actor: Actor, team_id: str) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any, Sequence
 
 import sqlalchemy as sa
@@ -36,6 +37,14 @@ K = TimeLostCategory.__table__
 def week_start(day: date) -> date:
     """The Monday of ``day``'s ISO week."""
     return day - timedelta(days=day.weekday())
+
+
+@lru_cache(maxsize=1024)
+def _entry_day(iso_day: str) -> tuple[str, date, date]:
+    """An entry's ``occurred_on`` as its DATE parameter, as a date, and the Monday of its week: the
+    entries of a push fall on a few days, so each is converted once."""
+    day = date.fromisoformat(iso_day)
+    return db_date(iso_day), day, week_start(day)
 
 
 def _time(text: str) -> datetime:
@@ -122,22 +131,24 @@ def project_capacity_entries(conn: sa.Connection, records: Sequence[StoredRecord
                 bucket[1] -= 1
             continue
         f = rec.fields
-        occurred_on = date.fromisoformat(f["occurred_on"])
-        row = {"kind": f["kind"], "minutes": f["minutes"], "occurred_on": db_date(f["occurred_on"]),
-               "category": f.get("category"), "note": f.get("note"), "updated_at": db_time(rec.updated_at, dialect)}
+        kind, minutes, category, note = f["kind"], f["minutes"], f.get("category"), f.get("note")
+        occurred_on, day, week = _entry_day(f["occurred_on"])
+        updated_at = db_time(rec.updated_at, dialect)
         if prev is None:
-            inserts.append({**row, "id": rec.record_id, "team_id": rec.team_id, "user_id": rec.user_id,
-                            "created_at": db_time(rec.created_at, dialect)})
+            inserts.append({"id": rec.record_id, "team_id": rec.team_id, "user_id": rec.user_id, "kind": kind,
+                            "minutes": minutes, "occurred_on": occurred_on, "category": category, "note": note,
+                            "created_at": db_time(rec.created_at, dialect), "updated_at": updated_at})
         else:
             if (prev.kind, prev.minutes, prev.occurred_on, prev.category, prev.note) == (
-                    row["kind"], row["minutes"], occurred_on, row["category"], row["note"]):
+                    kind, minutes, day, category, note):
                 continue  # only bookkeeping changed (e.g. another device wrote the same value)
-            updates.append({**row, "b_id": rec.record_id})
+            updates.append({"b_id": rec.record_id, "kind": kind, "minutes": minutes, "occurred_on": occurred_on,
+                            "category": category, "note": note, "updated_at": updated_at})
             bucket = totals[(prev.team_id, week_start(prev.occurred_on), prev.kind, prev.category or "")]
             bucket[0] -= prev.minutes
             bucket[1] -= 1
-        bucket = totals[(rec.team_id, week_start(occurred_on), row["kind"], row["category"] or "")]
-        bucket[0] += row["minutes"]
+        bucket = totals[(rec.team_id, week, kind, category or "")]
+        bucket[0] += minutes
         bucket[1] += 1
     sql.entry_insert.execute(conn, inserts)
     sql.entry_update.execute(conn, updates)
