@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask import current_app, g, request
 
 from server.accounts.models import Device, User
-from server.core.auth import Session, unauthorized
+from server.core.auth import Session, caller_rows, unauthorized
 from server.core.database import begin_write
 from server.core.models import utcnow
 from server.extensions import db
@@ -55,9 +55,10 @@ def session_for_token(token: str) -> Session | None:
 
 def _lookup(token: str) -> tuple[Session, datetime | None] | None:
     """The session for a valid token, with its device's ``last_seen_at``."""
-    row = db.session.connection().execute(_token_query(), {"token_hash": hash_token(token)}).first()
-    if row is None:
+    rows = caller_rows(_token_query(), {"token_hash": hash_token(token)})
+    if not rows:
         return None
+    row = rows[0]
     device_id, created_at, last_seen_at, revoked_at, user_id, role, active = row
     if revoked_at is not None or not active:
         return None

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Sequence
 
+import sqlalchemy as sa
 from flask import g
 
 from server.core.errors import ApiError
@@ -66,6 +68,58 @@ class Session:
         if row is None:  # deleted since the token was checked
             raise unauthorized("This sign-in is no longer valid; sign in again.")
         return row
+
+
+def caller_rows(statement: sa.Select | sa.CompoundSelect, params: Mapping[str, Any]) -> Sequence[tuple]:
+    """The rows of a read about the caller (the token's device and user, the user's teams), with
+    ``statement`` built once and ``params`` plain values the driver takes as they are.
+
+    On the request's transaction if it has one. Otherwise on SQLite it runs outside any
+    transaction, as one statement on a pooled connection: a sync push then starts its only
+    transaction with ``BEGIN IMMEDIATE`` instead of first committing a read transaction opened
+    for these reads (a commit, a second ``BEGIN`` and a second pool checkout: ~0.2 ms of a
+    10-record push). PostgreSQL keeps them in the request's transaction, which a push continues.
+    """
+    from server.extensions import db
+
+    session = db.session()
+    engine = session.get_bind()
+    if session.in_transaction() or engine.dialect.name != "sqlite":
+        return session.connection().execute(statement, params).all()
+    sql, defaults, processors = _sqlite_form(statement, engine.dialect)
+    if defaults:
+        params = {**defaults, **params}
+    dbapi_error = engine.dialect.loaded_dbapi.Error
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        try:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+    except dbapi_error as exc:  # as SQLAlchemy raises it (OperationalError: a 503)
+        raise sa.exc.DBAPIError.instance(sql, params, exc, dbapi_error) from exc
+    finally:
+        connection.close()
+    if not any(processors):
+        return rows
+    return [tuple(value if process is None else process(value) for process, value in zip(processors, row))
+            for row in rows]
+
+
+@functools.lru_cache(maxsize=16)
+def _sqlite_form(statement: sa.Select | sa.CompoundSelect, dialect: sa.Dialect
+                 ) -> tuple[str, dict[str, Any], list[Optional[Callable[[Any], Any]]]]:
+    """``statement`` as SQL with named parameters, the values written into it (``sa.literal``),
+    and its columns' result processors (text to aware datetimes, integers to booleans), as
+    ``Connection.execute`` would apply them."""
+    compiled = statement.compile(dialect=type(dialect)(paramstyle="named"))
+    defaults = {compiled.bind_names[bind]: bind.effective_value for bind in compiled.binds.values()
+                if not bind.required}
+    processors = [column.type.dialect_impl(dialect).result_processor(dialect, None)
+                  for column in statement.selected_columns]
+    return str(compiled), defaults, processors
 
 
 def unauthorized(message: str = "Sign in to do that.") -> ApiError:

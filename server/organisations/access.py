@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from server.accounts.models import User
-from server.core.auth import Principal
+from server.core.auth import Principal, caller_rows
 from server.core.errors import ApiError, forbidden, not_found
 from server.extensions import db
 from server.organisations.models import CoachAssignment, Membership, Team
@@ -72,8 +72,8 @@ def _access_query() -> sa.CompoundSelect:
 
 
 def access_for(user: User | Principal) -> Access:
-    # On the session's connection: the ORM's execute path costs more than the query here
-    rows = db.session.connection().execute(_access_query(), {"user_id": user.id}).all()
+    # Core, not the ORM: the ORM's execute path costs more than the query here
+    rows = caller_rows(_access_query(), {"user_id": user.id})
     return Access(
         user_id=user.id,
         is_admin=user.role == "admin",

@@ -43,7 +43,8 @@ def actor_for(user: User | Principal, device_id: str) -> Actor:
     if access.is_admin:
         every_team = access.readable_team_ids()
         return Actor(user.id, device_id, every_team, every_team, every_team, every_team)
-    return Actor(user.id, device_id, access.readable, access.readable, access.lead_of, access.member_of)
+    readable = access.readable
+    return Actor(user.id, device_id, readable, readable, access.lead_of, access.member_of)
 
 
 def documented_extra(extra: dict[str, Any]) -> dict[str, Any]:

@@ -32,7 +32,7 @@ def _json(body: dict) -> Response:
 
 
 @blp.post("/push")
-@blp.arguments(PushRequestSchema)
+@blp.arguments(PushRequestSchema())
 @blp.response(200, PushResponseSchema)
 def push(body):
     """Send a device's queued mutations; all or nothing, each mutation applied at most once."""
@@ -41,7 +41,7 @@ def push(body):
 
 
 @blp.get("/pull")
-@blp.arguments(PullQuerySchema, location="query")
+@blp.arguments(PullQuerySchema(), location="query")
 @blp.response(200, PullResponseSchema)
 def pull(args):
     """Changes since the cursor in every team the caller may read; page until has_more is false."""
@@ -51,7 +51,7 @@ def pull(args):
 
 
 @blp.get("/conflicts")
-@blp.arguments(ConflictsQuerySchema, location="query")
+@blp.arguments(ConflictsQuerySchema(), location="query")
 @blp.response(200, ConflictListSchema)
 def conflicts(args):
     """Values that lost to other values in a team the caller may read, oldest first."""
