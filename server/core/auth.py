@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Sequence
 import sqlalchemy as sa
 from flask import g
 
+from server.core.database import driver_sql
 from server.core.errors import ApiError
 
 if TYPE_CHECKING:
@@ -114,12 +115,10 @@ def _sqlite_form(statement: sa.Select | sa.CompoundSelect, dialect: sa.Dialect
     """``statement`` as SQL with named parameters, the values written into it (``sa.literal``),
     and its columns' result processors (text to aware datetimes, integers to booleans), as
     ``Connection.execute`` would apply them."""
-    compiled = statement.compile(dialect=type(dialect)(paramstyle="named"))
-    defaults = {compiled.bind_names[bind]: bind.effective_value for bind in compiled.binds.values()
-                if not bind.required}
+    sql, defaults = driver_sql(statement, dialect)
     processors = [column.type.dialect_impl(dialect).result_processor(dialect, None)
                   for column in statement.selected_columns]
-    return str(compiled), defaults, processors
+    return sql, defaults, processors
 
 
 def unauthorized(message: str = "Sign in to do that.") -> ApiError:

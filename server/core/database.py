@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -45,6 +46,19 @@ def configure_engine(engine: sa.Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+
+
+def driver_sql(statement: sa.Executable, dialect: sa.Dialect) -> tuple[str, dict[str, Any]]:
+    """``statement`` compiled for the driver's own cursor (named parameters on SQLite, the dialect's
+    style elsewhere), and the values SQLAlchemy writes into it (``version=0``, ``sa.literal``) that
+    the caller must pass along. For statements run many times straight on the driver, where
+    ``Connection.execute`` costs more than the query."""
+    if dialect.name == "sqlite":
+        dialect = type(dialect)(paramstyle="named")
+    compiled = statement.compile(dialect=dialect)
+    defaults = {compiled.bind_names[bind]: bind.effective_value for bind in compiled.binds.values()
+                if not bind.required}
+    return str(compiled), defaults
 
 
 def begin_write(session) -> None:

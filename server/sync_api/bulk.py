@@ -20,6 +20,8 @@ from typing import Any, Sequence
 
 import sqlalchemy as sa
 
+from server.core.database import driver_sql
+
 
 class Bulk:
     """``statement`` (named bind parameters) for SQLite; for PostgreSQL ``table`` with ``columns``
@@ -59,7 +61,7 @@ class Bulk:
 
     def sqlite_sql(self, conn: sa.Connection) -> str:
         if self._sqlite is None:
-            self._sqlite = str(self.statement.compile(dialect=type(conn.dialect)(paramstyle="named")))
+            self._sqlite, _ = driver_sql(self.statement, conn.dialect)
         return self._sqlite
 
     def execute(self, conn: sa.Connection, rows: Sequence[dict[str, Any]]) -> None:
@@ -114,11 +116,8 @@ class Raw:
         name = conn.dialect.name
         sql = self._sql.get(name)
         if sql is None:
-            dialect = type(conn.dialect)(paramstyle="named") if name == "sqlite" else conn.dialect
-            compiled = self.statement.compile(dialect=dialect)
-            self._defaults[name] = {compiled.bind_names[bind]: bind.effective_value
-                                    for bind in compiled.binds.values() if not bind.required}
-            sql = self._sql[name] = str(compiled)
+            sql, self._defaults[name] = driver_sql(self.statement, conn.dialect)
+            self._sql[name] = sql
             if name != "sqlite" and "POSTCOMPILE" in sql:
                 raise ValueError("an expanding parameter on PostgreSQL: pass an array instead")
         return sql
