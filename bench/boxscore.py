@@ -64,7 +64,7 @@ def build(app, *, staff: int, per_day: int, manual: int, derived: int, days: int
     from server.extensions import db
     from server.measures.collections import measure_value_id
     from server.measures.models import Measure, MeasureValue
-    from server.measures.weeks import current_week_start, week_start
+    from server.core.weeks import current_week_start, week_start
     from server.organisations.operations import create_board, create_team, set_membership
 
     rng = random.Random(5)

@@ -8,6 +8,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server import config as config_module
+from server.core import clock
 from server.core.database import configure_engine, engine_options
 from server.extensions import api, db, migrate
 
@@ -27,6 +28,8 @@ def create_app(config: dict | None = None) -> Flask:
     )
     if config:
         app.config.update(config)
+    if app.config.get("CLOCK_START"):
+        clock.start_at(app.config["CLOCK_START"])
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
     app.json.sort_keys = False
 

@@ -42,6 +42,13 @@ def _int(name: str, default: int) -> int:
         raise RuntimeError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _clock_start(production: bool) -> str | None:
+    start = os.environ.get("VALUEBOARD_CLOCK_START") or None
+    if start and production:
+        raise RuntimeError("VALUEBOARD_CLOCK_START is for test servers; it must not be set in production")
+    return start
+
+
 def from_environment(instance_path: Path) -> dict:
     production = os.environ.get("VALUEBOARD_ENV", "development") == "production"
     default_db = f"sqlite:///{instance_path / 'valueboard.db'}"
@@ -56,6 +63,8 @@ def from_environment(instance_path: Path) -> dict:
         "LOGIN_FAILURE_WINDOW_SECONDS": _int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60),
         "TOKEN_IDLE_DAYS": _int("TOKEN_IDLE_DAYS", 90),
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
+        # A test server's clock starts here and ticks on (server.core.clock); never in production.
+        "CLOCK_START": _clock_start(production),
         "PWA_DIST": os.environ.get("PWA_DIST") or str(ROOT / "pwa" / "dist"),
         # argon2id defaults from argon2-cffi (RFC 9106 low-memory profile).
         "ARGON2_TIME_COST": _int("ARGON2_TIME_COST", 3),

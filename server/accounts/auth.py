@@ -13,7 +13,7 @@ from flask import current_app, g, request
 from server.accounts.models import Device, User
 from server.core.auth import Session, caller_rows, unauthorized
 from server.core.database import begin_write
-from server.core.models import utcnow
+from server.core import clock
 from server.extensions import db
 
 TOKEN_BYTES = 32
@@ -63,7 +63,7 @@ def _lookup(token: str) -> tuple[Session, datetime | None] | None:
     if revoked_at is not None or not active:
         return None
     idle_limit = timedelta(days=current_app.config["TOKEN_IDLE_DAYS"])
-    if utcnow() - (last_seen_at or created_at) > idle_limit:
+    if clock.now() - (last_seen_at or created_at) > idle_limit:
         return None
     return Session(user_id=user_id, device_id=device_id, role=role), last_seen_at
 
@@ -82,7 +82,7 @@ def authenticate_request() -> None:
     if found is None:
         raise unauthorized("This sign-in is no longer valid; sign in again.")
     g.session, last_seen_at = found
-    now = utcnow()
+    now = clock.now()
     if last_seen_at is None or now - last_seen_at > LAST_SEEN_RESOLUTION:
         # A short write of its own that, on SQLite, takes the write lock up front: upgrading the
         # token lookup's read transaction fails at once (SQLITE_BUSY, no waiting) if another

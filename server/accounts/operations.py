@@ -11,7 +11,7 @@ from server.accounts.auth import new_token
 from server.accounts.models import Device, LoginFailure, User, normalise_email
 from server.accounts.passwords import burn_verification_time, hash_password, verify_password
 from server.core.errors import ApiError, conflict, forbidden, not_found
-from server.core.models import utcnow
+from server.core import clock
 from server.extensions import db
 
 
@@ -28,7 +28,7 @@ def create_user(*, email: str, name: str, password: str, role: str) -> User:
 
 
 def _failure_counts(normalised_email: str, address: str) -> tuple[int, int]:
-    since = utcnow() - timedelta(seconds=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"])
+    since = clock.now() - timedelta(seconds=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"])
     recent = sa.select(sa.func.count()).select_from(LoginFailure).where(LoginFailure.at >= since)
     per_account = db.session.scalar(recent.where(LoginFailure.email_normalised == normalised_email)) or 0
     per_address = db.session.scalar(recent.where(LoginFailure.address == address)) or 0
@@ -64,7 +64,7 @@ def authenticate(*, email: str, password: str, address: str) -> User | None:
 
 
 def record_login_failure(*, email: str, address: str) -> None:
-    now = utcnow()
+    now = clock.now()
     window = timedelta(seconds=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"])
     db.session.execute(sa.delete(LoginFailure).where(LoginFailure.at < now - window))
     db.session.add(LoginFailure(email_normalised=normalise_email(email), address=address, at=now))
@@ -76,7 +76,7 @@ def invalid_credentials() -> ApiError:
 
 def register_device(user: User, device_name: str) -> tuple[str, Device]:
     token, token_hash = new_token()
-    device = Device(user_id=user.id, name=device_name.strip(), token_hash=token_hash, last_seen_at=utcnow())
+    device = Device(user_id=user.id, name=device_name.strip(), token_hash=token_hash, last_seen_at=clock.now())
     db.session.add(device)
     db.session.flush()
     return token, device
@@ -84,7 +84,7 @@ def register_device(user: User, device_name: str) -> tuple[str, Device]:
 
 def revoke_device(device: Device) -> None:
     if device.revoked_at is None:
-        device.revoked_at = utcnow()
+        device.revoked_at = clock.now()
 
 
 def revoke_device_by_id(*, caller: User, device_id: str) -> Device:

@@ -18,11 +18,9 @@ and coaches read.
 from __future__ import annotations
 
 import re
-import time
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, Callable, Optional
-from zoneinfo import ZoneInfo
 
 import marshmallow as ma
 from flask import Flask
@@ -30,17 +28,11 @@ from marshmallow import fields, validate
 
 from server.capacity.models import KINDS
 from server.capacity.projection import project_capacity_entries, project_time_lost_categories
+from server.core import clock
 from server.core.errors import flatten_field_errors
 from server.core.schemas import PRINTABLE_TEXT, Schema, text
 from server.sync_api.registry import register_collection
 from sync import Actor, Collection, RecordInfo, Rejected, author_or_lead
-
-LONDON = ZoneInfo("Europe/London")
-
-
-def london_today() -> date:
-    return datetime.now(LONDON).date()
-
 
 class StrictInteger(fields.Integer):
     """An integer as JSON has it: no floats (even 15.0), no strings, no booleans."""
@@ -72,26 +64,27 @@ class IsoDate(fields.Date):
         return super()._deserialize(value, attr, data, **kwargs).isoformat()
 
 
-_latest_day: tuple[float, str] = (0.0, "")
+_latest_day: tuple[float, float, str] = (0.0, 0.0, "")
 
 
 def latest_entry_day() -> str:
     """Tomorrow in Europe/London as ISO text. The fast path checks it for every pushed entry, so it
-    is computed once per London day (until the next London midnight) rather than per entry."""
+    is worked out once per London day (from one London midnight to the next) rather than per entry."""
     global _latest_day
-    until, day = _latest_day
-    now = time.time()
-    if now >= until:
-        today = datetime.fromtimestamp(now, LONDON).date()
+    since, until, day = _latest_day
+    now = clock.timestamp()
+    if not since <= now < until:  # a new day, or a test moved the clock back
+        today = clock.today()
         tomorrow = today + timedelta(days=1)
-        until = datetime.combine(tomorrow, datetime.min.time(), tzinfo=LONDON).timestamp()
+        since = clock.london_midnight(today).timestamp()
+        until = clock.london_midnight(tomorrow).timestamp()
         day = tomorrow.isoformat()
-        _latest_day = (until, day)  # one tuple: threads see the old pair or the new one
+        _latest_day = (since, until, day)  # one tuple: threads see the old triple or the new one
     return day
 
 
 def not_after_tomorrow(value: str) -> None:
-    if value > (london_today() + timedelta(days=1)).isoformat():
+    if value > latest_entry_day():
         raise ma.ValidationError("Must not be more than one day in the future.")
 
 

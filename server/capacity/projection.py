@@ -15,7 +15,7 @@ and run inside that push's transaction, on its connection, with SQLAlchemy Core 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, Sequence
 
@@ -26,17 +26,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from server.capacity.models import CapacityEntry, CapacityWeeklyTotal, TimeLostCategory
+from server.core.weeks import week_start
 from server.sync_api.bulk import Bulk, db_date, db_time
 from sync import StoredRecord
 
 E = CapacityEntry.__table__
 W = CapacityWeeklyTotal.__table__
 K = TimeLostCategory.__table__
-
-
-def week_start(day: date) -> date:
-    """The Monday of ``day``'s ISO week."""
-    return day - timedelta(days=day.weekday())
 
 
 @lru_cache(maxsize=1024)

@@ -8,6 +8,8 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from server.core import clock
+
 # Every constraint gets a predictable name, so migrations can drop them on any database.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -20,10 +22,6 @@ NAMING_CONVENTION = {
 
 def new_id() -> str:
     return str(uuid.uuid4())
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class UTCDateTime(sa.types.TypeDecorator):
@@ -58,4 +56,4 @@ def id_column() -> Mapped[str]:
 
 
 def created_column() -> Mapped[datetime]:
-    return mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    return mapped_column(UTCDateTime(), default=clock.now, nullable=False)

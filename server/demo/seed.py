@@ -77,12 +77,13 @@ def seed_box_scores(teams: dict[str, Team], now: datetime | None = None) -> int:
     already exist are left alone: running it again only fills in what is missing (such as a new week)."""
     from server.capacity.models import DEFAULT_TIME_LOST_CATEGORIES
     from server.measures.collections import measure_value_id
-    from server.measures.weeks import LONDON, current_week_start, last_weeks
+    from server.core import clock
+    from server.core.weeks import current_week_start, last_weeks
     from server.sync_api.models import SyncRecord
     from server.sync_api.operations import write_as_server
 
-    now = now or datetime.now(LONDON)
-    today = now.astimezone(LONDON).date()
+    now = now or clock.now()
+    today = clock.london_day(now)
     weeks = last_weeks(data.DEMO_WEEKS, current_week_start(now))
     people = {email: u for email, u in db.session.execute(sa.select(User.email_normalised, User))}
     created = 0

@@ -10,7 +10,7 @@ Two layers, so the PWA can prove it computes the same thing offline:
 
 Rules (where the issue was silent the choice is marked *chosen*):
 
-* Weeks are Mondays in Europe/London (:mod:`server.measures.weeks`); "this week" is the week that
+* Weeks are Mondays in Europe/London (:mod:`server.core.weeks`); "this week" is the week that
   holds "now" in London, "last week" the one before. Weeks after this week are ignored.
 * Manual measures: the value entered for the week, else ``None``.
 * Derived measures sum the ``CapacityWeeklyTotal`` minutes of the measure's kind (and, for a
@@ -49,7 +49,8 @@ from server.capacity.models import CapacityWeeklyTotal, TimeLostCategory
 from server.extensions import db
 from server.measures import spc
 from server.measures.models import GROUPS, Measure, MeasureValue
-from server.measures.weeks import WEEK, current_week_start, last_weeks, week_start
+from server.core import clock
+from server.core.weeks import WEEK, current_week_start, last_weeks, week_start
 from server.organisations.models import Team
 
 GROUP_LABELS = {
@@ -68,10 +69,6 @@ ROW_FIELDS = ("name", "group", "subgroup", "unit", "direction", "target", "aim",
 
 def round6(x: float | None) -> float | None:
     return None if x is None else math.floor(x * 1e6 + 0.5) / 1e6
-
-
-def utcnow() -> datetime:  # tests replace this to stand at a chosen moment
-    return datetime.now(timezone.utc)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -203,7 +200,7 @@ def _as_date(x: date | str) -> date:
 # reading one team's inputs
 # ------------------------------------------------------------------------------------------------
 def box_score(team: Team, weeks: int = DEFAULT_WEEKS, now: datetime | None = None) -> dict[str, Any]:
-    now = now or utcnow()
+    now = now or clock.now()
     current = current_week_start(now)
     columns = [Measure.id, *(getattr(Measure, k) for k in ROW_FIELDS), Measure.rebase_weeks]
     measures = [

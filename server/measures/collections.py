@@ -26,7 +26,7 @@ from server.capacity.models import TimeLostCategory
 from server.extensions import db
 from server.measures.models import Measure
 from server.measures.schemas import MEASURE_DEFAULTS, MeasureFieldsSchema, MeasureValueFieldsSchema
-from server.measures.weeks import current_week_start
+from server.core.weeks import current_week_start
 from server.organisations.access import Access, access_for
 from sync.errors import Rejected
 from sync.registry import Actor, Collection, RecordInfo

@@ -45,7 +45,7 @@ import sqlalchemy as sa
 
 from server.extensions import db
 from server.measures.models import Measure, MeasureValue
-from server.measures.weeks import current_week_start, iso_week_label, parse_week
+from server.core.weeks import current_week_start, iso_week_label, parse_week
 from server.organisations.models import Board, Team
 
 MAX_ROWS, MAX_COLUMNS = 5000, 400

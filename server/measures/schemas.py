@@ -9,7 +9,7 @@ from marshmallow import ValidationError, fields, validate
 from server.core.schemas import Schema, identifier, text
 from server.measures.boxscore import DEFAULT_WEEKS, MAX_WEEKS
 from server.measures.models import DERIVED_KINDS, DERIVED_UNITS, DIRECTIONS, GROUPS, RULE_SETS, SOURCES, STATUSES, SUBGROUPS
-from server.measures.weeks import is_monday
+from server.core.weeks import is_monday
 
 EARLIEST_WEEK = "2000-01-03"  # the first Monday of 2000: older weeks are typos, not history
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+from server.core import clock
+
 from server.sync_api.engine import ServerSyncEngine
 from server.sync_api.registry import EXTENSION, SyncSetup
 from server.sync_api.store import SqlStore
@@ -27,6 +29,7 @@ def init_app(app: Flask) -> SyncSetup:
     engine = ServerSyncEngine(
         SqlStore(projectors),
         record_id_limits=record_id_limits,
+        clock_ms=clock.now_ms,
         skew_tolerance_ms=int(app.config.get("SYNC_SKEW_TOLERANCE_MS", 60_000)),
         retention_days=int(app.config.get("SYNC_RETENTION_DAYS", 180)),
     )

@@ -19,7 +19,7 @@ from server.accounts.models import Device, User
 from server.core.auth import Principal
 from server.core.database import begin_write
 from server.core.errors import ApiError, ErrorDetailSchema
-from server.core.models import utcnow
+from server.core import clock
 from server.extensions import db
 from server.organisations.access import access_for
 from server.sync_api.registry import sync_setup
@@ -95,7 +95,7 @@ def _ensure_server_device(user: User) -> str:
     device_id = server_client_id(user)
     conn = db.session.connection()
     insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    now = utcnow()
+    now = clock.now()
     conn.execute(insert(Device.__table__).values(
         id=device_id, user_id=user.id, name=SERVER_CLIENT_NAME,
         # no token can ever match: a hash of random bytes nobody keeps, and revoked from birth

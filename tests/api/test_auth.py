@@ -164,18 +164,18 @@ def test_a_deactivated_accounts_tokens_get_401(make_user, login):
 def test_a_token_idle_longer_than_the_limit_gets_401(app, make_user, login):
     from datetime import timedelta
 
-    from server.core.models import utcnow
+    from server.core import clock
     from server.extensions import db
 
     api = login(make_user("staff"))
     idle = timedelta(days=app.config["TOKEN_IDLE_DAYS"])
     device = _device(api.device_id)
-    device.last_seen_at = utcnow() - idle + timedelta(minutes=5)
+    device.last_seen_at = clock.now() - idle + timedelta(minutes=5)
     db.session.commit()
     assert api.get("/api/me").status_code == 200  # and refreshes last_seen_at
-    assert utcnow() - _device(api.device_id).last_seen_at < timedelta(minutes=1)
+    assert clock.now() - _device(api.device_id).last_seen_at < timedelta(minutes=1)
     device = _device(api.device_id)
-    device.last_seen_at = utcnow() - idle - timedelta(minutes=5)
+    device.last_seen_at = clock.now() - idle - timedelta(minutes=5)
     db.session.commit()
     assert api.get("/api/me").status_code == 401
 
@@ -183,11 +183,11 @@ def test_a_token_idle_longer_than_the_limit_gets_401(app, make_user, login):
 def test_last_seen_is_written_at_most_hourly(make_user, login):
     from datetime import timedelta
 
-    from server.core.models import utcnow
+    from server.core import clock
     from server.extensions import db
 
     api = login(make_user("staff"))
-    recent = utcnow() - timedelta(minutes=30)
+    recent = clock.now() - timedelta(minutes=30)
     device = _device(api.device_id)
     device.last_seen_at = recent
     db.session.commit()

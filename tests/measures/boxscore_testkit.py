@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date
 
 from server.capacity.models import CapacityWeeklyTotal, TimeLostCategory
-from server.core.models import utcnow
+from server.core import clock
 from server.extensions import db
-from server.measures import boxscore
 from server.measures.collections import measure_value_id
 from server.measures.models import Measure, MeasureValue
 from server.measures.schemas import MEASURE_DEFAULTS
 
 
-def stand_at(monkeypatch, instant: str) -> datetime:
-    """Make the box score (and the value validator) believe it is ``instant`` (UTC ISO 8601)."""
-    now = datetime.fromisoformat(instant.replace("Z", "+00:00")).astimezone(timezone.utc)
-    monkeypatch.setattr(boxscore, "utcnow", lambda: now)
-    return now
+def stand_at(monkeypatch, instant: str) -> clock.FrozenClock:
+    """Stop the server's clock at ``instant`` (ISO 8601, UTC) for the rest of the test; the test
+    moves it on with ``advance``."""
+    frozen = clock.FrozenClock(instant)
+    monkeypatch.setattr(clock, "_source", frozen)
+    return frozen
 
 
 def add_measure(team, name="Patients seen", group="performance", **fields) -> Measure:
-    now = utcnow()
+    now = clock.now()
     m = Measure(id=str(uuid.uuid4()), team_id=team.id, name=name, group=group,
                 **{**MEASURE_DEFAULTS, **fields}, created_at=now, updated_at=now)
     db.session.add(m)
@@ -31,7 +31,7 @@ def add_measure(team, name="Patients seen", group="performance", **fields) -> Me
 
 
 def add_values(team, measure, values: dict[str, float], user_id="u") -> None:
-    now = utcnow()
+    now = clock.now()
     for week, value in values.items():
         db.session.add(MeasureValue(id=measure_value_id(measure.id, week), team_id=team.id, measure_id=measure.id,
                                     week_start=date.fromisoformat(week), value=value, user_id=user_id,
@@ -48,7 +48,7 @@ def add_totals(team, rows: list[tuple[str, str, str, int]]) -> None:
 
 
 def add_category(team, name, former_names=()) -> TimeLostCategory:
-    now = utcnow()
+    now = clock.now()
     c = TimeLostCategory(id=str(uuid.uuid4()), team_id=team.id, name=name, former_names=list(former_names),
                          position=0, archived=False, created_at=now, updated_at=now)
     db.session.add(c)
@@ -73,12 +73,11 @@ class Device:
         self.counter = 0
 
     def hlc(self) -> str:
-        import time
-
         from sync import format_hlc
 
+        # The device's clock agrees with the server's (frozen or not), as after its first sync.
         self.counter += 1
-        return format_hlc(int(time.time() * 1000), self.counter, self.api.device_id)
+        return format_hlc(clock.now_ms(), self.counter, self.api.device_id)
 
     def push(self, *mutations: dict) -> list[dict]:
         body = []

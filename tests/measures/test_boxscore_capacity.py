@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from server.measures.weeks import current_week_start, last_weeks, parse_week, week_start, weeks_between
+from server.core.weeks import current_week_start, last_weeks, parse_week, week_start, weeks_between
 from tests.measures.boxscore_testkit import Device, new_id, rows_by_name, series, stand_at, upsert
 
 

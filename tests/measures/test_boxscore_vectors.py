@@ -227,7 +227,7 @@ def test_the_endpoint_reads_the_same_box_score_from_the_database(app, make_team,
     from datetime import date
 
     from server.capacity.models import CapacityWeeklyTotal, TimeLostCategory
-    from server.core.models import utcnow
+    from server.core import clock
     from server.extensions import db
     from server.measures import boxscore
     from server.measures.models import Measure, MeasureValue
@@ -235,7 +235,7 @@ def test_the_endpoint_reads_the_same_box_score_from_the_database(app, make_team,
     inputs = _load(case["name"])["input"]
     expected = _load(case["name"])["expected"]
     team = make_team(contracted_hours_per_week=inputs["contracted_hours_per_week"])
-    now = utcnow()
+    now = clock.now()
     for c in inputs["categories"]:
         db.session.add(TimeLostCategory(id=c["id"], team_id=team.id, name=c["name"], former_names=c["former_names"],
                                         position=0, archived=False, created_at=now, updated_at=now))
@@ -251,7 +251,7 @@ def test_the_endpoint_reads_the_same_box_score_from_the_database(app, make_team,
         db.session.add(CapacityWeeklyTotal(team_id=team.id, week_start=week, kind=kind, category=category,
                                            minutes=minutes, entries=1))
     db.session.commit()
-    monkeypatch.setattr(boxscore, "utcnow", lambda: datetime.fromisoformat(inputs["now"].replace("Z", "+00:00")))
+    monkeypatch.setattr(clock, "_source", clock.FrozenClock(inputs["now"]))
     body = boxscore.box_score(team, inputs["weeks"])
     assert {k: body[k] for k in ("this_week", "weeks", "groups")} == expected
 

@@ -64,7 +64,7 @@ def test_one_bad_row_refuses_the_whole_import(app, make_team, make_user, login, 
 
 
 def test_csv_and_xlsx_exports_round_trip_through_import(app, make_team, make_user, login, monkeypatch):
-    stand_at(monkeypatch, NOW)
+    now = stand_at(monkeypatch, NOW)
     team, lead_api = ward_with_lead(make_team, make_user, login)
     lead = Device(lead_api)
     seen, falls, lost = new_id(), new_id(), new_id()
@@ -86,7 +86,9 @@ def test_csv_and_xlsx_exports_round_trip_through_import(app, make_team, make_use
         body = _upload(lead_api, team, exported, name).json
         assert body["counts"] == {"new": 0, "change": 0, "same": 5, "error": 0}, (suffix, body)
 
-    # Edit the exported workbook as a team would: a new week's value and a correction, then import it.
+    # An hour later, edit the exported workbook as a team would: a new week's value and a correction,
+    # then import it.
+    now.advance(hours=1)
     wb = load_workbook(io.BytesIO(lead_api.get(f"/api/teams/{team.id}/boxscore.xlsx?weeks=4").get_data()))
     ws = wb.active
     row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Patients seen")

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.capacity.collections import CapacityEntryFieldsSchema, london_today, plainly_valid_entry
+from server.capacity.collections import CapacityEntryFieldsSchema, plainly_valid_entry
+from server.core import clock
 
 SCHEMA = CapacityEntryFieldsSchema()
 
@@ -17,7 +18,7 @@ texts = st.one_of(
     st.integers(), st.booleans(), st.lists(st.text(max_size=3), max_size=2),
 )
 days = st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)).map(date.isoformat)
-near_days = st.integers(-3, 3).map(lambda n: (london_today() + timedelta(days=n)).isoformat())
+near_days = st.integers(-3, 3).map(lambda n: (clock.today() + timedelta(days=n)).isoformat())
 values = {
     "kind": st.one_of(st.sampled_from(["time_lost", "meeting", "admin", "Meeting", "", "nap"]), st.integers(), st.none()),
     "minutes": st.one_of(st.integers(-5, 1500), st.sampled_from([1, 1440, 0, 1441, 15.0, 15.5, "15", True, False, None])),
@@ -46,7 +47,7 @@ def test_the_fast_path_is_a_subset_of_the_schema_with_the_same_result(fields, cr
 
 
 def test_the_fast_path_takes_ordinary_entries():
-    entry = {"kind": "time_lost", "minutes": 15, "occurred_on": london_today().isoformat(),
+    entry = {"kind": "time_lost", "minutes": 15, "occurred_on": clock.today().isoformat(),
              "category": "Searching for equipment", "note": "hoist"}
     assert plainly_valid_entry(entry, True) == entry
     assert plainly_valid_entry({"minutes": 20}, False) == {"minutes": 20}

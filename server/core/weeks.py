@@ -3,16 +3,17 @@
 A week is named by its Monday (a plain ``date``). Capacity entries carry the local calendar day
 they happened on (``occurred_on``), so they belong to that day's Monday whatever the clocks did; only
 "which week is it now?" needs the time zone, because 23:30 UTC on a summer Sunday is already Monday
-00:30 in London. ``pwa/src/lib/dates.js`` does the same in the browser.
+00:30 in London. ``pwa/src/lib/dates.js`` does the same in the browser. Capacity, measures and every later feature
+name weeks with these functions.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
-LONDON = ZoneInfo("Europe/London")
+from server.core import clock
+
 WEEK = timedelta(days=7)
 _ISO_WEEK = re.compile(r"^(\d{4})-?W(\d{2})$", re.IGNORECASE)
 
@@ -25,11 +26,8 @@ def week_start(day: date) -> date:
 
 
 def local_today(now_utc: datetime | None = None) -> date:
-    """Today's date in London at the UTC instant ``now_utc`` (default: now)."""
-    now_utc = now_utc or datetime.now(timezone.utc)
-    if now_utc.tzinfo is None:
-        raise ValueError("now_utc must be timezone-aware")
-    return now_utc.astimezone(LONDON).date()
+    """Today's date in London at the instant ``now_utc`` (default: now, by :mod:`server.core.clock`)."""
+    return clock.today() if now_utc is None else clock.london_day(now_utc)
 
 
 def current_week_start(now_utc: datetime | None = None) -> date:
