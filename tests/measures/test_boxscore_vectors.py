@@ -311,7 +311,9 @@ def test_manual_series_and_full_history_analysis():
     mean = sum(baseline) / 12
     assert analysis["points"][0]["centre"] == pytest.approx(mean, abs=1e-6)
     assert analysis["variation"] == "improvement"
-    assert any("beyond_limits" in str(p["rules"]) or p["special"] for p in rows["m-falls"]["analysis"]["points"])
+    # the one week of 11 falls is beyond the limits, a concern (fewer falls is better); no other week signals
+    specials = [(p["week_start"], p["rules"], p["signal"]) for p in rows["m-falls"]["analysis"]["points"] if p["special"]]
+    assert specials == [("2026-10-12", ["outside_limits"], "concern")]
     assert rows["m-dna"]["analysis"]["rule_set"] == "ihi"
     rebased = rows["m-rebased"]["analysis"]
     assert len(rebased["phases"]) == 2 and rebased["phases"][1]["start_week"] == "2026-09-07"

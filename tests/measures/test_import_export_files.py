@@ -117,7 +117,7 @@ def test_preview_long_layout_and_xlsx(app, make_team, make_user, login, monkeypa
     assert "decimal point" in by_row[4]["error"]  # ...but a decimal comma is not guessed
     assert "already gives this measure a value" in by_row[5]["error"]
     assert "already gives" in by_row[6]["error"]  # 16/11/2026 is the same Monday, written the UK way
-    assert "not a date" in by_row[7]["error"] or "not a week" in by_row[7]["error"]
+    assert by_row[7]["error"] == "'soon' is not a week: use the Monday (YYYY-MM-DD) or ISO week (YYYY-Www)."
     assert 8 not in by_row
 
 

@@ -16,7 +16,7 @@ from server.sync_api.models import SyncRecord
 from tests.conftest import PASSWORD
 
 
-def test_seed_demo_builds_box_scores_once(app, login):
+def test_seed_demo_builds_box_scores_once(app, moment, login):
     assert seed() > 4 * len(data.TEAMS) * len(data.MEASURES)
     records = db.session.scalar(sa.select(sa.func.count()).select_from(SyncRecord))
     assert seed() == 0

@@ -130,41 +130,46 @@ def test_a_forged_client_id_is_403(team_world, phone, helpers):
     assert count(SyncRecord) == 0
 
 
+# Each malformed body, and the field its 422 names (in words a client writer can act on).
 MALFORMED_BODIES = [
-    [],
-    "a string",
-    {},
-    {"client_id": None, "schema_version": 1, "mutations": []},
-    {"schema_version": 1, "mutations": []},
-    {"client_id": "{device}", "schema_version": "1", "mutations": []},
-    {"client_id": "{device}", "schema_version": True, "mutations": []},
-    {"client_id": "{device}", "schema_version": 1.0, "mutations": []},
-    {"client_id": "{device}", "schema_version": 1},
-    {"client_id": "{device}", "schema_version": 1, "mutations": "all of them"},
-    {"client_id": "{device}", "schema_version": 1, "mutations": [7]},
-    {"client_id": "{device}", "schema_version": 1, "mutations": [{"id": "1"}]},
-    {"client_id": "{device}", "schema_version": 1, "mutations": [{"id": 0}]},
-    {"client_id": "{device}", "schema_version": 1, "mutations": [{"id": 1.5}]},
-    {"client_id": "{device}", "schema_version": 1, "mutations": [{"id": True}]},
-    {"client_id": "{device}", "schema_version": 1, "mutations": [], "extra": 1},
+    ([], {"_body": ["Invalid input type."]}),
+    ("a string", {"_body": ["Invalid input type."]}),
+    ({}, {name: ["Missing data for required field."] for name in ("client_id", "schema_version", "mutations")}),
+    ({"client_id": None, "schema_version": 1, "mutations": []}, {"client_id": ["Field may not be null."]}),
+    ({"schema_version": 1, "mutations": []}, {"client_id": ["Missing data for required field."]}),
+    ({"client_id": "{device}", "schema_version": "1", "mutations": []}, {"schema_version": ["Not a valid integer."]}),
+    ({"client_id": "{device}", "schema_version": True, "mutations": []}, {"schema_version": ["Not a valid integer."]}),
+    ({"client_id": "{device}", "schema_version": 1.0, "mutations": []}, {"schema_version": ["Not a valid integer."]}),
+    ({"client_id": "{device}", "schema_version": 1}, {"mutations": ["Missing data for required field."]}),
+    ({"client_id": "{device}", "schema_version": 1, "mutations": "all of them"}, {"mutations": ["Not a valid list."]}),
+    ({"client_id": "{device}", "schema_version": 1, "mutations": [7]}, {"mutations.0": ["Not a valid object."]}),
+    *(({"client_id": "{device}", "schema_version": 1, "mutations": [{"id": bad}]},
+       {"mutations.0.id": ["Required positive integer."]}) for bad in ("1", 0, 1.5, True)),
+    ({"client_id": "{device}", "schema_version": 1, "mutations": [], "extra": 1}, {"extra": ["Unknown field."]}),
 ]
 
 
-@pytest.mark.parametrize("body", MALFORMED_BODIES, ids=[json.dumps(b)[:60] for b in MALFORMED_BODIES])
-def test_a_malformed_push_is_a_4xx_and_applies_nothing(team_world, phone, body):
+@pytest.mark.parametrize("body, fields", MALFORMED_BODIES, ids=[json.dumps(b)[:60] for b, _ in MALFORMED_BODIES])
+def test_a_malformed_push_is_a_422_naming_the_field_and_applies_nothing(team_world, phone, body, fields):
     ann = phone(team_world.ann)
     payload = json.loads(json.dumps(body).replace("{device}", ann.id))
     response = ann.api.post("/api/sync/push", json=payload)
-    assert 400 <= response.status_code < 500, response.get_data(as_text=True)
-    assert set(response.json) == {"error"}
+    assert response.status_code == 422, response.get_data(as_text=True)
+    assert response.json["error"]["code"] == "validation_error" and response.json["error"]["fields"] == fields
     assert count(SyncRecord) == 0 and last_mutation_id(ann.id) == 0
 
 
-@pytest.mark.parametrize("raw", ['{"client_id": ', "not json", '{"client_id": "x", "schema_version": NaN}', ""])
-def test_a_body_that_is_not_json_is_400_or_422(team_world, phone, raw):
+@pytest.mark.parametrize("raw, status, code", [
+    ('{"client_id": ', 400, "malformed_json"),
+    ("not json", 400, "malformed_json"),
+    ('{"client_id": "x", "schema_version": NaN}', 422, "validation_error"),  # NaN is no integer
+    ("", 422, "validation_error"),  # no body: every field is missing
+])
+def test_a_body_that_is_not_a_json_push_is_refused_with_its_reason(team_world, phone, raw, status, code):
     ann = phone(team_world.ann)
     response = ann.api.post("/api/sync/push", data=raw, content_type="application/json")
-    assert response.status_code in (400, 422) and set(response.json) == {"error"}
+    assert (response.status_code, response.json["error"]["code"]) == (status, code)
+    assert set(response.json) == {"error"}
 
 
 def bad_mutations(device: str, team: str, new_id):
