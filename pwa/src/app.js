@@ -113,10 +113,12 @@ export async function startApp(root) {
     renderQueued = true;
     queueMicrotask(async () => {
       renderQueued = false;
-      // Do not rebuild a form someone is typing in or has changed; it refreshes on the next navigation.
-      if (main.contains(document.activeElement) && document.activeElement.matches('input, textarea, select')) return;
-      if (main.querySelector('form[data-dirty]')) return;
-      await render({ focus: false });
+      // Do not rebuild a screen someone is part-way through (typing, a changed form, a step of a
+      // quick log taken): it refreshes on the next navigation.
+      const busy = (main.contains(document.activeElement) && document.activeElement.matches('input, textarea, select'))
+        || !!main.querySelector('[data-dirty]');
+      if (!busy) await render({ focus: false });
+      window.dispatchEvent(new CustomEvent('vb-refreshed', { detail: { skipped: busy } }));
     });
   }
 
@@ -182,7 +184,8 @@ export async function startApp(root) {
     e.preventDefault();
     app.navigate(a.getAttribute('href'));
   });
-  // A form the user has changed is not rebuilt by a background refresh (see scheduleRender).
+  // A form the user has changed is not rebuilt by a background refresh (see scheduleRender); screens
+  // with steps mark themselves data-dirty once a step is taken.
   for (const type of ['input', 'change']) {
     main.addEventListener(type, (e) => e.target.closest?.('form')?.setAttribute('data-dirty', ''));
   }

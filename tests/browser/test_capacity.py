@@ -21,6 +21,25 @@ def test_time_lost_takes_three_taps_from_home(page, world):
     assert row["occurred_on"] == page.evaluate("() => new Intl.DateTimeFormat('en-CA', {timeZone: 'Europe/London'}).format(new Date())")
 
 
+def test_a_sync_finishing_while_someone_logs_does_not_take_them_back_a_step(page, world):
+    """A sync that completes between "15 min" and the reason (another tab's write, or the first sync
+    after sign-in arriving late on a busy phone) refreshes screens in the background: it must not
+    rebuild the half-done log screen back to "How long?"."""
+    login(page, world.server, world.user("interrupted"))
+    page.click("[data-testid=log-time_lost]")
+    page.click("button.pick[data-minutes='15']")
+    page.wait_for_selector("ul.reasons")
+    # What another tab announces after it synced or wrote: every open tab refreshes its screen...
+    refresh = page.evaluate("""() => new Promise((resolve) => {
+        window.addEventListener('vb-refreshed', (e) => resolve(e.detail), { once: true });
+        new BroadcastChannel('valueboard').postMessage('changed');
+    })""")
+    assert refresh == {"skipped": True}  # ...except one someone is part-way through
+    expect(page.locator("legend")).to_have_text("What was the time lost to?")
+    page.click("ul.reasons button:text-is('Waiting')")
+    expect(page.locator("[data-testid=flash]")).to_contain_text("Saved: 15 min time lost: waiting")
+
+
 @pytest.mark.parametrize("kind", ["meeting", "admin"])
 def test_meeting_and_admin_take_two_taps_from_home(page, world, kind):
     login(page, world.server, world.user(f"tapper-{kind}"))

@@ -39,6 +39,7 @@ export async function LogScreen(app) {
 
   function pickMinutes(m) {
     state.minutes = m;
+    root.setAttribute('data-dirty', ''); // a background refresh must not take them back to "How long?"
     if (kind === 'time_lost') {
       showReasons();
     } else {
