@@ -7,7 +7,6 @@ from the bearer token, calls :meth:`SyncEngine.push` / :meth:`SyncEngine.pull` /
 """
 from __future__ import annotations
 
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Optional
@@ -19,7 +18,7 @@ from .merge import FieldConflict, MergeResult, created_state, json_equal, merge_
 from .registry import RESERVED_FIELDS, Actor, Collection, RecordInfo
 from .store import ConflictEntry, RecordKey, RejectedMutation, Store, StoredRecord, StoreTx, TeamState
 
-__all__ = ["SyncEngine", "SUPPORTED_SCHEMA_VERSIONS", "current_record_id"]
+__all__ = ["SyncEngine", "SUPPORTED_SCHEMA_VERSIONS"]
 
 SUPPORTED_SCHEMA_VERSIONS = (1,)
 _MISSING = object()
@@ -28,16 +27,6 @@ _DAY_MS = 86_400_000
 
 def _is_int(x: object) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
-
-
-_current_record_id: ContextVar[Optional[str]] = ContextVar("sync_current_record_id", default=None)
-
-
-def current_record_id() -> Optional[str]:
-    """The record id of the mutation being processed, else None: for validators and policies,
-    whose interface passes a mutation's fields but not its record id (some collections derive
-    ids from fields)."""
-    return _current_record_id.get()
 
 
 def _without_reserved(cleaned: dict) -> dict:
@@ -193,12 +182,8 @@ class SyncEngine:
                     results.append(res)
             if fresh:
                 state = self._begin_push(tx, actor, fresh, device.last_hlc, now, now_ms)
-                token = _current_record_id.set(None)  # _process sets it per mutation
-                try:
-                    for m in fresh:
-                        results.append(self._process(state, m))
-                finally:
-                    _current_record_id.reset(token)
+                for m in fresh:
+                    results.append(self._process(state, m))
                 self._finish_push(state)
                 device.last_mutation_id = fresh[-1]["id"]
                 device.last_hlc = str(state.floor) if state.floor is not None else device.last_hlc
@@ -259,7 +244,6 @@ class SyncEngine:
         actor = state.actor
         team_hint: Optional[str] = None
         record_id = m.get("record_id")
-        _current_record_id.set(record_id if isinstance(record_id, str) else None)
         try:
             name = m.get("collection")
             collection = self.collections.get(name) if isinstance(name, str) else None
@@ -351,7 +335,8 @@ class SyncEngine:
         if not actor.can_write(team_id):
             raise Rejected("forbidden", "You may not add records to this team.")
         collection.check_create(actor, team_id)
-        cleaned = _without_reserved(collection.validate(fields, existing=None, team_id=team_id, actor=actor))
+        cleaned = _without_reserved(
+            collection.validate(fields, record_id=record_id, existing=None, team_id=team_id, actor=actor))
         # nothing was written to the record yet: the merge takes every field and finds no conflict
         merged = created_state(cleaned, hlc)
         rec = StoredRecord(collection.name, record_id, team_id, actor.user_id, state.now, state.now, 0,
@@ -378,7 +363,8 @@ class SyncEngine:
         if changed_immutable:
             raise Rejected("immutable_field", "Some fields cannot change.",
                            {f: ["Cannot change."] for f in changed_immutable})
-        cleaned = _without_reserved(collection.validate(fields, existing=info, team_id=rec.team_id, actor=actor))
+        cleaned = _without_reserved(
+            collection.validate(fields, record_id=rec.record_id, existing=info, team_id=rec.team_id, actor=actor))
         result: MergeResult = merge_upsert(rec.merge_state(), cleaned, hlc)
         self._log(state, rec, result.conflicts)
         if result.changed:

@@ -78,12 +78,14 @@ class RecordInfo:
 
 
 class Validator(Protocol):
-    def __call__(self, fields: dict[str, Any], *, existing: Optional[RecordInfo], team_id: str, actor: Actor) -> dict[str, Any]:
+    def __call__(self, fields: dict[str, Any], *, record_id: str, existing: Optional[RecordInfo], team_id: str,
+                 actor: Actor) -> dict[str, Any]:
         """Return the cleaned fields (never ``team_id`` or other reserved keys), or raise
         :class:`Rejected` (usually code ``validation_error`` with ``fields``).
 
-        ``existing`` is None on create: the validator then enforces required fields. On an
-        update only the given fields are validated (a partial change)."""
+        ``record_id`` is the id of the record the mutation writes (some collections derive ids
+        from fields and check them). ``existing`` is None on create: the validator then enforces
+        required fields. On an update only the given fields are validated (a partial change)."""
 
 
 CreatePolicy = Callable[[Actor, str], bool]  # (actor, team_id) -> may create in that team?

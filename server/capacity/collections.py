@@ -115,7 +115,7 @@ def marshmallow_validator(schema: ma.Schema, fast_path: FastPath | None = None) 
     without the schema's per-field overhead (see :func:`plainly_valid_entry`); when it returns
     None the schema decides, so every error message still comes from the schema."""
 
-    def validate_fields(values: dict[str, Any], *, existing: Optional[RecordInfo], team_id: str,
+    def validate_fields(values: dict[str, Any], *, record_id: str, existing: Optional[RecordInfo], team_id: str,
                         actor: Actor) -> dict[str, Any]:
         if fast_path is not None:
             cleaned = fast_path(values, existing is None)

@@ -92,8 +92,8 @@ def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     return flat
 
 
-def validate_measure(fields: dict, *, existing: RecordInfo | None, team_id: str, actor: Actor,
-                     record_id: str | None = None, **_: Any) -> dict:
+def validate_measure(fields: dict, *, record_id: str, existing: RecordInfo | None, team_id: str,
+                     actor: Actor) -> dict:
     loaded = _load(_measure_schema, fields, partial=existing is not None)
     cleaned: dict[str, Any] = {}
     for key, value in loaded.items():
@@ -125,17 +125,8 @@ def validate_measure(fields: dict, *, existing: RecordInfo | None, team_id: str,
     return cleaned
 
 
-def _current_record_id() -> str | None:
-    """The record id of the mutation being validated, when the server's engine exposes it."""
-    try:
-        from server.sync_api.engine import current_record_id
-    except ImportError:
-        return None
-    return current_record_id()
-
-
-def validate_measure_value(fields: dict, *, existing: RecordInfo | None, team_id: str, actor: Actor,
-                           record_id: str | None = None, **_: Any) -> dict:
+def validate_measure_value(fields: dict, *, record_id: str, existing: RecordInfo | None, team_id: str,
+                           actor: Actor) -> dict:
     loaded = _load(_value_schema, fields, partial=existing is not None)
     cleaned = dict(loaded)
     errors: dict[str, list[str]] = {}
@@ -153,8 +144,7 @@ def validate_measure_value(fields: dict, *, existing: RecordInfo | None, team_id
             errors["measure_id"] = ["No measure of this team has this id."]
         elif measure is not None and measure.source != "manual":
             errors["measure_id"] = ["This measure is derived from capacity entries; its values are computed."]
-        record_id = record_id or _current_record_id()
-        if record_id is not None and record_id != measure_value_id(loaded["measure_id"], cleaned["week_start"]):
+        if record_id != measure_value_id(loaded["measure_id"], cleaned["week_start"]):
             errors["record_id"] = ["Must be uuid5(MEASURE_VALUE_NAMESPACE, '<measure_id>/<week_start>')."]
     if errors:
         raise Rejected("validation_error", "Some fields are not valid.", errors)

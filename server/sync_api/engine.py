@@ -5,10 +5,6 @@ character or a lone surrogate (neither PostgreSQL nor UTF-8 can hold them), and 
 the primary key of a collection's typed read table (``capacity_entries.id`` is 36 characters).
 Such a mutation is ``rejected`` with ``validation_error`` like any other invalid mutation, so it
 can never turn a whole push into a server error that the device would retry for ever.
-
-Validators learn which record they are validating from :func:`current_record_id` (the engine's,
-re-exported here): the validator interface passes the fields but not the record id, and some
-collections derive ids from fields (a measure's weekly value).
 """
 
 from __future__ import annotations
@@ -17,7 +13,6 @@ import re
 from typing import Any, Mapping, NamedTuple
 
 from sync import Collection, Rejected, SyncEngine
-from sync.engine import current_record_id  # noqa: F401 - validators import it from here
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
