@@ -19,13 +19,12 @@ from datetime import date
 from typing import Any, Mapping
 
 import sqlalchemy as sa
-from marshmallow import ValidationError
-
 from server.accounts.models import User
 from server.capacity.models import TimeLostCategory
 from server.extensions import db
 from server.measures.models import Measure
 from server.measures.schemas import MEASURE_DEFAULTS, MeasureFieldsSchema, MeasureValueFieldsSchema
+from server.sync_api.validation import invalid_fields, marshmallow_validator
 from server.core.weeks import current_week_start
 from server.organisations.access import Access, access_for
 from sync.errors import Rejected
@@ -34,9 +33,6 @@ from sync.registry import Actor, Collection, RecordInfo
 MEASURES = "measures"
 MEASURE_VALUES = "measure_values"
 MEASURE_VALUE_NAMESPACE = uuid.UUID("5b0c6a8e-3f1d-4d8a-9c63-7e2f1a9b4d10")
-
-_measure_schema = MeasureFieldsSchema()
-_value_schema = MeasureValueFieldsSchema()
 
 
 def measure_value_id(measure_id: str, week: date | str) -> str:
@@ -71,35 +67,10 @@ def _may_enter_values(actor: Actor, team_id: str) -> bool:
 
 
 # ---- validation ------------------------------------------------------------------------------------
-def _load(schema, fields: dict, partial: bool) -> dict:
-    try:
-        return schema.load(fields, partial=partial)
-    except ValidationError as exc:
-        raise Rejected("validation_error", "Some fields are not valid.", _flatten(exc.messages)) from None
-
-
-def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    flat: dict[str, list[str]] = {}
-    if isinstance(messages, dict):
-        for key, value in messages.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
-            for k, v in _flatten(value, name).items():
-                flat.setdefault(k, []).extend(v)
-    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        flat[prefix or "_fields"] = list(messages)
-    else:
-        flat[prefix or "_fields"] = [str(messages)]
-    return flat
-
-
-def validate_measure(fields: dict, *, record_id: str, existing: RecordInfo | None, team_id: str,
-                     actor: Actor) -> dict:
-    loaded = _load(_measure_schema, fields, partial=existing is not None)
-    cleaned: dict[str, Any] = {}
-    for key, value in loaded.items():
-        if key == "rebase_weeks":
-            value = sorted({d.isoformat() for d in value})
-        cleaned[key] = value
+def _check_measure(cleaned: dict, *, record_id: str, existing: RecordInfo | None, team_id: str,
+                   actor: Actor) -> dict:
+    if "rebase_weeks" in cleaned:
+        cleaned["rebase_weeks"] = sorted(set(cleaned["rebase_weeks"]))
     if existing is None:
         cleaned = {**MEASURE_DEFAULTS, **cleaned}
         if cleaned["source"] == "derived" and cleaned["derived_unit"] is None:
@@ -117,38 +88,40 @@ def validate_measure(fields: dict, *, record_id: str, existing: RecordInfo | Non
         if merged.get("source") != "derived" or merged.get("derived_kind") != "time_lost":
             errors["derived_category_id"] = ["Only a derived time-lost measure can count one category."]
         elif "derived_category_id" in cleaned:
+            # A data check, not a permission: the category must be this team's.
             owner = db.session.scalar(sa.select(TimeLostCategory.team_id).where(TimeLostCategory.id == category_id))
             if owner is not None and owner != team_id:
                 errors["derived_category_id"] = ["No time-lost category of this team has this id."]
     if errors:
-        raise Rejected("validation_error", "Some fields are not valid.", errors)
+        raise invalid_fields(errors)
     return cleaned
 
 
-def validate_measure_value(fields: dict, *, record_id: str, existing: RecordInfo | None, team_id: str,
-                           actor: Actor) -> dict:
-    loaded = _load(_value_schema, fields, partial=existing is not None)
-    cleaned = dict(loaded)
+def _check_measure_value(cleaned: dict, *, record_id: str, existing: RecordInfo | None, team_id: str,
+                         actor: Actor) -> dict:
     errors: dict[str, list[str]] = {}
-    if "week_start" in loaded:
-        if loaded["week_start"] > current_week_start():
-            errors["week_start"] = ["Cannot be a future week."]
-        cleaned["week_start"] = loaded["week_start"].isoformat()
+    if "week_start" in cleaned and cleaned["week_start"] > current_week_start().isoformat():
+        errors["week_start"] = ["Cannot be a future week."]
     if existing is None:
-        # A measure created earlier in the same push is not projected yet, so an unknown id is accepted
-        # (the box score reads values of its team's manual measures only); a known one must fit.
+        # A data check, not a permission: the measure must be a manual one of this team. A measure
+        # created earlier in the same push is not projected yet, so an unknown id is accepted (the
+        # box score reads values of its team's manual measures only); a known one must fit.
         measure = db.session.execute(
-            sa.select(Measure.team_id, Measure.source).where(Measure.id == loaded["measure_id"])
+            sa.select(Measure.team_id, Measure.source).where(Measure.id == cleaned["measure_id"])
         ).first()
         if measure is not None and measure.team_id != team_id:
             errors["measure_id"] = ["No measure of this team has this id."]
         elif measure is not None and measure.source != "manual":
             errors["measure_id"] = ["This measure is derived from capacity entries; its values are computed."]
-        if record_id != measure_value_id(loaded["measure_id"], cleaned["week_start"]):
+        if record_id != measure_value_id(cleaned["measure_id"], cleaned["week_start"]):
             errors["record_id"] = ["Must be uuid5(MEASURE_VALUE_NAMESPACE, '<measure_id>/<week_start>')."]
     if errors:
-        raise Rejected("validation_error", "Some fields are not valid.", errors)
+        raise invalid_fields(errors)
     return cleaned
+
+
+validate_measure = marshmallow_validator(MeasureFieldsSchema(), check=_check_measure)
+validate_measure_value = marshmallow_validator(MeasureValueFieldsSchema(), check=_check_measure_value)
 
 
 # ---- the collections -------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.capacity.collections import CapacityEntryFieldsSchema, plainly_valid_entry
+from server.capacity.collections import plainly_valid_entry
+from server.capacity.schemas import CapacityEntryFieldsSchema
 from server.core import clock
 
 SCHEMA = CapacityEntryFieldsSchema()
