@@ -24,9 +24,11 @@ from server.capacity.models import KINDS
 from server.capacity.projection import project_capacity_entries, project_time_lost_categories
 from server.capacity.schemas import CapacityEntryFieldsSchema, TimeLostCategoryFieldsSchema, latest_entry_day
 from server.core.schemas import PRINTABLE_TEXT
+from server.organisations.access import Access
+from server.sync_api.permissions import author_or_manager, record_rule, team_rule
 from server.sync_api.registry import register_collection
 from server.sync_api.validation import marshmallow_validator
-from sync import Actor, Collection, RecordInfo, author_or_lead
+from sync import Collection
 
 _ENTRY_REQUIRED = frozenset({"kind", "minutes", "occurred_on"})
 _ENTRY_FIELDS = frozenset(CapacityEntryFieldsSchema().fields)
@@ -77,20 +79,13 @@ def _plain_text(value: Any, max_length: int) -> bool:
     return type(value) is str and 1 <= len(value) <= max_length and _PRINTABLE.match(value) is not None
 
 
-def team_lead(actor: Actor, team_id: str) -> bool:
-    return actor.is_member(team_id) and actor.is_lead(team_id)
-
-
-def team_lead_record(actor: Actor, record: RecordInfo) -> bool:
-    return team_lead(actor, record.team_id)
-
-
 def capacity_entries() -> Collection:
     return Collection(
         "capacity_entries",
         validate=marshmallow_validator(CapacityEntryFieldsSchema(), fast_path=plainly_valid_entry),
-        can_update=author_or_lead,
-        can_delete=author_or_lead,
+        can_create=team_rule(Access.can_write),
+        can_update=author_or_manager,
+        can_delete=author_or_manager,
     )
 
 
@@ -98,9 +93,9 @@ def time_lost_categories() -> Collection:
     return Collection(
         "time_lost_categories",
         validate=marshmallow_validator(TimeLostCategoryFieldsSchema()),
-        can_create=team_lead,
-        can_update=team_lead_record,
-        can_delete=team_lead_record,
+        can_create=team_rule(Access.can_manage),
+        can_update=record_rule(Access.can_manage),
+        can_delete=record_rule(Access.can_manage),
     )
 
 

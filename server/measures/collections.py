@@ -13,22 +13,21 @@ Registered with the sync engine by :func:`register`; their projectors (``project
 
 from __future__ import annotations
 
-import threading
 import uuid
 from datetime import date
 from typing import Any, Mapping
 
 import sqlalchemy as sa
-from server.accounts.models import User
+
 from server.capacity.models import TimeLostCategory
+from server.core.weeks import current_week_start
 from server.extensions import db
 from server.measures.models import Measure
 from server.measures.schemas import MEASURE_DEFAULTS, MeasureFieldsSchema, MeasureValueFieldsSchema
+from server.organisations.access import Access
+from server.sync_api.permissions import record_rule, team_rule
 from server.sync_api.validation import invalid_fields, marshmallow_validator
-from server.core.weeks import current_week_start
-from server.organisations.access import Access, access_for
-from sync.errors import Rejected
-from sync.registry import Actor, Collection, RecordInfo
+from sync import Actor, Collection, RecordInfo, Rejected
 
 MEASURES = "measures"
 MEASURE_VALUES = "measure_values"
@@ -39,31 +38,6 @@ def measure_value_id(measure_id: str, week: date | str) -> str:
     """The one record id a measure's value for a week can have (the PWA computes the same)."""
     week_text = week.isoformat() if isinstance(week, date) else week
     return str(uuid.uuid5(MEASURE_VALUE_NAMESPACE, f"{measure_id}/{week_text}"))
-
-
-# ---- permissions -----------------------------------------------------------------------------------
-_last = threading.local()  # one slot per thread: the Access of the actor of the push being processed
-
-
-def _access(actor: Actor) -> Access | None:
-    """The actor's Access, looked up once per push (the engine builds a new Actor for every push, and a
-    500-value import should not cost 1,500 permission queries)."""
-    if getattr(_last, "actor", None) is actor:
-        return _last.access
-    user = db.session.get(User, actor.user_id)
-    access = access_for(user) if user is not None and user.active else None
-    _last.actor, _last.access = actor, access
-    return access
-
-
-def _may_edit_measures(actor: Actor, team_id: str) -> bool:
-    access = _access(actor)
-    return access is not None and access.can_edit_measures(team_id)
-
-
-def _may_enter_values(actor: Actor, team_id: str) -> bool:
-    access = _access(actor)
-    return access is not None and access.can_enter_values(team_id)
 
 
 # ---- validation ------------------------------------------------------------------------------------
@@ -125,14 +99,6 @@ validate_measure_value = marshmallow_validator(MeasureValueFieldsSchema(), check
 
 
 # ---- the collections -------------------------------------------------------------------------------
-def _edit_measure(actor: Actor, record: RecordInfo) -> bool:
-    return _may_edit_measures(actor, record.team_id)
-
-
-def _enter_value(actor: Actor, record: RecordInfo) -> bool:
-    return _may_enter_values(actor, record.team_id)
-
-
 def _never_delete_value(actor: Actor, record: RecordInfo) -> bool:
     # Deletes are final in the engine and a week's value has exactly one possible record id, so a deleted
     # week could never be entered again. Clearing the value keeps the record.
@@ -142,17 +108,17 @@ def _never_delete_value(actor: Actor, record: RecordInfo) -> bool:
 MEASURES_COLLECTION = Collection(
     name=MEASURES,
     validate=validate_measure,
-    can_create=_may_edit_measures,
-    can_update=_edit_measure,
-    can_delete=_edit_measure,
+    can_create=team_rule(Access.can_edit_measures),
+    can_update=record_rule(Access.can_edit_measures),
+    can_delete=record_rule(Access.can_edit_measures),
 )
 
 MEASURE_VALUES_COLLECTION = Collection(
     name=MEASURE_VALUES,
     validate=validate_measure_value,
     immutable_fields=frozenset({"measure_id", "week_start"}),
-    can_create=_may_enter_values,
-    can_update=_enter_value,
+    can_create=team_rule(Access.can_enter_values),
+    can_update=record_rule(Access.can_enter_values),
     can_delete=_never_delete_value,
 )
 

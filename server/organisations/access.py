@@ -41,6 +41,11 @@ class Access:
         """Change the team's settings and members."""
         return self.is_admin or team_id in self.lead_of
 
+    def can_change_record(self, team_id: str, author_id: str) -> bool:
+        """Edit or delete one of the team's everyday records: its author (while a member) or the
+        team's leads, and admins."""
+        return self.can_write(team_id) and (author_id == self.user_id or self.can_manage(team_id))
+
     def can_coach(self, team_id: str) -> bool:
         return self.is_admin or team_id in self.coach_of
 
