@@ -6,38 +6,32 @@ Registered with the sync engine by :func:`register`; their projectors (``project
 * ``measures``: leads and coaches of the team and admins create, edit and delete; other members read only
   (a member's mutation is rejected with ``forbidden``).
 * ``measure_values``: one record per measure and week, with the record id
-  ``uuid5(MEASURE_VALUE_NAMESPACE, f"{measure_id}/{week_start}")`` so two devices entering the same week
+  ``uuid5(MEASURE_VALUE_NAMESPACE, f"{measure_id}/{week_start}")`` (``models.measure_value_id``) so two devices entering the same week
   offline edit one record and meet the engine's field-level conflict rules. Any member, lead or coach of
   the team writes them, for manual measures of the same team only, never for a future week.
 """
 
 from __future__ import annotations
 
-import uuid
-from datetime import date
 from typing import Any, Mapping
 
 import sqlalchemy as sa
+from flask import Flask
 
 from server.capacity.models import TimeLostCategory
 from server.core.weeks import current_week_start
 from server.extensions import db
-from server.measures.models import Measure
+from server.measures.models import Measure, measure_value_id
+from server.measures.projection import project_measure_values, project_measures
 from server.measures.schemas import MEASURE_DEFAULTS, MeasureFieldsSchema, MeasureValueFieldsSchema
 from server.organisations.access import Access
 from server.sync_api.permissions import record_rule, team_rule
+from server.sync_api.registry import register_collection
 from server.sync_api.validation import invalid_fields, marshmallow_validator
 from sync import Actor, Collection, RecordInfo, Rejected
 
 MEASURES = "measures"
 MEASURE_VALUES = "measure_values"
-MEASURE_VALUE_NAMESPACE = uuid.UUID("5b0c6a8e-3f1d-4d8a-9c63-7e2f1a9b4d10")
-
-
-def measure_value_id(measure_id: str, week: date | str) -> str:
-    """The one record id a measure's value for a week can have (the PWA computes the same)."""
-    week_text = week.isoformat() if isinstance(week, date) else week
-    return str(uuid.uuid5(MEASURE_VALUE_NAMESPACE, f"{measure_id}/{week_text}"))
 
 
 # ---- validation ------------------------------------------------------------------------------------
@@ -123,10 +117,7 @@ MEASURE_VALUES_COLLECTION = Collection(
 )
 
 
-def register(app) -> None:
+def register(app: Flask) -> None:
     """Register both collections and their projectors with the app's sync engine."""
-    from server.measures.projection import project_measure_values, project_measures
-    from server.sync_api.registry import register_collection
-
     register_collection(app, MEASURES_COLLECTION, projector=project_measures, record_id_max_length=36)
     register_collection(app, MEASURE_VALUES_COLLECTION, projector=project_measure_values, record_id_max_length=36)
