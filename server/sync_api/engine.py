@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping, NamedTuple
 
+from server.sync_api.encoding import EncodedChange
 from sync import Collection, Rejected, SyncEngine
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -29,18 +30,6 @@ class EncodedRow(NamedTuple):
 
     version: int
     json: str
-
-
-class EncodedChange(str):
-    """Changes of a pull page already JSON: one, or several joined by commas (see :func:`encode_pull`)."""
-
-
-def encode_pull(body: dict, dumps: Any) -> str:
-    """A pull page as JSON text: the same text as ``dumps(body)`` with changes made of dicts, but
-    :class:`EncodedChange` entries are spliced in as they are."""
-    changes = ",".join(c if isinstance(c, EncodedChange) else dumps(c) for c in body["changes"])
-    rest = dumps({key: value for key, value in body.items() if key != "changes"})
-    return '{"changes":[' + changes + "]" + ("," + rest[1:] if rest != "{}" else "}")
 
 
 class ServerSyncEngine(SyncEngine):

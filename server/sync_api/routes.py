@@ -3,7 +3,7 @@
 Responses are encoded straight from the engine's dicts (flask-smorest passes a ``Response``
 through untouched); the response schemas document them. Dumping a 500-record pull page through
 marshmallow would cost more than the rest of the request. A pull page's changes arrive already
-encoded around the stored JSON (:func:`server.sync_api.engine.encode_pull`).
+encoded around the stored JSON (:func:`server.sync_api.encoding.encode_pull`).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from flask_smorest import Blueprint
 
 from server.core.auth import current_session
 from server.sync_api import operations
+from server.sync_api.encoding import dumps, encode_pull
 from server.sync_api.schemas import (
     ConflictListSchema,
     ConflictsQuerySchema,
@@ -21,8 +22,6 @@ from server.sync_api.schemas import (
     PushRequestSchema,
     PushResponseSchema,
 )
-from server.sync_api.engine import encode_pull
-from server.sync_api.store import dumps
 
 blp = Blueprint("sync_api", __name__, url_prefix="/api/sync", description="Offline sync: push, pull, conflicts")
 
@@ -47,7 +46,7 @@ def pull(args):
     """Changes since the cursor in every team the caller may read; page until has_more is false."""
     session = current_session()
     page = operations.pull(session.principal, session.device_id, args["cursor"], args["limit"])
-    return Response(encode_pull(page, dumps), mimetype="application/json")
+    return Response(encode_pull(page), mimetype="application/json")
 
 
 @blp.get("/conflicts")

@@ -29,9 +29,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-import json
 import logging
-import math
 import os
 import time
 from collections import defaultdict
@@ -48,6 +46,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, Operation
 from server.core.database import begin_write
 from server.extensions import db
 from server.sync_api.bulk import Bulk, Raw
+from server.sync_api.encoding import dumps, dumps_log, loads_many
 from server.sync_api.engine import EncodedRow, storable_text
 from server.sync_api.models import SyncConflict, SyncDevice, SyncRecord, SyncRejection, SyncTeam
 from sync import ConflictEntry, DeviceState, RejectedMutation, StoredRecord, StoreUnavailable, TeamState
@@ -71,60 +70,6 @@ SLOW_PUSH_ENV = "VALUEBOARD_SYNC_TEST_SLOW_PUSH"
 
 #: ``session.info`` key: the session's transaction already holds the write lock (``hold_client``).
 HELD = "valueboard_sync_held"
-
-# --------------------------------------------------------------------------------------------
-# JSON: one reusable C encoder (json.dumps builds a new one per call: half its cost on small dicts)
-# --------------------------------------------------------------------------------------------
-try:
-    from json.encoder import c_make_encoder as _c_make_encoder
-    from json.encoder import encode_basestring_ascii as _encode_ascii
-except ImportError:  # pragma: no cover - other Pythons
-    _c_make_encoder = None
-
-
-def _no_default(obj: Any) -> Any:
-    raise TypeError(f"{type(obj).__name__} is not JSON serialisable")
-
-
-if _c_make_encoder is not None:
-    _encoder = _c_make_encoder(None, _no_default, _encode_ascii, None, ":", ",", False, False, False)
-
-    def dumps(obj: Any) -> str:
-        """Compact, ASCII-only JSON (escaped text is safe in SQLite text and PostgreSQL json)."""
-        return "".join(_encoder(obj, 0))
-else:  # pragma: no cover
-    def dumps(obj: Any) -> str:
-        return json.dumps(obj, separators=(",", ":"), allow_nan=False)
-
-
-def _finite(obj: Any) -> Any:
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return repr(obj)
-    if isinstance(obj, dict):
-        return {str(k): _finite(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_finite(v) for v in obj]
-    return obj
-
-
-def dumps_log(obj: Any) -> str:
-    """For the logs, which keep what devices sent: NaN/Infinity become strings, odd objects ``str``."""
-    try:
-        return dumps(obj)
-    except (TypeError, ValueError):
-        return json.dumps(_finite(obj), separators=(",", ":"), allow_nan=False, default=str)
-
-
-def loads_many(texts: list[Optional[str]]) -> list[Any]:
-    """Decode many small JSON texts with one parser call (much faster than one call each).
-
-    SQLite gives a JSON column NUMERIC affinity, so a scalar such as ``15`` comes back as a number,
-    not as the text it was stored as: re-encode those."""
-    if not texts:
-        return []
-    return json.loads("[" + ",".join(
-        "null" if t is None else t if isinstance(t, str) else dumps(t) for t in texts) + "]")
-
 
 def clean_text(text: Any, max_length: int | None = None) -> Any:
     """Text as a database can store it: NUL and lone surrogates become U+FFFD."""
