@@ -15,12 +15,15 @@ from .cursor import TeamPosition, decode_cursor, encode_cursor
 from .errors import Rejected, SyncError
 from .hlc import HlcError, HlcTimestamp, compact_hlcs, format_time, parse_hlc, successor, system_ms
 from .merge import FieldConflict, MergeResult, created_state, json_equal, merge_delete, merge_upsert
-from .registry import RESERVED_FIELDS, Actor, Collection, RecordInfo
+from .registry import RECORD_META, RESERVED_FIELDS, Actor, Collection, RecordInfo
 from .store import ConflictEntry, RecordKey, RejectedMutation, Store, StoredRecord, StoreTx, TeamState
 
-__all__ = ["SyncEngine", "SUPPORTED_SCHEMA_VERSIONS"]
+__all__ = ["SyncEngine", "SUPPORTED_SCHEMA_VERSIONS", "CHANGE_KEYS"]
 
 SUPPORTED_SCHEMA_VERSIONS = (1,)
+#: The keys of a pulled change, in order (:meth:`SyncEngine.change_for`; the server's SQL that writes
+#: the same JSON is built from this list and :data:`~sync.registry.RECORD_META`).
+CHANGE_KEYS = ("collection", "record_id", "deleted", "record", "hlc", "hlcs")
 _MISSING = object()
 _DAY_MS = 86_400_000
 
@@ -393,17 +396,10 @@ class SyncEngine:
         """A pulled change: the pinned keys, plus ``hlc`` and ``hlcs``, the field hlcs in the
         compact form of :func:`~sync.hlc.compact_hlcs` (a tombstone: null and empty)."""
         record: dict[str, Any] = {} if rec.deleted else dict(rec.fields)
-        record.update(id=rec.record_id, team_id=rec.team_id, user_id=rec.user_id,
-                      created_at=rec.created_at, updated_at=rec.updated_at)
+        for key, attribute in RECORD_META:
+            record[key] = getattr(rec, attribute)
         hlc, hlcs = (None, {}) if rec.deleted else compact_hlcs(rec.hlcs)
-        return {
-            "collection": rec.collection,
-            "record_id": rec.record_id,
-            "deleted": rec.deleted,
-            "record": record,
-            "hlc": hlc,
-            "hlcs": hlcs,
-        }
+        return dict(zip(CHANGE_KEYS, (rec.collection, rec.record_id, rec.deleted, record, hlc, hlcs), strict=True))
 
     def changes_for(self, records: list[StoredRecord]) -> list[Any]:
         """The wire changes of one team's records for a pull page (a seam: a store that reads

@@ -23,10 +23,17 @@ __all__ = [
     "any_team_writer_record",
     "author_or_lead",
     "RESERVED_FIELDS",
+    "RECORD_META",
 ]
 
+#: A record's meta keys as a pulled change's ``record`` carries them after its fields, in this order,
+#: each with the :class:`~sync.store.StoredRecord` attribute it comes from (``change_for``, and the
+#: server's SQL that writes the same JSON, are both built from this list).
+RECORD_META = (("id", "record_id"), ("team_id", "team_id"), ("user_id", "user_id"),
+               ("created_at", "created_at"), ("updated_at", "updated_at"))
+
 #: Keys the server owns; they never appear in a mutation's ``fields`` (``team_id`` only on create).
-RESERVED_FIELDS = frozenset({"id", "team_id", "user_id", "created_at", "updated_at"})
+RESERVED_FIELDS = frozenset(key for key, _ in RECORD_META)
 
 
 @dataclass(frozen=True)
