@@ -11,7 +11,8 @@ from server.accounts.schemas import (
     UserListSchema,
     UserSchema,
 )
-from server.core.auth import current_session, public
+from server.accounts.auth import current_session
+from server.core.auth import public
 from server.extensions import db
 from server.organisations.access import require_admin
 from server.organisations.queries import teams_of

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from server.accounts.auth import Principal
 from server.accounts.models import User
-from server.core.auth import Principal, caller_rows
 from server.core.errors import ApiError, forbidden, not_found
 from server.extensions import db
 from server.organisations.models import CoachAssignment, Membership, Team
@@ -77,8 +77,9 @@ def _access_query() -> sa.CompoundSelect:
 
 
 def access_for(user: User | Principal) -> Access:
-    # Core, not the ORM: the ORM's execute path costs more than the query here
-    rows = caller_rows(_access_query(), {"user_id": user.id})
+    # Core, not the ORM: the ORM's execute path costs more than the query here. In the request's
+    # transaction: a sync push's, which authentication started as a writer.
+    rows = db.session.connection().execute(_access_query(), {"user_id": user.id}).all()
     return Access(
         user_id=user.id,
         is_admin=user.role == "admin",

@@ -1,6 +1,6 @@
 from flask_smorest import Blueprint
 
-from server.core.auth import current_session
+from server.accounts.auth import current_session
 from server.extensions import db
 from server.organisations import operations
 from server.organisations.access import access_for, readable_team_or_404, require, require_admin

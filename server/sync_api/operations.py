@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from server.accounts.auth import Principal
 from server.accounts.models import Device, User
-from server.core.auth import Principal
 from server.core.database import begin_write
 from server.core.errors import ApiError, ErrorDetailSchema
 from server.core import clock
@@ -24,7 +24,6 @@ from server.extensions import db
 from server.organisations.access import access_for
 from server.sync_api.permissions import ServerActor
 from server.sync_api.registry import sync_setup
-from server.sync_api.store import HELD
 from sync import SyncEngine, SyncError, format_hlc
 
 #: Server clients get a stable device id per user: uuid5(this namespace, user id).
@@ -145,7 +144,6 @@ def write_as_server(user: User, mutations: Sequence[dict[str, Any]], *, batch_si
             actor = actor_for(user, device_id)
             last = store.hold_client(device_id, user.id)
         except BaseException as exc:
-            session.info.pop(HELD, None)
             session.rollback()
             if isinstance(exc, sa.exc.OperationalError):
                 raise ApiError(503, "sync_unavailable", "The sync store is unavailable; try again shortly.",
@@ -160,7 +158,6 @@ def write_as_server(user: User, mutations: Sequence[dict[str, Any]], *, batch_si
         try:
             _, response = eng.push(actor, body)
         except BaseException as exc:
-            session.info.pop(HELD, None)
             if session.in_transaction():
                 session.rollback()
             if isinstance(exc, SyncError):

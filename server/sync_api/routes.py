@@ -11,7 +11,8 @@ from __future__ import annotations
 from flask import Response
 from flask_smorest import Blueprint
 
-from server.core.auth import current_session
+from server.accounts.auth import current_session
+from server.core.auth import writer
 from server.sync_api import operations
 from server.sync_api.encoding import dumps, encode_pull
 from server.sync_api.schemas import (
@@ -33,6 +34,7 @@ def _json(body: dict) -> Response:
 @blp.post("/push")
 @blp.arguments(PushRequestSchema())
 @blp.response(200, PushResponseSchema)
+@writer
 def push(body):
     """Send a device's queued mutations; all or nothing, each mutation applied at most once."""
     session = current_session()

@@ -70,9 +70,6 @@ Projector = Callable[[sa.Connection, Sequence[StoredRecord]], None]
 #: long inside its transaction, so a test can kill the worker mid-push.
 SLOW_PUSH_ENV = "VALUEBOARD_SYNC_TEST_SLOW_PUSH"
 
-#: ``session.info`` key: the session's transaction already holds the write lock (``hold_client``).
-HELD = "valueboard_sync_held"
-
 def clean_text(text: Any, max_length: int | None = None) -> Any:
     """Text as a database can store it: NUL and lone surrogates become U+FFFD."""
     if not isinstance(text, str):
@@ -522,8 +519,7 @@ class SqlStore:
     def transaction(self) -> Iterator[SqlTx]:
         session = db.session()
         with _unavailable_on_database_errors(session):
-            if not session.info.pop(HELD, False):
-                begin_write(session)
+            begin_write(session)  # carries on a transaction that already writes (authentication, hold_client)
             conn = session.connection()
             sql = self.statements(conn)
             if sql.lock_timeout is not None:
@@ -533,16 +529,15 @@ class SqlStore:
 
     def hold_client(self, client_id: str, user_id: str) -> int:
         """Start the next push's transaction early and lock ``client_id``'s sync state in it;
-        returns its ``last_mutation_id``. The next :meth:`transaction` continues this one, so a
-        caller can number mutations without racing another writer (see ``write_as_server``).
-        Call :func:`begin_write` first on SQLite."""
+        returns its ``last_mutation_id``. Call :func:`begin_write` first: the next :meth:`transaction`
+        then carries on this one, so a caller can number mutations without racing another writer
+        (see ``write_as_server``)."""
         session = db.session()
         conn = session.connection()
         sql = self.statements(conn)
         if sql.lock_timeout is not None:
             sql.lock_timeout.run(conn, {})
         state = self.tx_class(self, conn, writable=True).lock_device(client_id, user_id)
-        session.info[HELD] = True
         return state.last_mutation_id
 
     @contextmanager
