@@ -97,9 +97,9 @@ def readable_team_or_404(access: Access, team_id: str) -> Team:
     return team
 
 
-def require_admin(user: User) -> None:
+def require_admin(user: User, message: str = "Only an administrator can do that.") -> None:
     if user.role != "admin":
-        raise forbidden("Only an administrator can do that.")
+        raise forbidden(message)
 
 
 def require(condition: bool, message: str) -> None:
