@@ -249,9 +249,8 @@ class _Concatenation:
         return self
 
     def expression(self) -> Any:
-        if self.pending:
-            self.sql(_lit(""))
-        return functools.reduce(lambda a, b: a.op("||")(b), self.parts)
+        parts = [*self.parts, _lit(self.pending)] if self.pending else self.parts
+        return functools.reduce(lambda a, b: a.op("||")(b), parts)
 
 
 def _records(rows: Sequence[Any]) -> list[StoredRecord]:
