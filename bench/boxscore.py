@@ -62,7 +62,7 @@ def build(app, *, staff: int, per_day: int, manual: int, derived: int, days: int
     from server.accounts.operations import create_user
     from server.capacity.models import DEFAULT_TIME_LOST_CATEGORIES, CapacityEntry, CapacityWeeklyTotal, TimeLostCategory
     from server.extensions import db
-    from server.measures.collections import measure_value_id
+    from server.measures.models import measure_value_id
     from server.measures.models import Measure, MeasureValue
     from server.core.weeks import current_week_start, week_start
     from server.organisations.operations import create_board, create_team, set_membership

@@ -48,30 +48,20 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register_features(app: Flask) -> None:
-    from server import sync_api
-    from server.accounts import cli as accounts_cli
-    from server.accounts.auth import authenticate_request
-    from server.accounts.routes import blp as accounts_blp
-    from server.capacity import collections as capacity_collections
-    from server.core.health import blp as health_blp
-    from server.demo import cli as demo_cli
-    from server.measures import collections as measures_collections
-    from server.measures.routes import blp as measures_blp
-    from server.organisations.routes import blp as organisations_blp
-    from server.sync_api import cli as sync_cli
-    from server.sync_api.routes import blp as sync_blp
-    from server.web import bp as web_bp
+    """Each feature package registers its own blueprints, CLI commands and synced collections with
+    one ``register(app)``, which imports its views only when called (importing a feature's models,
+    as Alembic and other features do, loads nothing else). Order matters only where stated."""
+    from server import accounts, capacity, demo, health, measures, organisations, sync_api, web
 
-    app.before_request(authenticate_request)
-    for blueprint in (health_blp, accounts_blp, organisations_blp):
-        api.register_blueprint(blueprint)
-    api.register_blueprint(measures_blp)
-    api.register_blueprint(sync_blp)
-    app.register_blueprint(web_bp)
-    accounts_cli.register(app)
-    demo_cli.register(app)
-    # Sync: the engine first, then each feature's synced collections.
-    sync_api.init_app(app)
-    capacity_collections.register(app)
-    measures_collections.register(app)
-    sync_cli.register(app)
+    features = (
+        health,
+        accounts,  # authenticates every request, so first of those with views
+        organisations,
+        sync_api,  # the sync engine, before the features that register collections with it
+        capacity,
+        measures,
+        web,
+        demo,
+    )
+    for feature in features:
+        feature.register(app)

@@ -7,7 +7,6 @@ from the bearer token, calls :meth:`SyncEngine.push` / :meth:`SyncEngine.pull` /
 """
 from __future__ import annotations
 
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Optional
@@ -16,28 +15,21 @@ from .cursor import TeamPosition, decode_cursor, encode_cursor
 from .errors import Rejected, SyncError
 from .hlc import HlcError, HlcTimestamp, compact_hlcs, format_time, parse_hlc, successor, system_ms
 from .merge import FieldConflict, MergeResult, created_state, json_equal, merge_delete, merge_upsert
-from .registry import RESERVED_FIELDS, Actor, Collection, RecordInfo
+from .registry import RECORD_META, RESERVED_FIELDS, Actor, Collection, RecordInfo
 from .store import ConflictEntry, RecordKey, RejectedMutation, Store, StoredRecord, StoreTx, TeamState
 
-__all__ = ["SyncEngine", "SUPPORTED_SCHEMA_VERSIONS", "current_record_id"]
+__all__ = ["SyncEngine", "SUPPORTED_SCHEMA_VERSIONS", "CHANGE_KEYS"]
 
 SUPPORTED_SCHEMA_VERSIONS = (1,)
+#: The keys of a pulled change, in order (:meth:`SyncEngine.change_for`; the server's SQL that writes
+#: the same JSON is built from this list and :data:`~sync.registry.RECORD_META`).
+CHANGE_KEYS = ("collection", "record_id", "deleted", "record", "hlc", "hlcs")
 _MISSING = object()
 _DAY_MS = 86_400_000
 
 
 def _is_int(x: object) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
-
-
-_current_record_id: ContextVar[Optional[str]] = ContextVar("sync_current_record_id", default=None)
-
-
-def current_record_id() -> Optional[str]:
-    """The record id of the mutation being processed, else None: for validators and policies,
-    whose interface passes a mutation's fields but not its record id (some collections derive
-    ids from fields)."""
-    return _current_record_id.get()
 
 
 def _without_reserved(cleaned: dict) -> dict:
@@ -193,12 +185,8 @@ class SyncEngine:
                     results.append(res)
             if fresh:
                 state = self._begin_push(tx, actor, fresh, device.last_hlc, now, now_ms)
-                token = _current_record_id.set(None)  # _process sets it per mutation
-                try:
-                    for m in fresh:
-                        results.append(self._process(state, m))
-                finally:
-                    _current_record_id.reset(token)
+                for m in fresh:
+                    results.append(self._process(state, m))
                 self._finish_push(state)
                 device.last_mutation_id = fresh[-1]["id"]
                 device.last_hlc = str(state.floor) if state.floor is not None else device.last_hlc
@@ -259,7 +247,6 @@ class SyncEngine:
         actor = state.actor
         team_hint: Optional[str] = None
         record_id = m.get("record_id")
-        _current_record_id.set(record_id if isinstance(record_id, str) else None)
         try:
             name = m.get("collection")
             collection = self.collections.get(name) if isinstance(name, str) else None
@@ -351,7 +338,8 @@ class SyncEngine:
         if not actor.can_write(team_id):
             raise Rejected("forbidden", "You may not add records to this team.")
         collection.check_create(actor, team_id)
-        cleaned = _without_reserved(collection.validate(fields, existing=None, team_id=team_id, actor=actor))
+        cleaned = _without_reserved(
+            collection.validate(fields, record_id=record_id, existing=None, team_id=team_id, actor=actor))
         # nothing was written to the record yet: the merge takes every field and finds no conflict
         merged = created_state(cleaned, hlc)
         rec = StoredRecord(collection.name, record_id, team_id, actor.user_id, state.now, state.now, 0,
@@ -378,7 +366,8 @@ class SyncEngine:
         if changed_immutable:
             raise Rejected("immutable_field", "Some fields cannot change.",
                            {f: ["Cannot change."] for f in changed_immutable})
-        cleaned = _without_reserved(collection.validate(fields, existing=info, team_id=rec.team_id, actor=actor))
+        cleaned = _without_reserved(
+            collection.validate(fields, record_id=rec.record_id, existing=info, team_id=rec.team_id, actor=actor))
         result: MergeResult = merge_upsert(rec.merge_state(), cleaned, hlc)
         self._log(state, rec, result.conflicts)
         if result.changed:
@@ -407,17 +396,10 @@ class SyncEngine:
         """A pulled change: the pinned keys, plus ``hlc`` and ``hlcs``, the field hlcs in the
         compact form of :func:`~sync.hlc.compact_hlcs` (a tombstone: null and empty)."""
         record: dict[str, Any] = {} if rec.deleted else dict(rec.fields)
-        record.update(id=rec.record_id, team_id=rec.team_id, user_id=rec.user_id,
-                      created_at=rec.created_at, updated_at=rec.updated_at)
+        for key, attribute in RECORD_META:
+            record[key] = getattr(rec, attribute)
         hlc, hlcs = (None, {}) if rec.deleted else compact_hlcs(rec.hlcs)
-        return {
-            "collection": rec.collection,
-            "record_id": rec.record_id,
-            "deleted": rec.deleted,
-            "record": record,
-            "hlc": hlc,
-            "hlcs": hlcs,
-        }
+        return dict(zip(CHANGE_KEYS, (rec.collection, rec.record_id, rec.deleted, record, hlc, hlcs), strict=True))
 
     def changes_for(self, records: list[StoredRecord]) -> list[Any]:
         """The wire changes of one team's records for a pull page (a seam: a store that reads

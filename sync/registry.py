@@ -23,10 +23,17 @@ __all__ = [
     "any_team_writer_record",
     "author_or_lead",
     "RESERVED_FIELDS",
+    "RECORD_META",
 ]
 
+#: A record's meta keys as a pulled change's ``record`` carries them after its fields, in this order,
+#: each with the :class:`~sync.store.StoredRecord` attribute it comes from (``change_for``, and the
+#: server's SQL that writes the same JSON, are both built from this list).
+RECORD_META = (("id", "record_id"), ("team_id", "team_id"), ("user_id", "user_id"),
+               ("created_at", "created_at"), ("updated_at", "updated_at"))
+
 #: Keys the server owns; they never appear in a mutation's ``fields`` (``team_id`` only on create).
-RESERVED_FIELDS = frozenset({"id", "team_id", "user_id", "created_at", "updated_at"})
+RESERVED_FIELDS = frozenset(key for key, _ in RECORD_META)
 
 
 @dataclass(frozen=True)
@@ -78,12 +85,14 @@ class RecordInfo:
 
 
 class Validator(Protocol):
-    def __call__(self, fields: dict[str, Any], *, existing: Optional[RecordInfo], team_id: str, actor: Actor) -> dict[str, Any]:
+    def __call__(self, fields: dict[str, Any], *, record_id: str, existing: Optional[RecordInfo], team_id: str,
+                 actor: Actor) -> dict[str, Any]:
         """Return the cleaned fields (never ``team_id`` or other reserved keys), or raise
         :class:`Rejected` (usually code ``validation_error`` with ``fields``).
 
-        ``existing`` is None on create: the validator then enforces required fields. On an
-        update only the given fields are validated (a partial change)."""
+        ``record_id`` is the id of the record the mutation writes (some collections derive ids
+        from fields and check them). ``existing`` is None on create: the validator then enforces
+        required fields. On an update only the given fields are validated (a partial change)."""
 
 
 CreatePolicy = Callable[[Actor, str], bool]  # (actor, team_id) -> may create in that team?

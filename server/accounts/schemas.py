@@ -31,18 +31,6 @@ class LoginResponseSchema(Schema):
     user = fields.Nested(UserSchema, required=True)
 
 
-class MyTeamSchema(Schema):
-    id = fields.String()
-    name = fields.String()
-    board_id = fields.String()
-    role = fields.String()
-
-
-class MeSchema(UserSchema):
-    teams = fields.List(fields.Nested(MyTeamSchema))
-    coached_teams = fields.List(fields.Nested(MyTeamSchema))
-
-
 class DeviceSchema(Schema):
     id = fields.String()
     user_id = fields.String()

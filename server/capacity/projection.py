@@ -1,7 +1,8 @@
 """Keep the capacity read tables in step with the synced records (called by the sync store).
 
 Both projectors get every record of their collection that one push changed (live or tombstone)
-and run inside that push's transaction, on its connection, with SQLAlchemy Core (the per-row inserts and updates through :class:`server.sync_api.bulk.Bulk`):
+and run inside that push's transaction, on its connection, with SQLAlchemy Core (the inserts and updates
+of many rows through :class:`server.sync_api.driver.Bulk`):
 
 * ``capacity_entries`` → :class:`CapacityEntry` rows (insert, update, delete), and
   :class:`CapacityWeeklyTotal` maintained incrementally: the entry's previous row (read from
@@ -21,13 +22,10 @@ from typing import Any, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy import bindparam
-from sqlalchemy.dialects import postgresql
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from server.capacity.models import CapacityEntry, CapacityWeeklyTotal, TimeLostCategory
 from server.core.weeks import week_start
-from server.sync_api.bulk import Bulk, db_date, db_time
+from server.sync_api.driver import Bulk, db_date, db_time, in_list
 from sync import StoredRecord
 
 E = CapacityEntry.__table__
@@ -49,40 +47,13 @@ def _time(text: str) -> datetime:
 
 class _Statements:
     def __init__(self, dialect: str) -> None:
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        if dialect == "postgresql":  # one array parameter rather than hundreds of placeholders
-            ids = E.c.id == sa.any_(bindparam("ids", type_=postgresql.ARRAY(sa.String)))
-        else:
-            ids = E.c.id.in_(bindparam("ids", expanding=True))
         self.entries_old = sa.select(E.c.id, E.c.team_id, E.c.kind, E.c.minutes, E.c.occurred_on, E.c.category,
-                                     E.c.note, E.c.updated_at).where(ids)
-        entry_types = {
-            "id": ("id", "text"), "team_id": ("team_id", "text"), "user_id": ("user_id", "text"),
-            "kind": ("kind", "text"), "minutes": ("minutes", "integer"), "occurred_on": ("occurred_on", "date"),
-            "category": ("category", "text"), "note": ("note", "text"), "created_at": ("created_at", "timestamp"),
-            "updated_at": ("updated_at", "timestamp"),
-        }
-        self.entry_insert = Bulk(E.insert().values(**{name: bindparam(name) for name in entry_types}),
-                                 table="capacity_entries", columns=entry_types)
-        changing = ("kind", "minutes", "occurred_on", "category", "note", "updated_at")
-        self.entry_update = Bulk(
-            E.update().where(E.c.id == bindparam("b_id")).values(**{name: bindparam(name) for name in changing}),
-            table="capacity_entries", mode="update", keys=("b_id",),
-            columns={"b_id": ("id", "text"), **{name: entry_types[name] for name in changing}})
+                                     E.c.note, E.c.updated_at).where(in_list(E.c.id, "ids", pg=dialect == "postgresql"))
+        self.entry_insert = Bulk.insert(E, ("id", "team_id", "user_id", "kind", "minutes", "occurred_on", "category",
+                                            "note", "created_at", "updated_at"))
+        self.entry_update = Bulk.update(E, ("id",), ("kind", "minutes", "occurred_on", "category", "note", "updated_at"))
         self.entry_delete = E.delete().where(E.c.id.in_(bindparam("ids", expanding=True)))
-        upsert = insert(W).values(team_id=bindparam("team_id"), week_start=bindparam("week_start"),
-                                  kind=bindparam("kind"), category=bindparam("category"),
-                                  minutes=bindparam("minutes"), entries=bindparam("entries"))
-        self.total_add = Bulk(
-            upsert.on_conflict_do_update(
-                index_elements=[W.c.team_id, W.c.week_start, W.c.kind, W.c.category],
-                set_={"minutes": W.c.minutes + upsert.excluded.minutes,
-                      "entries": W.c.entries + upsert.excluded.entries}),
-            table="capacity_weekly_totals", mode="upsert", keys=("team_id", "week_start", "kind", "category"),
-            columns={"team_id": ("team_id", "text"), "week_start": ("week_start", "date"), "kind": ("kind", "text"),
-                     "category": ("category", "text"), "minutes": ("minutes", "integer"),
-                     "entries": ("entries", "integer")},
-            on_conflict="minutes = t.minutes + excluded.minutes, entries = t.entries + excluded.entries")
+        self.total_add = Bulk.add(W, ("team_id", "week_start", "kind", "category"), ("minutes", "entries"))
         self.total_drop_empty = W.delete().where(
             W.c.team_id == bindparam("team_id"), W.c.week_start == bindparam("week_start"),
             W.c.kind == bindparam("kind"), W.c.category == bindparam("category"), W.c.entries <= 0)

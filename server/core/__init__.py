@@ -1,1 +1,1 @@
-"""Shared glue: the model base, the API class, error handling, authentication and access rules."""
+"""Shared glue below every feature: the model base, the API class and error shape, engine settings, the clock and weeks, schema field rules, and the @public / @writer view markers."""

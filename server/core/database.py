@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 from sqlalchemy import event
 
@@ -46,30 +44,17 @@ def configure_engine(engine: sa.Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-
-
-def driver_sql(statement: sa.Executable, dialect: sa.Dialect) -> tuple[str, dict[str, Any]]:
-    """``statement`` compiled for the driver's own cursor (named parameters on SQLite, the dialect's
-    style elsewhere), and the values SQLAlchemy writes into it (``version=0``, ``sa.literal``) that
-    the caller must pass along. For statements run many times straight on the driver, where
-    ``Connection.execute`` costs more than the query."""
-    if dialect.name == "sqlite":
-        dialect = type(dialect)(paramstyle="named")
-    compiled = statement.compile(dialect=dialect)
-    defaults = {compiled.bind_names[bind]: bind.effective_value for bind in compiled.binds.values()
-                if not bind.required}
-    return str(compiled), defaults
-
-
 def begin_write(session) -> None:
-    """Start the session's transaction as a writer: on SQLite take the write lock up front.
+    """Make the session's transaction a writer: on SQLite take the write lock up front.
 
     Call first thing in a request that reads then writes under contention (sync pushes), so two
-    workers queue for the lock instead of one failing on a stale snapshot.
+    workers queue for the lock instead of one failing on a stale snapshot. A transaction that is
+    already a writer carries on; a read transaction is ended first (``expire_on_commit`` is off).
     """
     if session.get_bind().dialect.name != "sqlite":
         return
     if session.in_transaction():
-        # Authentication already read in a deferred transaction; end it (expire_on_commit is off).
+        if session.connection().get_execution_options().get("sqlite_immediate", False):
+            return
         session.commit()
     session.connection(execution_options={"sqlite_immediate": True})

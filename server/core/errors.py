@@ -72,30 +72,38 @@ DEFAULT_ERRORS: dict[int, tuple[str, str]] = {
 }
 
 
+_LOCATIONS = ("json", "query", "form", "view_args", "files", "headers", "cookies")
+
+
 def flatten_field_errors(messages: Any) -> dict[str, list[str]]:
     """webargs nests messages by location (``{"json": {"name": [...]}}``); clients want field names."""
     flat: dict[str, list[str]] = {}
-
-    def walk(prefix: str, node: Any) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                name = "_body" if key == "_schema" else str(key)
-                walk(f"{prefix}.{name}" if prefix else name, value)
-        elif isinstance(node, list) and all(isinstance(item, str) for item in node):
-            flat.setdefault(prefix or "_body", []).extend(node)
-        else:
-            flat.setdefault(prefix or "_body", []).append(str(node))
-
     if isinstance(messages, dict):
         for location, per_location in messages.items():
             # Drop the location level ("json", "query"...) when it only wraps field names.
-            if location in ("json", "query", "form", "view_args", "files", "headers", "cookies"):
-                walk("", per_location)
-            else:
-                walk(str(location), per_location)
+            _walk(flat, "" if location in _LOCATIONS else str(location), per_location)
     else:
-        walk("", messages)
+        _walk(flat, "", messages)
     return flat
+
+
+def flatten_messages(messages: Any) -> dict[str, list[str]]:
+    """A schema's own messages (no location level) as ``{"field.sub": [...]}``; messages about the
+    whole object are under ``_body``, as in :func:`flatten_field_errors`."""
+    flat: dict[str, list[str]] = {}
+    _walk(flat, "", messages)
+    return flat
+
+
+def _walk(flat: dict[str, list[str]], prefix: str, node: Any) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            name = "_body" if key == "_schema" else str(key)
+            _walk(flat, f"{prefix}.{name}" if prefix else name, value)
+    elif isinstance(node, list) and all(isinstance(item, str) for item in node):
+        flat.setdefault(prefix or "_body", []).extend(node)
+    else:
+        flat.setdefault(prefix or "_body", []).append(str(node))
 
 
 class ErrorDetailSchema(ma.Schema):

@@ -76,7 +76,7 @@ def seed_box_scores(teams: dict[str, Team], now: datetime | None = None) -> int:
     devices pull it like anything else. Record ids are derived from what they describe, and records that
     already exist are left alone: running it again only fills in what is missing (such as a new week)."""
     from server.capacity.models import DEFAULT_TIME_LOST_CATEGORIES
-    from server.measures.collections import measure_value_id
+    from server.measures.models import measure_value_id
     from server.core import clock
     from server.core.weeks import current_week_start, last_weeks
     from server.sync_api.models import SyncRecord

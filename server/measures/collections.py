@@ -6,100 +6,39 @@ Registered with the sync engine by :func:`register`; their projectors (``project
 * ``measures``: leads and coaches of the team and admins create, edit and delete; other members read only
   (a member's mutation is rejected with ``forbidden``).
 * ``measure_values``: one record per measure and week, with the record id
-  ``uuid5(MEASURE_VALUE_NAMESPACE, f"{measure_id}/{week_start}")`` so two devices entering the same week
+  ``uuid5(MEASURE_VALUE_NAMESPACE, f"{measure_id}/{week_start}")`` (``models.measure_value_id``) so two devices entering the same week
   offline edit one record and meet the engine's field-level conflict rules. Any member, lead or coach of
   the team writes them, for manual measures of the same team only, never for a future week.
 """
 
 from __future__ import annotations
 
-import threading
-import uuid
-from datetime import date
 from typing import Any, Mapping
 
 import sqlalchemy as sa
-from marshmallow import ValidationError
+from flask import Flask
 
-from server.accounts.models import User
 from server.capacity.models import TimeLostCategory
-from server.extensions import db
-from server.measures.models import Measure
-from server.measures.schemas import MEASURE_DEFAULTS, MeasureFieldsSchema, MeasureValueFieldsSchema
 from server.core.weeks import current_week_start
-from server.organisations.access import Access, access_for
-from sync.errors import Rejected
-from sync.registry import Actor, Collection, RecordInfo
+from server.extensions import db
+from server.measures.models import Measure, measure_value_id
+from server.measures.projection import project_measure_values, project_measures
+from server.measures.schemas import MEASURE_DEFAULTS, MeasureFieldsSchema, MeasureValueFieldsSchema
+from server.organisations.access import Access
+from server.sync_api.permissions import record_rule, team_rule
+from server.sync_api.registry import register_collection
+from server.sync_api.validation import invalid_fields, marshmallow_validator
+from sync import Actor, Collection, RecordInfo, Rejected
 
 MEASURES = "measures"
 MEASURE_VALUES = "measure_values"
-MEASURE_VALUE_NAMESPACE = uuid.UUID("5b0c6a8e-3f1d-4d8a-9c63-7e2f1a9b4d10")
-
-_measure_schema = MeasureFieldsSchema()
-_value_schema = MeasureValueFieldsSchema()
-
-
-def measure_value_id(measure_id: str, week: date | str) -> str:
-    """The one record id a measure's value for a week can have (the PWA computes the same)."""
-    week_text = week.isoformat() if isinstance(week, date) else week
-    return str(uuid.uuid5(MEASURE_VALUE_NAMESPACE, f"{measure_id}/{week_text}"))
-
-
-# ---- permissions -----------------------------------------------------------------------------------
-_last = threading.local()  # one slot per thread: the Access of the actor of the push being processed
-
-
-def _access(actor: Actor) -> Access | None:
-    """The actor's Access, looked up once per push (the engine builds a new Actor for every push, and a
-    500-value import should not cost 1,500 permission queries)."""
-    if getattr(_last, "actor", None) is actor:
-        return _last.access
-    user = db.session.get(User, actor.user_id)
-    access = access_for(user) if user is not None and user.active else None
-    _last.actor, _last.access = actor, access
-    return access
-
-
-def _may_edit_measures(actor: Actor, team_id: str) -> bool:
-    access = _access(actor)
-    return access is not None and access.can_edit_measures(team_id)
-
-
-def _may_enter_values(actor: Actor, team_id: str) -> bool:
-    access = _access(actor)
-    return access is not None and access.can_enter_values(team_id)
 
 
 # ---- validation ------------------------------------------------------------------------------------
-def _load(schema, fields: dict, partial: bool) -> dict:
-    try:
-        return schema.load(fields, partial=partial)
-    except ValidationError as exc:
-        raise Rejected("validation_error", "Some fields are not valid.", _flatten(exc.messages)) from None
-
-
-def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    flat: dict[str, list[str]] = {}
-    if isinstance(messages, dict):
-        for key, value in messages.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
-            for k, v in _flatten(value, name).items():
-                flat.setdefault(k, []).extend(v)
-    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        flat[prefix or "_fields"] = list(messages)
-    else:
-        flat[prefix or "_fields"] = [str(messages)]
-    return flat
-
-
-def validate_measure(fields: dict, *, existing: RecordInfo | None, team_id: str, actor: Actor,
-                     record_id: str | None = None, **_: Any) -> dict:
-    loaded = _load(_measure_schema, fields, partial=existing is not None)
-    cleaned: dict[str, Any] = {}
-    for key, value in loaded.items():
-        if key == "rebase_weeks":
-            value = sorted({d.isoformat() for d in value})
-        cleaned[key] = value
+def _check_measure(cleaned: dict, *, record_id: str, existing: RecordInfo | None, team_id: str,
+                   actor: Actor) -> dict:
+    if "rebase_weeks" in cleaned:
+        cleaned["rebase_weeks"] = sorted(set(cleaned["rebase_weeks"]))
     if existing is None:
         cleaned = {**MEASURE_DEFAULTS, **cleaned}
         if cleaned["source"] == "derived" and cleaned["derived_unit"] is None:
@@ -117,59 +56,43 @@ def validate_measure(fields: dict, *, existing: RecordInfo | None, team_id: str,
         if merged.get("source") != "derived" or merged.get("derived_kind") != "time_lost":
             errors["derived_category_id"] = ["Only a derived time-lost measure can count one category."]
         elif "derived_category_id" in cleaned:
+            # A data check, not a permission: the category must be this team's.
             owner = db.session.scalar(sa.select(TimeLostCategory.team_id).where(TimeLostCategory.id == category_id))
             if owner is not None and owner != team_id:
                 errors["derived_category_id"] = ["No time-lost category of this team has this id."]
     if errors:
-        raise Rejected("validation_error", "Some fields are not valid.", errors)
+        raise invalid_fields(errors)
     return cleaned
 
 
-def _current_record_id() -> str | None:
-    """The record id of the mutation being validated, when the server's engine exposes it."""
-    try:
-        from server.sync_api.engine import current_record_id
-    except ImportError:
-        return None
-    return current_record_id()
-
-
-def validate_measure_value(fields: dict, *, existing: RecordInfo | None, team_id: str, actor: Actor,
-                           record_id: str | None = None, **_: Any) -> dict:
-    loaded = _load(_value_schema, fields, partial=existing is not None)
-    cleaned = dict(loaded)
+def _check_measure_value(cleaned: dict, *, record_id: str, existing: RecordInfo | None, team_id: str,
+                         actor: Actor) -> dict:
     errors: dict[str, list[str]] = {}
-    if "week_start" in loaded:
-        if loaded["week_start"] > current_week_start():
-            errors["week_start"] = ["Cannot be a future week."]
-        cleaned["week_start"] = loaded["week_start"].isoformat()
+    if "week_start" in cleaned and cleaned["week_start"] > current_week_start().isoformat():
+        errors["week_start"] = ["Cannot be a future week."]
     if existing is None:
-        # A measure created earlier in the same push is not projected yet, so an unknown id is accepted
-        # (the box score reads values of its team's manual measures only); a known one must fit.
+        # A data check, not a permission: the measure must be a manual one of this team. A measure
+        # created earlier in the same push is not projected yet, so an unknown id is accepted (the
+        # box score reads values of its team's manual measures only); a known one must fit.
         measure = db.session.execute(
-            sa.select(Measure.team_id, Measure.source).where(Measure.id == loaded["measure_id"])
+            sa.select(Measure.team_id, Measure.source).where(Measure.id == cleaned["measure_id"])
         ).first()
         if measure is not None and measure.team_id != team_id:
             errors["measure_id"] = ["No measure of this team has this id."]
         elif measure is not None and measure.source != "manual":
             errors["measure_id"] = ["This measure is derived from capacity entries; its values are computed."]
-        record_id = record_id or _current_record_id()
-        if record_id is not None and record_id != measure_value_id(loaded["measure_id"], cleaned["week_start"]):
+        if record_id != measure_value_id(cleaned["measure_id"], cleaned["week_start"]):
             errors["record_id"] = ["Must be uuid5(MEASURE_VALUE_NAMESPACE, '<measure_id>/<week_start>')."]
     if errors:
-        raise Rejected("validation_error", "Some fields are not valid.", errors)
+        raise invalid_fields(errors)
     return cleaned
 
 
+validate_measure = marshmallow_validator(MeasureFieldsSchema(), check=_check_measure)
+validate_measure_value = marshmallow_validator(MeasureValueFieldsSchema(), check=_check_measure_value)
+
+
 # ---- the collections -------------------------------------------------------------------------------
-def _edit_measure(actor: Actor, record: RecordInfo) -> bool:
-    return _may_edit_measures(actor, record.team_id)
-
-
-def _enter_value(actor: Actor, record: RecordInfo) -> bool:
-    return _may_enter_values(actor, record.team_id)
-
-
 def _never_delete_value(actor: Actor, record: RecordInfo) -> bool:
     # Deletes are final in the engine and a week's value has exactly one possible record id, so a deleted
     # week could never be entered again. Clearing the value keeps the record.
@@ -179,25 +102,22 @@ def _never_delete_value(actor: Actor, record: RecordInfo) -> bool:
 MEASURES_COLLECTION = Collection(
     name=MEASURES,
     validate=validate_measure,
-    can_create=_may_edit_measures,
-    can_update=_edit_measure,
-    can_delete=_edit_measure,
+    can_create=team_rule(Access.can_edit_measures),
+    can_update=record_rule(Access.can_edit_measures),
+    can_delete=record_rule(Access.can_edit_measures),
 )
 
 MEASURE_VALUES_COLLECTION = Collection(
     name=MEASURE_VALUES,
     validate=validate_measure_value,
     immutable_fields=frozenset({"measure_id", "week_start"}),
-    can_create=_may_enter_values,
-    can_update=_enter_value,
+    can_create=team_rule(Access.can_enter_values),
+    can_update=record_rule(Access.can_enter_values),
     can_delete=_never_delete_value,
 )
 
 
-def register(app) -> None:
+def register(app: Flask) -> None:
     """Register both collections and their projectors with the app's sync engine."""
-    from server.measures.projection import project_measure_values, project_measures
-    from server.sync_api.registry import register_collection
-
     register_collection(app, MEASURES_COLLECTION, projector=project_measures, record_id_max_length=36)
     register_collection(app, MEASURE_VALUES_COLLECTION, projector=project_measure_values, record_id_max_length=36)

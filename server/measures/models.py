@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -17,6 +18,14 @@ RULE_SETS = ("mdc", "ihi")
 SOURCES = ("manual", "derived")
 DERIVED_KINDS = ("time_lost", "meeting", "admin")
 DERIVED_UNITS = ("hours", "percent_of_contracted")
+MEASURE_VALUE_NAMESPACE = uuid.UUID("5b0c6a8e-3f1d-4d8a-9c63-7e2f1a9b4d10")
+
+
+def measure_value_id(measure_id: str, week: date | str) -> str:
+    """The one record id a measure's value for a week can have (the PWA computes the same): two devices
+    entering the same week offline write one record (see :class:`MeasureValue`)."""
+    week_text = week.isoformat() if isinstance(week, date) else week
+    return str(uuid.uuid5(MEASURE_VALUE_NAMESPACE, f"{measure_id}/{week_text}"))
 
 
 class Measure(Base):

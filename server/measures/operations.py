@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from server.accounts.models import User
-from server.measures.collections import MEASURE_VALUES, measure_value_id
+from server.measures.collections import MEASURE_VALUES
+from server.measures.models import measure_value_id
 
 
 def value_mutations(team_id: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -18,8 +18,7 @@ from typing import Any, Sequence
 
 import sqlalchemy as sa
 
-from server.measures.collections import measure_value_id
-from server.measures.models import Measure, MeasureValue
+from server.measures.models import Measure, MeasureValue, measure_value_id
 from server.measures.schemas import MEASURE_DEFAULTS
 
 MEASURE_COLUMNS = ("name", "group", *MEASURE_DEFAULTS.keys())

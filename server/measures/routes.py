@@ -8,7 +8,7 @@ from flask import Response
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 
-from server.core.auth import current_session
+from server.accounts.auth import current_session
 from server.core.errors import ApiError
 from server.core.schemas import Schema
 from server.extensions import db

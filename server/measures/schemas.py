@@ -2,49 +2,12 @@
 
 from __future__ import annotations
 
-import math
-
-from marshmallow import ValidationError, fields, validate
+from marshmallow import fields, validate
 
 from server.core.schemas import Schema, identifier, text
 from server.measures.boxscore import DEFAULT_WEEKS, MAX_WEEKS
 from server.measures.models import DERIVED_KINDS, DERIVED_UNITS, DIRECTIONS, GROUPS, RULE_SETS, SOURCES, STATUSES, SUBGROUPS
-from server.core.weeks import is_monday
-
-EARLIEST_WEEK = "2000-01-03"  # the first Monday of 2000: older weeks are typos, not history
-
-
-class StrictBoolean(fields.Boolean):
-    """JSON true/false only (marshmallow's Boolean also takes "yes", 1, "on"...)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if value is True or value is False:
-            return value
-        raise self.make_error("invalid")
-
-
-class FiniteFloat(fields.Float):
-    """A JSON number (not a numeric string, not a boolean), finite."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self.make_error("invalid")
-        result = super()._deserialize(value, attr, data, **kwargs)
-        if not math.isfinite(result):
-            raise ValidationError("Must be a finite number.")
-        return result
-
-
-class MondayDate(fields.Date):
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, str) or len(value) != 10:
-            raise ValidationError("Must be an ISO date, YYYY-MM-DD.")
-        day = super()._deserialize(value, attr, data, **kwargs)
-        if not is_monday(day):
-            raise ValidationError("Must be a Monday (weeks are named by their Monday).")
-        if day.isoformat() < EARLIEST_WEEK:
-            raise ValidationError(f"Must be on or after {EARLIEST_WEEK}.")
-        return day
+from server.sync_api.validation import FiniteFloat, MondayDate, StrictBoolean, StrictInteger
 
 
 class MeasureFieldsSchema(Schema):
@@ -66,7 +29,7 @@ class MeasureFieldsSchema(Schema):
     status = fields.String(validate=validate.OneOf(STATUSES))
     rule_set = fields.String(validate=validate.OneOf(RULE_SETS))
     rebase_weeks = fields.List(MondayDate(), validate=validate.Length(max=52))
-    position = fields.Integer(strict=True, validate=validate.Range(min=0, max=1_000_000))
+    position = StrictInteger(validate=validate.Range(min=0, max=1_000_000))
 
 
 # What a new measure gets for the fields its creator left out.

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from server.accounts.auth import Principal
 from server.accounts.models import User
-from server.core.auth import Principal, caller_rows
 from server.core.errors import ApiError, forbidden, not_found
 from server.extensions import db
 from server.organisations.models import CoachAssignment, Membership, Team
@@ -40,6 +40,11 @@ class Access:
     def can_manage(self, team_id: str) -> bool:
         """Change the team's settings and members."""
         return self.is_admin or team_id in self.lead_of
+
+    def can_change_record(self, team_id: str, author_id: str) -> bool:
+        """Edit or delete one of the team's everyday records: its author (while a member) or the
+        team's leads, and admins."""
+        return self.can_write(team_id) and (author_id == self.user_id or self.can_manage(team_id))
 
     def can_coach(self, team_id: str) -> bool:
         return self.is_admin or team_id in self.coach_of
@@ -72,8 +77,9 @@ def _access_query() -> sa.CompoundSelect:
 
 
 def access_for(user: User | Principal) -> Access:
-    # Core, not the ORM: the ORM's execute path costs more than the query here
-    rows = caller_rows(_access_query(), {"user_id": user.id})
+    # Core, not the ORM: the ORM's execute path costs more than the query here. In the request's
+    # transaction: a sync push's, which authentication started as a writer.
+    rows = db.session.connection().execute(_access_query(), {"user_id": user.id}).all()
     return Access(
         user_id=user.id,
         is_admin=user.role == "admin",
@@ -91,9 +97,9 @@ def readable_team_or_404(access: Access, team_id: str) -> Team:
     return team
 
 
-def require_admin(user: User) -> None:
+def require_admin(user: User, message: str = "Only an administrator can do that.") -> None:
     if user.role != "admin":
-        raise forbidden("Only an administrator can do that.")
+        raise forbidden(message)
 
 
 def require(condition: bool, message: str) -> None:

@@ -1,27 +1,56 @@
 from flask_smorest import Blueprint
 
-from server.core.auth import current_session
+from server.accounts import operations as accounts
+from server.accounts.auth import current_session
+from server.accounts.schemas import UserCreateSchema, UserListSchema, UserSchema
 from server.extensions import db
 from server.organisations import operations
 from server.organisations.access import access_for, readable_team_or_404, require, require_admin
-from server.organisations.queries import team_people
+from server.organisations.queries import team_people, teams_of
 from server.organisations.schemas import (
     BoardListSchema,
     BoardSchema,
     MemberListSchema,
     MemberSchema,
     MembershipUpdateSchema,
+    MeSchema,
     TeamCreateSchema,
     TeamListSchema,
     TeamSchema,
     TeamUpdateSchema,
 )
 
-blp = Blueprint("organisations", __name__, url_prefix="/api", description="Boards, teams, members and coaches")
+blp = Blueprint("organisations", __name__, url_prefix="/api",
+                description="Boards, teams, members and coaches; who you are and the user list")
 
 
 def _access():
     return access_for(current_session().user)
+
+
+@blp.get("/me")
+@blp.response(200, MeSchema)
+def me():
+    user = current_session().user
+    teams, coached = teams_of(user)
+    return {**UserSchema().dump(user), "teams": teams, "coached_teams": coached}
+
+
+@blp.post("/users")
+@blp.arguments(UserCreateSchema)
+@blp.response(201, UserSchema)
+def create_user(data):
+    require_admin(current_session().user)
+    user = accounts.create_user(**data)
+    db.session.commit()
+    return user
+
+
+@blp.get("/users")
+@blp.response(200, UserListSchema)
+def list_users():
+    require_admin(current_session().user, "Only an administrator can list users.")
+    return {"users": accounts.list_users()}
 
 
 @blp.post("/boards")

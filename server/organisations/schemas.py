@@ -1,5 +1,6 @@
 from marshmallow import fields, validate
 
+from server.accounts.schemas import UserSchema
 from server.core.schemas import Schema, identifier, text
 from server.organisations.models import MEMBER_ROLES, WEEKDAYS
 
@@ -55,3 +56,15 @@ class MemberSchema(Schema):
 class MemberListSchema(Schema):
     members = fields.List(fields.Nested(MemberSchema))
     coaches = fields.List(fields.Nested(MemberSchema))
+
+
+class MyTeamSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    board_id = fields.String()
+    role = fields.String()
+
+
+class MeSchema(UserSchema):
+    teams = fields.List(fields.Nested(MyTeamSchema))
+    coached_teams = fields.List(fields.Nested(MyTeamSchema))

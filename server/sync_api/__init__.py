@@ -1,7 +1,9 @@
 """The adapter between HTTP/SQL and the pure sync engine in ``sync/`` (named so it never shadows it).
 
-* :mod:`.models` - the engine's rows; :mod:`.store` - :class:`SqlStore`, the engine's storage;
-* :mod:`.registry` - where features register their synced collections and projectors;
+* :mod:`.models` - the engine's rows; :mod:`.store` - :class:`SqlStore`, the engine's storage, on
+  :mod:`.driver` (statements run straight on the database driver); :mod:`.encoding` - JSON text;
+* :mod:`.engine` - :class:`ServerSyncEngine`; :mod:`.registry` - where features register their synced
+  collections and projectors, with validators from :mod:`.validation` and policies from :mod:`.permissions`;
 * :mod:`.operations` - actor, push/pull/conflicts, and ``write_as_server`` for server-side writes;
 * :mod:`.routes` - ``/api/sync/push``, ``/api/sync/pull``, ``/api/sync/conflicts``;
 * :mod:`.cli` - ``flask --app server sync-purge``.
@@ -11,19 +13,21 @@ from __future__ import annotations
 
 from flask import Flask
 
-from server.core import clock
 
-from server.sync_api.engine import ServerSyncEngine
-from server.sync_api.registry import EXTENSION, SyncSetup
-from server.sync_api.store import SqlStore
-
-
-def init_app(app: Flask) -> SyncSetup:
-    """Build this app's engine; features then add collections with ``registry.register_collection``.
+def register(app: Flask) -> None:
+    """Build this app's engine, its endpoints and ``sync-purge``; features then add collections with
+    ``registry.register_collection``, so this comes before them.
 
     Settings: ``SYNC_SKEW_TOLERANCE_MS`` (default 60,000: how far ahead of the server clock an hlc
     may be before it is re-stamped) and ``SYNC_RETENTION_DAYS`` (default 180).
     """
+    from server.core import clock
+    from server.extensions import api
+    from server.sync_api import cli, routes
+    from server.sync_api.engine import ServerSyncEngine
+    from server.sync_api.registry import EXTENSION, SyncSetup
+    from server.sync_api.store import SqlStore
+
     projectors: dict = {}
     record_id_limits: dict = {}
     engine = ServerSyncEngine(
@@ -33,6 +37,6 @@ def init_app(app: Flask) -> SyncSetup:
         skew_tolerance_ms=int(app.config.get("SYNC_SKEW_TOLERANCE_MS", 60_000)),
         retention_days=int(app.config.get("SYNC_RETENTION_DAYS", 180)),
     )
-    setup = SyncSetup(engine, projectors, record_id_limits)
-    app.extensions[EXTENSION] = setup
-    return setup
+    app.extensions[EXTENSION] = SyncSetup(engine, projectors, record_id_limits)
+    api.register_blueprint(routes.blp)
+    cli.register(app)

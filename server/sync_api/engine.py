@@ -5,10 +5,6 @@ character or a lone surrogate (neither PostgreSQL nor UTF-8 can hold them), and 
 the primary key of a collection's typed read table (``capacity_entries.id`` is 36 characters).
 Such a mutation is ``rejected`` with ``validation_error`` like any other invalid mutation, so it
 can never turn a whole push into a server error that the device would retry for ever.
-
-Validators learn which record they are validating from :func:`current_record_id` (the engine's,
-re-exported here): the validator interface passes the fields but not the record id, and some
-collections derive ids from fields (a measure's weekly value).
 """
 
 from __future__ import annotations
@@ -16,8 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping, NamedTuple
 
+from server.sync_api.encoding import EncodedChange
 from sync import Collection, Rejected, SyncEngine
-from sync.engine import current_record_id  # noqa: F401 - validators import it from here
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
@@ -34,18 +30,6 @@ class EncodedRow(NamedTuple):
 
     version: int
     json: str
-
-
-class EncodedChange(str):
-    """Changes of a pull page already JSON: one, or several joined by commas (see :func:`encode_pull`)."""
-
-
-def encode_pull(body: dict, dumps: Any) -> str:
-    """A pull page as JSON text: the same text as ``dumps(body)`` with changes made of dicts, but
-    :class:`EncodedChange` entries are spliced in as they are."""
-    changes = ",".join(c if isinstance(c, EncodedChange) else dumps(c) for c in body["changes"])
-    rest = dumps({key: value for key, value in body.items() if key != "changes"})
-    return '{"changes":[' + changes + "]" + ("," + rest[1:] if rest != "{}" else "}")
 
 
 class ServerSyncEngine(SyncEngine):

@@ -1,4 +1,4 @@
-"""Sync operations: who is syncing (the :class:`sync.Actor`), push, pull, conflicts, server writes.
+"""Sync operations: who is syncing (:class:`ServerActor`), push, pull, conflicts, server writes.
 
 The routes call these; so can server-side features (imports, demo data) through
 :func:`write_as_server`. Engine errors become :class:`ApiError` in the foundation's shape.
@@ -15,16 +15,16 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from server.accounts.auth import Principal
 from server.accounts.models import Device, User
-from server.core.auth import Principal
 from server.core.database import begin_write
 from server.core.errors import ApiError, ErrorDetailSchema
 from server.core import clock
 from server.extensions import db
 from server.organisations.access import access_for
+from server.sync_api.permissions import ServerActor
 from server.sync_api.registry import sync_setup
-from server.sync_api.store import HELD
-from sync import Actor, SyncEngine, SyncError, format_hlc
+from sync import SyncEngine, SyncError, format_hlc
 
 #: Server clients get a stable device id per user: uuid5(this namespace, user id).
 SERVER_CLIENT_NAMESPACE = uuid.UUID("6f1f9a52-4c0b-4f53-9a8e-6a1d3c2b7e10")
@@ -35,16 +35,18 @@ def engine() -> SyncEngine:
     return sync_setup().engine
 
 
-def actor_for(user: User | Principal, device_id: str) -> Actor:
-    """The sync view of ``access_for(user)``: members read and write their teams; coaches read the
-    teams they follow and write only what a collection allows coaches (measures, values); leads
-    (and admins, who may do everything) lead; admins see every team."""
+def actor_for(user: User | Principal, device_id: str) -> ServerActor:
+    """The caller as the engine sees them, from ``access_for(user)``, computed once per request.
+
+    Its team sets come from the access rules: readable and writable are the teams the caller
+    reads (admins: every team; coaches write there only what a collection lets them, such as
+    measures), member the teams whose everyday records they write, lead the teams they manage.
+    Collections' policies ask ``actor.access`` itself (:mod:`server.sync_api.permissions`)."""
     access = access_for(user)
-    if access.is_admin:
-        every_team = access.readable_team_ids()
-        return Actor(user.id, device_id, every_team, every_team, every_team, every_team)
-    readable = access.readable
-    return Actor(user.id, device_id, readable, readable, access.lead_of, access.member_of)
+    teams = access.readable_team_ids()
+    return ServerActor(user.id, device_id, readable_team_ids=teams, writable_team_ids=teams,
+                       lead_team_ids=frozenset(t for t in teams if access.can_manage(t)),
+                       member_team_ids=frozenset(t for t in teams if access.can_write(t)), access=access)
 
 
 def documented_extra(extra: dict[str, Any]) -> dict[str, Any]:
@@ -142,7 +144,6 @@ def write_as_server(user: User, mutations: Sequence[dict[str, Any]], *, batch_si
             actor = actor_for(user, device_id)
             last = store.hold_client(device_id, user.id)
         except BaseException as exc:
-            session.info.pop(HELD, None)
             session.rollback()
             if isinstance(exc, sa.exc.OperationalError):
                 raise ApiError(503, "sync_unavailable", "The sync store is unavailable; try again shortly.",
@@ -157,7 +158,6 @@ def write_as_server(user: User, mutations: Sequence[dict[str, Any]], *, batch_si
         try:
             _, response = eng.push(actor, body)
         except BaseException as exc:
-            session.info.pop(HELD, None)
             if session.in_transaction():
                 session.rollback()
             if isinstance(exc, SyncError):

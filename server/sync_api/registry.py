@@ -1,20 +1,25 @@
 """Where features plug into sync: one call per synced collection, made from the feature's package.
 
-A feature (capacity today; measures, huddles, ideas and actions later) owns a ``collections.py``
+A feature (capacity and measures today; huddles, ideas and actions later) owns a ``collections.py``
 with a ``register(app)`` function that calls :func:`register_collection` for each collection it
-syncs, and ``server._register_features`` calls that function. Neither the engine (``sync/``) nor
-the store (:mod:`server.sync_api.store`) changes when a collection is added::
+syncs; the feature package's own ``register(app)`` calls it (after ``sync_api``'s, which builds the
+engine). Neither the engine (``sync/``) nor the store (:mod:`server.sync_api.store`) changes when a
+collection is added::
 
     # server/measures/collections.py
     def register(app):
-        register_collection(app, Collection("measures", validate=..., can_create=..., ...),
+        register_collection(app, Collection("measures",
+                                            validate=marshmallow_validator(MeasureFieldsSchema(), check=...),
+                                            can_create=team_rule(Access.can_edit_measures), ...),
                             projector=project_measures, record_id_max_length=36)
 
-* ``collection``: a :class:`sync.Collection` (validator, immutable fields, permission policies).
+* ``collection``: a :class:`sync.Collection` (validator, immutable fields, permission policies);
+  validators come from :mod:`server.sync_api.validation`, policies from :mod:`server.sync_api.permissions`.
 * ``projector``: optional ``projector(connection, records)`` keeping a typed read table in step.
   The store calls it inside the push transaction, after writing the records, with every
   :class:`sync.StoredRecord` of that collection the push changed (live or tombstone). It must
-  use only ``connection`` (SQLAlchemy Core), never commit, and be idempotent for unchanged rows.
+  use only ``connection`` (SQLAlchemy Core, or :class:`server.sync_api.driver.Bulk` for many rows),
+  never commit, and be idempotent for unchanged rows.
   If it accepts a keyword ``created``, it also gets the ids of the records this push creates
   (``frozenset``): they did not exist before, so no read-table row can exist for them yet.
 * ``record_id_max_length``: record ids longer than this are rejected (``validation_error``);

@@ -3,7 +3,7 @@
 Responses are encoded straight from the engine's dicts (flask-smorest passes a ``Response``
 through untouched); the response schemas document them. Dumping a 500-record pull page through
 marshmallow would cost more than the rest of the request. A pull page's changes arrive already
-encoded around the stored JSON (:func:`server.sync_api.engine.encode_pull`).
+encoded around the stored JSON (:func:`server.sync_api.encoding.encode_pull`).
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ from __future__ import annotations
 from flask import Response
 from flask_smorest import Blueprint
 
-from server.core.auth import current_session
+from server.accounts.auth import current_session
+from server.core.auth import writer
 from server.sync_api import operations
+from server.sync_api.encoding import dumps, encode_pull
 from server.sync_api.schemas import (
     ConflictListSchema,
     ConflictsQuerySchema,
@@ -21,8 +23,6 @@ from server.sync_api.schemas import (
     PushRequestSchema,
     PushResponseSchema,
 )
-from server.sync_api.engine import encode_pull
-from server.sync_api.store import dumps
 
 blp = Blueprint("sync_api", __name__, url_prefix="/api/sync", description="Offline sync: push, pull, conflicts")
 
@@ -34,6 +34,7 @@ def _json(body: dict) -> Response:
 @blp.post("/push")
 @blp.arguments(PushRequestSchema())
 @blp.response(200, PushResponseSchema)
+@writer
 def push(body):
     """Send a device's queued mutations; all or nothing, each mutation applied at most once."""
     session = current_session()
@@ -47,7 +48,7 @@ def pull(args):
     """Changes since the cursor in every team the caller may read; page until has_more is false."""
     session = current_session()
     page = operations.pull(session.principal, session.device_id, args["cursor"], args["limit"])
-    return Response(encode_pull(page, dumps), mimetype="application/json")
+    return Response(encode_pull(page), mimetype="application/json")
 
 
 @blp.get("/conflicts")

@@ -14,7 +14,7 @@ Every operation is one statement (or one per collection / team): one ``IN`` quer
 records, one ``executemany`` inserts the new ones and one updates the rest. JSON columns are
 encoded and decoded here, in bulk, rather than value by value by the ORM: the pull and push hot
 paths are dominated by that work. The per-push statements (device, record and team locks and
-saves, the two logs) run on the driver's cursor (:class:`server.sync_api.bulk.Raw`): through
+saves, the two logs) run on the driver's cursor (:mod:`server.sync_api.driver`): through
 ``Connection.execute`` their SQLAlchemy overhead cost ~0.4 ms of a 10-record push's 2.9 ms of CPU.
 
 Database trouble (connection lost, lock timeout, a concurrent insert of the same record id)
@@ -29,9 +29,8 @@ from __future__ import annotations
 
 import functools
 import inspect
-import json
 import logging
-import math
+import operator
 import os
 import time
 from collections import defaultdict
@@ -40,18 +39,20 @@ from typing import Any, Callable, Iterator, Mapping, Optional, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy import bindparam
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
 
 from server.core.database import begin_write
 from server.extensions import db
-from server.sync_api.bulk import Bulk, Raw
+from server.sync_api.driver import Bulk, Query, in_list
+from server.sync_api.encoding import dumps, dumps_log, loads_many
 from server.sync_api.engine import EncodedRow, storable_text
 from server.sync_api.models import SyncConflict, SyncDevice, SyncRecord, SyncRejection, SyncTeam
 from sync import ConflictEntry, DeviceState, RejectedMutation, StoredRecord, StoreUnavailable, TeamState
+from sync.engine import CHANGE_KEYS
 from sync.hlc import client_of, compact_hlcs, expand_hlcs
+from sync.registry import RECORD_META
 from sync.store import RecordKey
 
 log = logging.getLogger(__name__)
@@ -69,63 +70,6 @@ Projector = Callable[[sa.Connection, Sequence[StoredRecord]], None]
 #: long inside its transaction, so a test can kill the worker mid-push.
 SLOW_PUSH_ENV = "VALUEBOARD_SYNC_TEST_SLOW_PUSH"
 
-#: ``session.info`` key: the session's transaction already holds the write lock (``hold_client``).
-HELD = "valueboard_sync_held"
-
-# --------------------------------------------------------------------------------------------
-# JSON: one reusable C encoder (json.dumps builds a new one per call: half its cost on small dicts)
-# --------------------------------------------------------------------------------------------
-try:
-    from json.encoder import c_make_encoder as _c_make_encoder
-    from json.encoder import encode_basestring_ascii as _encode_ascii
-except ImportError:  # pragma: no cover - other Pythons
-    _c_make_encoder = None
-
-
-def _no_default(obj: Any) -> Any:
-    raise TypeError(f"{type(obj).__name__} is not JSON serialisable")
-
-
-if _c_make_encoder is not None:
-    _encoder = _c_make_encoder(None, _no_default, _encode_ascii, None, ":", ",", False, False, False)
-
-    def dumps(obj: Any) -> str:
-        """Compact, ASCII-only JSON (escaped text is safe in SQLite text and PostgreSQL json)."""
-        return "".join(_encoder(obj, 0))
-else:  # pragma: no cover
-    def dumps(obj: Any) -> str:
-        return json.dumps(obj, separators=(",", ":"), allow_nan=False)
-
-
-def _finite(obj: Any) -> Any:
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return repr(obj)
-    if isinstance(obj, dict):
-        return {str(k): _finite(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_finite(v) for v in obj]
-    return obj
-
-
-def dumps_log(obj: Any) -> str:
-    """For the logs, which keep what devices sent: NaN/Infinity become strings, odd objects ``str``."""
-    try:
-        return dumps(obj)
-    except (TypeError, ValueError):
-        return json.dumps(_finite(obj), separators=(",", ":"), allow_nan=False, default=str)
-
-
-def loads_many(texts: list[Optional[str]]) -> list[Any]:
-    """Decode many small JSON texts with one parser call (much faster than one call each).
-
-    SQLite gives a JSON column NUMERIC affinity, so a scalar such as ``15`` comes back as a number,
-    not as the text it was stored as: re-encode those."""
-    if not texts:
-        return []
-    return json.loads("[" + ",".join(
-        "null" if t is None else t if isinstance(t, str) else dumps(t) for t in texts) + "]")
-
-
 def clean_text(text: Any, max_length: int | None = None) -> Any:
     """Text as a database can store it: NUL and lone surrogates become U+FFFD."""
     if not isinstance(text, str):
@@ -138,6 +82,15 @@ def clean_text(text: Any, max_length: int | None = None) -> Any:
 # --------------------------------------------------------------------------------------------
 # Statements, built once per dialect
 # --------------------------------------------------------------------------------------------
+#: The columns of ``sync_records`` that a merge reads, JSON as text (:func:`_records` decodes it in bulk).
+_RECORD_COLUMNS = ("collection", "record_id", "team_id", "user_id", "created_at", "updated_at", "version",
+                   "deleted", "deleted_hlc", "hlc", "data", "hlcs", "owners", "writers")
+_JSON_COLUMNS = ("data", "hlcs", "owners", "writers")
+_json_of = operator.attrgetter(*_JSON_COLUMNS)
+#: What an update changes (a record's collection, id, team, author and creation never change).
+_CHANGING_COLUMNS = ("updated_at", "version", "deleted", "deleted_hlc", "hlc", "data", "hlcs", "owners", "writers")
+
+
 class _Statements:
     def __init__(self, dialect: str) -> None:
         self.dialect = dialect
@@ -148,83 +101,57 @@ class _Statements:
             param = bindparam(name, type_=sa.Text)
             return sa.cast(param, sa.JSON) if pg else param
 
-        def in_list(column, name: str):
-            # PostgreSQL: one array parameter (= ANY) rather than hundreds of placeholders
-            if pg:
-                return column == sa.any_(bindparam(name, type_=postgresql.ARRAY(sa.String)))
-            return column.in_(bindparam(name, expanding=True))
-
         def json_out(column):
-            return sa.cast(column, sa.Text) if pg else sa.type_coerce(column, sa.Text)
+            text = sa.cast(column, sa.Text) if pg else sa.type_coerce(column, sa.Text)
+            return text.label(column.name)
 
-        self.lock_timeout = Raw(sa.text("SET LOCAL lock_timeout = '30s'")) if pg else None
+        self.lock_timeout = Query(sa.text("SET LOCAL lock_timeout = '30s'")) if pg else None
 
         # devices
         device_select = sa.select(D.c.last_mutation_id, D.c.last_hlc).where(D.c.client_id == bindparam("client_id"))
-        self.device_select = Raw(device_select)
-        self.device_lock = Raw(device_select.with_for_update())
-        self.device_create = Raw(insert(D).values(
+        self.device_select = Query(device_select)
+        self.device_lock = Query(device_select.with_for_update())
+        self.device_create = Query(insert(D).values(
             client_id=bindparam("client_id"), user_id=bindparam("user_id"), last_mutation_id=0, last_hlc=None
         ).on_conflict_do_nothing(index_elements=["client_id"]))
-        self.device_save = Raw(D.update().where(D.c.client_id == bindparam("b_client_id")).values(
+        self.device_save = Query(D.update().where(D.c.client_id == bindparam("b_client_id")).values(
             last_mutation_id=bindparam("last_mutation_id"), last_hlc=bindparam("last_hlc")))
 
         # teams
         teams_select = (sa.select(T.c.team_id, T.c.version, T.c.horizon)
-                        .where(in_list(T.c.team_id, "team_ids")).order_by(T.c.team_id))
-        self.teams_select = Raw(teams_select)
-        self.teams_lock = Raw(teams_select.with_for_update())
-        self.team_create = Raw(insert(T).values(
+                        .where(in_list(T.c.team_id, "team_ids", pg=pg)).order_by(T.c.team_id))
+        self.teams_select = Query(teams_select)
+        self.teams_lock = Query(teams_select.with_for_update())
+        self.team_create = Query(insert(T).values(
             team_id=bindparam("team_id"), version=0, horizon=0).on_conflict_do_nothing(index_elements=["team_id"]))
-        self.team_save = Raw(T.update().where(T.c.team_id == bindparam("b_team_id")).values(
+        self.team_save = Query(T.update().where(T.c.team_id == bindparam("b_team_id")).values(
             version=bindparam("version"), horizon=bindparam("horizon")))
-        self.team_ids = sa.select(T.c.team_id).order_by(T.c.team_id)
+        self.team_ids = Query(sa.select(T.c.team_id).order_by(T.c.team_id))
 
         # records
-        record_columns = (R.c.collection, R.c.record_id, R.c.team_id, R.c.user_id, R.c.created_at, R.c.updated_at,
-                          R.c.version, R.c.deleted, R.c.deleted_hlc, R.c.hlc, json_out(R.c.data), json_out(R.c.hlcs),
-                          json_out(R.c.owners), json_out(R.c.writers))
-        self.records_lock = Raw(sa.select(*record_columns)
-                                .where(R.c.collection == bindparam("collection"), in_list(R.c.record_id, "record_ids"))
-                                .order_by(R.c.collection, R.c.record_id).with_for_update())
-        record_types = {
-            "collection": ("collection", "text"), "record_id": ("record_id", "text"), "team_id": ("team_id", "text"),
-            "user_id": ("user_id", "text"), "created_at": ("created_at", "text"), "updated_at": ("updated_at", "text"),
-            "version": ("version", "bigint"), "deleted": ("deleted", "boolean"), "deleted_hlc": ("deleted_hlc", "text"),
-            "hlc": ("hlc", "text"), "data": ("data", "json"), "hlcs": ("hlcs", "json"), "owners": ("owners", "json"),
-            "writers": ("writers", "json"),
-        }
-        self.record_insert = Bulk(R.insert().values(
-            collection=bindparam("collection"), record_id=bindparam("record_id"), team_id=bindparam("team_id"),
-            user_id=bindparam("user_id"), created_at=bindparam("created_at"), updated_at=bindparam("updated_at"),
-            version=bindparam("version"), deleted=bindparam("deleted"), deleted_hlc=bindparam("deleted_hlc"),
-            hlc=bindparam("hlc"), data=json_in("data"), hlcs=json_in("hlcs"), owners=json_in("owners"),
-            writers=json_in("writers")),
-            table="sync_records", columns=record_types)
-        changing = ("updated_at", "version", "deleted", "deleted_hlc", "hlc", "data", "hlcs", "owners", "writers")
-        self.record_update = Bulk(R.update().where(
-            R.c.collection == bindparam("b_collection"), R.c.record_id == bindparam("b_record_id")
-        ).values(updated_at=bindparam("updated_at"), version=bindparam("version"), deleted=bindparam("deleted"),
-                 deleted_hlc=bindparam("deleted_hlc"), hlc=bindparam("hlc"), data=json_in("data"), hlcs=json_in("hlcs"),
-                 owners=json_in("owners"), writers=json_in("writers")),
-            table="sync_records", mode="update", keys=("b_collection", "b_record_id"),
-            columns={"b_collection": ("collection", "text"), "b_record_id": ("record_id", "text"),
-                     **{name: record_types[name] for name in changing}})
+        record_columns = [json_out(R.c[name]) if name in _JSON_COLUMNS else R.c[name] for name in _RECORD_COLUMNS]
+        self.records_lock = Query(sa.select(*record_columns)
+                                  .where(R.c.collection == bindparam("collection"),
+                                         in_list(R.c.record_id, "record_ids", pg=pg))
+                                  .order_by(R.c.collection, R.c.record_id).with_for_update())
+        self.record_insert = Bulk.insert(R, _RECORD_COLUMNS)
+        self.record_update = Bulk.update(R, ("collection", "record_id"), _CHANGING_COLUMNS)
         in_range = (R.c.team_id == bindparam("team_id"), R.c.version > bindparam("after"),
                     R.c.version <= bindparam("upto"))
         # a pull page's changes come out of the database as their JSON text (see change_json)
-        pull_columns = (R.c.version, change_json(pg, json_out))
-        self.changes = Raw(sa.select(*pull_columns).where(*in_range).order_by(R.c.version).limit(bindparam("limit")))
-        self.changes_skipping_tombstones = Raw(
+        pull_columns = (R.c.version, change_json(pg))
+        self.changes = Query(sa.select(*pull_columns).where(*in_range).order_by(R.c.version)
+                             .limit(bindparam("limit")), row=EncodedRow)
+        self.changes_skipping_tombstones = Query(
             sa.select(*pull_columns)
             .where(*in_range, sa.or_(R.c.deleted.is_(False), R.c.version > bindparam("skip")))
-            .order_by(R.c.version).limit(bindparam("limit")))
-        self.purge_tombstones = R.delete().where(
+            .order_by(R.c.version).limit(bindparam("limit")), row=EncodedRow)
+        self.purge_tombstones = Query(R.delete().where(
             R.c.team_id == bindparam("team_id"), R.c.deleted.is_(True), R.c.updated_at < bindparam("before")
-        ).returning(R.c.version)
+        ).returning(R.c.version))
 
         # logs
-        self.conflict_insert = Raw(C.insert().values(
+        self.conflict_insert = Query(C.insert().values(
             team_id=bindparam("team_id"), collection=bindparam("collection"), record_id=bindparam("record_id"),
             field=bindparam("field"), kept_value=json_in("kept_value"), kept_hlc=bindparam("kept_hlc"),
             lost_value=json_in("lost_value"), lost_hlc=bindparam("lost_hlc"),
@@ -233,26 +160,27 @@ class _Statements:
         conflict_columns = (C.c.team_id, C.c.collection, C.c.record_id, C.c.field, json_out(C.c.kept_value),
                             C.c.kept_hlc, json_out(C.c.lost_value), C.c.lost_hlc, C.c.lost_by_user_id,
                             C.c.lost_by_client_id, C.c.at)
-        self.conflicts = (sa.select(*conflict_columns).where(C.c.team_id == bindparam("team_id"))
-                          .order_by(C.c.id).limit(bindparam("limit")))
-        self.conflicts_since = (sa.select(*conflict_columns)
-                                .where(C.c.team_id == bindparam("team_id"), C.c.at >= bindparam("since"))
-                                .order_by(C.c.id).limit(bindparam("limit")))
-        self.rejection_insert = Raw(X.insert().values(
+        self.conflicts = Query(sa.select(*conflict_columns).where(C.c.team_id == bindparam("team_id"))
+                               .order_by(C.c.id).limit(bindparam("limit")))
+        self.conflicts_since = Query(sa.select(*conflict_columns)
+                                     .where(C.c.team_id == bindparam("team_id"), C.c.at >= bindparam("since"))
+                                     .order_by(C.c.id).limit(bindparam("limit")))
+        self.rejection_insert = Query(X.insert().values(
             client_id=bindparam("client_id"), user_id=bindparam("user_id"), mutation_id=bindparam("mutation_id"),
             team_id=bindparam("team_id"), mutation=json_in("mutation"), error=json_in("error"), at=bindparam("at")))
-        self.rejections = sa.select(
+        self.rejections = Query(sa.select(
             X.c.client_id, X.c.user_id, X.c.mutation_id, X.c.team_id, json_out(X.c.mutation), json_out(X.c.error),
             X.c.at,
-        ).where(X.c.client_id == bindparam("client_id"),
-                X.c.mutation_id.in_(bindparam("mutation_ids", expanding=True))).order_by(X.c.id)
-        self.purge_conflicts = C.delete().where(C.c.at < bindparam("before"))
-        self.purge_rejections = X.delete().where(X.c.at < bindparam("before"))
+        ).where(X.c.client_id == bindparam("client_id"), in_list(X.c.mutation_id, "mutation_ids", pg=pg))
+            .order_by(X.c.id))
+        self.purge_conflicts = Query(C.delete().where(C.c.at < bindparam("before")))
+        self.purge_rejections = Query(X.delete().where(X.c.at < bindparam("before")))
 
 
-def change_json(pg: bool, json_out: Callable[[Any], Any]) -> Any:
-    """SQL that writes a record's pulled change as JSON text: what ``dumps(ServerSyncEngine.change_for(rec))``
-    gives, key for key, with the stored fields and hlcs spliced in as they are.
+def change_json(pg: bool) -> Any:
+    """SQL that writes a record's pulled change as JSON text: what ``dumps(SyncEngine.change_for(rec))``
+    gives, key for key. Built from the same lists as ``change_for`` (:data:`sync.engine.CHANGE_KEYS`,
+    :data:`sync.registry.RECORD_META`), so the two cannot drift apart.
 
     The database does in C what cost Python three quarters of a pull page (reading a dozen columns
     per row, decoding and re-encoding). Strings are quoted by the database (``json_quote`` /
@@ -262,46 +190,84 @@ def change_json(pg: bool, json_out: Callable[[Any], Any]) -> Any:
     which can hold a quote, a backslash or a control character. ``data`` and ``hlcs`` are objects
     written by :func:`dumps` (no spaces), so ``{...}`` less its braces is the list of its members."""
 
-    def lit(text: str) -> Any:
-        return sa.literal_column("'" + text.replace("'", "''") + "'", sa.Text)
+    def json_text(column) -> Any:
+        return sa.cast(column, sa.Text) if pg else sa.type_coerce(column, sa.Text)
 
-    record_id = sa.cast(sa.func.to_json(R.c.record_id), sa.Text) if pg else sa.func.json_quote(R.c.record_id)
-    data, hlcs = json_out(R.c.data), json_out(R.c.hlcs)
+    quoted_id = sa.cast(sa.func.to_json(R.c.record_id), sa.Text) if pg else sa.func.json_quote(R.c.record_id)
+    data, hlcs = json_text(R.c.data), json_text(R.c.hlcs)
     two = sa.literal_column("2", sa.Integer)
-    members = sa.case((sa.func.length(data) > two, sa.func.substr(data, two, sa.func.length(data) - two) + lit(",")),
-                      else_=lit(""))
-    parts = [
-        lit('{"collection":"'), R.c.collection, lit('","record_id":'), record_id,
-        lit(',"deleted":'), sa.case((R.c.deleted, lit("true")), else_=lit("false")),
-        lit(',"record":{'), sa.case((R.c.deleted, lit("")), else_=members),
-        lit('"id":'), record_id, lit(',"team_id":"'), R.c.team_id, lit('","user_id":"'), R.c.user_id,
-        lit('","created_at":"'), R.c.created_at, lit('","updated_at":"'), R.c.updated_at,
-        lit('"},"hlc":'), sa.case((R.c.deleted | R.c.hlc.is_(None), lit("null")),
-                                  else_=lit('"') + R.c.hlc + lit('"')),
-        lit(',"hlcs":'), sa.case((R.c.deleted, lit("{}")), else_=hlcs), lit("}"),
-    ]
-    return functools.reduce(lambda a, b: a.op("||")(b), parts).label("change")
+    members = sa.case((sa.func.length(data) > two, sa.func.substr(data, two, sa.func.length(data) - two) + _lit(",")),
+                      else_=_lit(""))
+    out = _Concatenation()
+
+    def write_meta() -> None:
+        for n, (key, attribute) in enumerate(RECORD_META):
+            out.text(("," if n else "") + f'"{key}":')
+            if attribute == "record_id":
+                out.sql(quoted_id)
+            else:  # one of the server's own strings (see above)
+                out.text('"').sql(R.c[attribute]).text('"')
+
+    write_value: dict[str, Callable[[], Any]] = {
+        "collection": lambda: out.text('"').sql(R.c.collection).text('"'),
+        "record_id": lambda: out.sql(quoted_id),
+        "deleted": lambda: out.sql(sa.case((R.c.deleted, _lit("true")), else_=_lit("false"))),
+        "record": lambda: (out.text("{").sql(sa.case((R.c.deleted, _lit("")), else_=members)),
+                           write_meta(), out.text("}")),
+        "hlc": lambda: out.sql(sa.case((R.c.deleted | R.c.hlc.is_(None), _lit("null")),
+                                       else_=_lit('"') + R.c.hlc + _lit('"'))),
+        "hlcs": lambda: out.sql(sa.case((R.c.deleted, _lit("{}")), else_=hlcs)),
+    }
+    out.text("{")
+    for n, key in enumerate(CHANGE_KEYS):
+        out.text(("," if n else "") + f'"{key}":')
+        write_value[key]()
+    out.text("}")
+    return out.expression().label("json")
 
 
-def _record(row: Sequence[Any], decoded: list[Any], i: int) -> StoredRecord:
-    """A record as the engine merges it: ``hlcs`` and ``owners`` expanded from their stored form."""
-    fields, exceptions, owners = decoded[i], decoded[i + 1], decoded[i + 2]
-    hlcs = expand_hlcs(fields, row[9], exceptions)
-    for name, hlc in hlcs.items():
-        if name not in owners:
-            owners[name] = [client_of(hlc)]
-    return StoredRecord(
-        row[0], row[1], row[2], row[3], row[4], row[5], row[6], fields, hlcs, owners, decoded[i + 3], bool(row[7]),
-        row[8],
-    )
+def _lit(text: str) -> Any:
+    return sa.literal_column("'" + text.replace("'", "''") + "'", sa.Text)
 
 
-def _records(rows: Sequence[Sequence[Any]]) -> list[StoredRecord]:
-    texts: list[Optional[str]] = []
+class _Concatenation:
+    """SQL text concatenation (``||``) built from literal text and expressions, adjacent texts merged."""
+
+    def __init__(self) -> None:
+        self.parts: list[Any] = []
+        self.pending = ""
+
+    def text(self, text: str) -> "_Concatenation":
+        self.pending += text
+        return self
+
+    def sql(self, expression: Any) -> "_Concatenation":
+        if self.pending:
+            self.parts.append(_lit(self.pending))
+            self.pending = ""
+        self.parts.append(expression)
+        return self
+
+    def expression(self) -> Any:
+        parts = [*self.parts, _lit(self.pending)] if self.pending else self.parts
+        return functools.reduce(lambda a, b: a.op("||")(b), parts)
+
+
+def _records(rows: Sequence[Any]) -> list[StoredRecord]:
+    """Records as the engine merges them: JSON decoded in one call, ``hlcs`` and ``owners``
+    expanded from their stored form."""
+    decoded = iter(loads_many([text for row in rows for text in _json_of(row)]))
+    out = []
     for row in rows:
-        texts.extend(row[10:14])
-    decoded = loads_many(texts)
-    return [_record(row, decoded, 4 * n) for n, row in enumerate(rows)]
+        fields, exceptions, owners, writers = next(decoded), next(decoded), next(decoded), next(decoded)
+        hlcs = expand_hlcs(fields, row.hlc, exceptions)
+        for name, hlc in hlcs.items():
+            if name not in owners:
+                owners[name] = [client_of(hlc)]
+        out.append(StoredRecord(row.collection, row.record_id, row.team_id, row.user_id, row.created_at,
+                                row.updated_at, row.version, fields, hlcs, owners, writers, bool(row.deleted),
+                                row.deleted_hlc))
+    return out
 
 
 def _record_row(rec: StoredRecord, writers_json: dict[tuple, str]) -> dict[str, Any]:
@@ -380,12 +346,11 @@ class SqlTx:
     def lock_device(self, client_id: str, user_id: str) -> DeviceState:
         self._check_writable()
         params = {"client_id": client_id}
-        rows = self.sql.device_lock.execute(self.conn, params)
+        rows = self.sql.device_lock.rows(self.conn, params)
         if not rows:
-            self.sql.device_create.execute(self.conn, {"client_id": client_id, "user_id": user_id})
-            rows = self.sql.device_lock.execute(self.conn, params)
-        row = rows[0]
-        return DeviceState(client_id, user_id, row[0], row[1])
+            self.sql.device_create.run(self.conn, {"client_id": client_id, "user_id": user_id})
+            rows = self.sql.device_lock.rows(self.conn, params)
+        return DeviceState(client_id, user_id, rows[0].last_mutation_id, rows[0].last_hlc)
 
     def lock_records(self, keys: Sequence[RecordKey]) -> dict[RecordKey, StoredRecord]:
         by_collection: dict[str, list[str]] = defaultdict(list)
@@ -394,7 +359,7 @@ class SqlTx:
                 by_collection[collection].append(record_id)
         out: dict[RecordKey, StoredRecord] = {}
         for collection in sorted(by_collection):
-            rows = self.sql.records_lock.execute(
+            rows = self.sql.records_lock.rows(
                 self.conn, {"collection": collection, "record_ids": sorted(by_collection[collection])})
             for rec in _records(rows):
                 out[rec.key] = rec
@@ -404,12 +369,12 @@ class SqlTx:
     def lock_teams(self, team_ids: Sequence[str]) -> dict[str, TeamState]:
         self._check_writable()
         wanted = sorted(set(team_ids))
-        rows = self.sql.teams_lock.execute(self.conn, {"team_ids": wanted})
+        rows = self.sql.teams_lock.rows(self.conn, {"team_ids": wanted})
         if len(rows) < len(wanted):
-            found = {row[0] for row in rows}
-            self.sql.team_create.execute(self.conn, [{"team_id": t} for t in wanted if t not in found])
-            rows = self.sql.teams_lock.execute(self.conn, {"team_ids": wanted})
-        return {row[0]: TeamState(row[0], row[1], row[2]) for row in rows}
+            found = {row.team_id for row in rows}
+            self.sql.team_create.run(self.conn, [{"team_id": t} for t in wanted if t not in found])
+            rows = self.sql.teams_lock.rows(self.conn, {"team_ids": wanted})
+        return {row.team_id: TeamState(row.team_id, row.version, row.horizon) for row in rows}
 
     def put_records(self, records: Sequence[StoredRecord]) -> None:
         self._check_writable()
@@ -446,19 +411,19 @@ class SqlTx:
 
     def save_team(self, state: TeamState) -> None:
         self._check_writable()
-        self.sql.team_save.execute(self.conn,
+        self.sql.team_save.run(self.conn,
                                    {"b_team_id": state.team_id, "version": state.version, "horizon": state.horizon})
 
     def save_device(self, state: DeviceState) -> None:
         self._check_writable()
-        self.sql.device_save.execute(self.conn, {"b_client_id": state.client_id,
+        self.sql.device_save.run(self.conn, {"b_client_id": state.client_id,
                                                  "last_mutation_id": state.last_mutation_id,
                                                  "last_hlc": state.last_hlc})
 
     def add_conflicts(self, entries: Sequence[ConflictEntry]) -> None:
         self._check_writable()
         if entries:
-            self.sql.conflict_insert.execute(self.conn, [{
+            self.sql.conflict_insert.run(self.conn, [{
                 "team_id": c.team_id, "collection": c.collection, "record_id": c.record_id,
                 "field": clean_text(c.field), "kept_value": dumps_log(c.kept_value), "kept_hlc": c.kept_hlc,
                 "lost_value": dumps_log(c.lost_value), "lost_hlc": c.lost_hlc,
@@ -468,7 +433,7 @@ class SqlTx:
     def add_rejections(self, entries: Sequence[RejectedMutation]) -> None:
         self._check_writable()
         if entries:
-            self.sql.rejection_insert.execute(self.conn, [{
+            self.sql.rejection_insert.run(self.conn, [{
                 "client_id": r.client_id, "user_id": r.user_id, "mutation_id": r.mutation_id,
                 # a hint taken from the mutation: keep it only if it can be a team id
                 "team_id": r.team_id if isinstance(r.team_id, str) and len(r.team_id) <= 36
@@ -477,22 +442,21 @@ class SqlTx:
             } for r in entries])
 
     def get_rejections(self, client_id: str, mutation_ids: Sequence[int]) -> dict[int, RejectedMutation]:
-        rows = self.conn.execute(self.sql.rejections,
-                                 {"client_id": client_id, "mutation_ids": list(mutation_ids)}).all()
-        decoded = loads_many([t for row in rows for t in (row[4], row[5])])
-        return {row[2]: RejectedMutation(row[0], row[1], row[2], row[3], decoded[2 * n], decoded[2 * n + 1], row[6])
-                for n, row in enumerate(rows)}
+        rows = self.sql.rejections.rows(self.conn, {"client_id": client_id, "mutation_ids": list(mutation_ids)})
+        decoded = iter(loads_many([t for row in rows for t in (row.mutation, row.error)]))
+        return {row.mutation_id: RejectedMutation(row.client_id, row.user_id, row.mutation_id, row.team_id,
+                                                  next(decoded), next(decoded), row.at) for row in rows}
 
     # --- reads -----------------------------------------------------------------------------------
     def get_device(self, client_id: str) -> Optional[DeviceState]:
-        rows = self.sql.device_select.execute(self.conn, {"client_id": client_id})
-        return DeviceState(client_id, "", rows[0][0], rows[0][1]) if rows else None
+        rows = self.sql.device_select.rows(self.conn, {"client_id": client_id})
+        return DeviceState(client_id, "", rows[0].last_mutation_id, rows[0].last_hlc) if rows else None
 
     def get_teams(self, team_ids: Sequence[str]) -> dict[str, TeamState]:
         out = {t: TeamState(t) for t in team_ids}
         if out:
-            for row in self.sql.teams_select.execute(self.conn, {"team_ids": list(out)}):
-                out[row[0]] = TeamState(row[0], row[1], row[2])
+            for row in self.sql.teams_select.rows(self.conn, {"team_ids": list(out)}):
+                out[row.team_id] = TeamState(row.team_id, row.version, row.horizon)
         return out
 
     def list_changes(self, team_id: str, after: int, upto: int, limit: int,
@@ -506,31 +470,31 @@ class SqlTx:
             statement = self.sql.changes_skipping_tombstones
         else:
             statement = self.sql.changes
-        return list(map(EncodedRow._make, statement.execute(self.conn, params)))
+        return statement.rows(self.conn, params)
 
     def list_conflicts(self, team_id: str, since: Optional[str], limit: int) -> list[ConflictEntry]:
         params: dict[str, Any] = {"team_id": team_id, "limit": limit}
         if since is not None:
             params["since"] = since
-        rows = self.conn.execute(self.sql.conflicts if since is None else self.sql.conflicts_since, params).all()
-        decoded = loads_many([t for row in rows for t in (row[4], row[6])])
-        return [ConflictEntry(row[0], row[1], row[2], row[3], decoded[2 * n], row[5], decoded[2 * n + 1], row[7],
-                              row[8], row[9], row[10]) for n, row in enumerate(rows)]
+        rows = (self.sql.conflicts if since is None else self.sql.conflicts_since).rows(self.conn, params)
+        decoded = iter(loads_many([t for row in rows for t in (row.kept_value, row.lost_value)]))
+        return [ConflictEntry(row.team_id, row.collection, row.record_id, row.field, next(decoded), row.kept_hlc,
+                              next(decoded), row.lost_hlc, row.lost_by_user_id, row.lost_by_client_id, row.at)
+                for row in rows]
 
     # --- maintenance -----------------------------------------------------------------------------
     def list_team_ids(self) -> list[str]:
-        return list(self.conn.execute(self.sql.team_ids).scalars())
+        return [row.team_id for row in self.sql.team_ids.rows(self.conn, {})]
 
     def purge_tombstones(self, team_id: str, before: str) -> int:
         self._check_writable()
-        versions = self.conn.execute(self.sql.purge_tombstones, {"team_id": team_id, "before": before}).scalars().all()
-        return max(versions, default=0)
+        rows = self.sql.purge_tombstones.rows(self.conn, {"team_id": team_id, "before": before})
+        return max((row.version for row in rows), default=0)
 
     def purge_logs(self, before: str) -> int:
         self._check_writable()
         params = {"before": before}
-        return (self.conn.execute(self.sql.purge_conflicts, params).rowcount
-                + self.conn.execute(self.sql.purge_rejections, params).rowcount)
+        return self.sql.purge_conflicts.run(self.conn, params) + self.sql.purge_rejections.run(self.conn, params)
 
 
 class SqlStore:
@@ -554,27 +518,25 @@ class SqlStore:
     def transaction(self) -> Iterator[SqlTx]:
         session = db.session()
         with _unavailable_on_database_errors(session):
-            if not session.info.pop(HELD, False):
-                begin_write(session)
+            begin_write(session)  # carries on a transaction that already writes (authentication, hold_client)
             conn = session.connection()
             sql = self.statements(conn)
             if sql.lock_timeout is not None:
-                sql.lock_timeout.execute(conn, {})
+                sql.lock_timeout.run(conn, {})
             yield self.tx_class(self, conn, writable=True)
             session.commit()
 
     def hold_client(self, client_id: str, user_id: str) -> int:
         """Start the next push's transaction early and lock ``client_id``'s sync state in it;
-        returns its ``last_mutation_id``. The next :meth:`transaction` continues this one, so a
-        caller can number mutations without racing another writer (see ``write_as_server``).
-        Call :func:`begin_write` first on SQLite."""
+        returns its ``last_mutation_id``. Call :func:`begin_write` first: the next :meth:`transaction`
+        then carries on this one, so a caller can number mutations without racing another writer
+        (see ``write_as_server``)."""
         session = db.session()
         conn = session.connection()
         sql = self.statements(conn)
         if sql.lock_timeout is not None:
-            sql.lock_timeout.execute(conn, {})
+            sql.lock_timeout.run(conn, {})
         state = self.tx_class(self, conn, writable=True).lock_device(client_id, user_id)
-        session.info[HELD] = True
         return state.last_mutation_id
 
     @contextmanager

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, send_from_directory
+from flask import Blueprint, Flask, current_app, send_from_directory
 from werkzeug.exceptions import NotFound
 
 bp = Blueprint("web", __name__)
@@ -42,3 +42,7 @@ def pwa(path: str):
     response = send_from_directory(dist, "index.html")
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(bp)

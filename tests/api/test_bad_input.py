@@ -88,7 +88,7 @@ def test_wrong_method_is_405_with_allow_header(client):
 
 
 def test_a_crash_is_a_json_500_without_details(app, client, monkeypatch):
-    from server.core import health
+    from server import health
 
     def explode():
         raise RuntimeError("secret internals")

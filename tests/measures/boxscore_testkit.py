@@ -8,7 +8,7 @@ from datetime import date
 from server.capacity.models import CapacityWeeklyTotal, TimeLostCategory
 from server.core import clock
 from server.extensions import db
-from server.measures.collections import measure_value_id
+from server.measures.models import measure_value_id
 from server.measures.models import Measure, MeasureValue
 from server.measures.schemas import MEASURE_DEFAULTS
 

@@ -8,7 +8,7 @@ import io
 from openpyxl import load_workbook
 
 from server.extensions import db
-from server.measures.collections import measure_value_id
+from server.measures.models import measure_value_id
 from server.measures.models import MeasureValue
 from tests.measures.boxscore_testkit import Device, add_measure, new_id, rows_by_name, series, stand_at, upsert, ward_with_lead
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from server.extensions import db
-from server.measures.collections import measure_value_id
-from server.measures.models import Measure, MeasureValue
+from server.measures.models import Measure, MeasureValue, measure_value_id
 from tests.measures.boxscore_testkit import Device, new_id, rows_by_name, series, stand_at, upsert
 
 NOW = "2026-11-26T10:00:00Z"

@@ -39,7 +39,7 @@ CAPACITY_FIELDS = ("kind", "minutes", "occurred_on", "category", "note")
 
 
 def capacity_validator(clock: FakeClock):
-    def validate(fields: dict, *, existing: Any, team_id: str, actor: Actor) -> dict:
+    def validate(fields: dict, *, record_id: str, existing: Any, team_id: str, actor: Actor) -> dict:
         errors: dict[str, list[str]] = {}
         for name in fields:
             if name not in CAPACITY_FIELDS:

@@ -6,7 +6,6 @@ import threading
 import pytest
 
 from sync.client import field_hlcs
-from sync.engine import current_record_id
 from sync import (Collection, Hlc, MemoryStore, Rejected, SyncClient, SyncEngine, SyncError, format_time,
                   parse_hlc)
 from sync_testkit import (HOUR, T0, TEAM_A, TEAM_B, FakeClock, actor, capacity_validator, entry, make_engine,
@@ -227,9 +226,9 @@ def test_a_narrower_record_id_rule_rejects_alone_and_validators_see_the_record_i
     clock, seen = FakeClock(), []
     validate = capacity_validator(clock)
 
-    def validate_and_note(fields, **kwargs):
-        seen.append(current_record_id())
-        return validate(fields, **kwargs)
+    def validate_and_note(fields, *, record_id, **kwargs):
+        seen.append(record_id)
+        return validate(fields, record_id=record_id, **kwargs)
 
     engine = ShortIds(MemoryStore(), clock_ms=clock)
     engine.register(Collection("capacity_entries", validate=validate_and_note))
@@ -238,12 +237,13 @@ def test_a_narrower_record_id_rule_rejects_alone_and_validators_see_the_record_i
         mutation(2, "dev-ann", T0 + 1, "much-too-long", entry()),
         {**mutation(3, "dev-ann", T0 + 2, "short-2", entry()), "record_id": ""},
         mutation(4, "dev-ann", T0 + 3, "short-3", entry()),
+        mutation(5, "dev-ann", T0 + 4, "short-1", {"minutes": 20}),  # an update sees its record's id too
     ]))
-    assert statuses(body) == ["applied", "rejected", "rejected", "applied"]
+    assert statuses(body) == ["applied", "rejected", "rejected", "applied", "applied"]
     assert body["results"][1]["error"]["fields"] == {"record_id": ["At most 8 characters."]}
     assert body["results"][2]["error"]["fields"] == {"record_id": ["Required string of 1-128 characters."]}
     assert [r.team_id for r in engine.store.rejections] == [None, None]
-    assert seen == ["short-1", "short-3"] and current_record_id() is None
+    assert seen == ["short-1", "short-3", "short-1"]
 
 
 def test_delete_with_fields_and_delete_of_unknown_record_are_rejected(engine):

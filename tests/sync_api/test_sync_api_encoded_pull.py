@@ -7,9 +7,8 @@ from __future__ import annotations
 import json
 
 from server.extensions import db
-from server.sync_api.engine import EncodedChange, encode_pull
+from server.sync_api.encoding import EncodedChange, dumps, encode_pull
 from server.sync_api.registry import sync_setup
-from server.sync_api.store import dumps
 from sync import SyncEngine
 from sync.client import field_hlcs
 
@@ -59,8 +58,8 @@ def test_a_pull_page_is_valid_json_around_spliced_changes():
     rest = {"cursor": "abc", "has_more": False, "last_mutation_id": 2, "drop_teams": [], "server_time": "t"}
     chunk = EncodedChange(dumps(plain) + "," + dumps(plain))  # one team's changes, as the store reads them
     page = {"changes": [EncodedChange(dumps(plain)), plain, chunk], **rest}
-    assert json.loads(encode_pull(page, dumps)) == {"changes": [plain] * 4, **rest}
-    assert encode_pull({"changes": []}, dumps) == '{"changes":[]}'
+    assert json.loads(encode_pull(page)) == {"changes": [plain] * 4, **rest}
+    assert encode_pull({"changes": []}) == '{"changes":[]}'
 
 
 def test_a_page_holding_several_teams_changes_is_one_valid_list(team_world, phone, helpers, make_user):

@@ -59,7 +59,7 @@ class NaiveTx(SqlTx):
 
     def lock_teams(self, team_ids):
         wanted = sorted(set(team_ids))
-        self.sql.team_create.execute(self.conn, [{"team_id": t} for t in wanted])
+        self.sql.team_create.run(self.conn, [{"team_id": t} for t in wanted])
         return self.get_teams(wanted)  # read, not locked
 
     def put_records(self, records):

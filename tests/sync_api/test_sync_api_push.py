@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import time
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -301,3 +302,61 @@ def test_write_as_server_follows_the_rules_of_a_device(app, team_world, phone, h
     seen = {c["record_id"] for c in phone(team_world.bob).pull()["changes"]}
     assert seen == {ids[0], ids[2]}
     assert {e.id for e in db.session.scalars(sa.select(CapacityEntry))} == {ids[0], ids[2]}
+
+
+class Transactions:
+    """The app's database transactions and Core statements, in order, while it is ``with``-ed."""
+
+    def __init__(self) -> None:
+        self.events: list = []
+
+    def _begin(self, conn):
+        self.events.append(("begin", conn.get_execution_options().get("sqlite_immediate", False)))
+
+    def _commit(self, conn):
+        self.events.append(("commit",))
+
+    def _statement(self, conn, cursor, statement, *args):
+        if not statement.startswith("BEGIN"):  # SQLite's BEGIN is the "begin" event's own statement
+            self.events.append(("sql", " ".join(statement.split())))
+
+    def __enter__(self):
+        for name, fn in (("begin", self._begin), ("commit", self._commit), ("before_cursor_execute", self._statement)):
+            sa.event.listen(db.engine, name, fn)
+        return self
+
+    def __exit__(self, *exc):
+        for name, fn in (("begin", self._begin), ("commit", self._commit), ("before_cursor_execute", self._statement)):
+            sa.event.remove(db.engine, name, fn)
+
+    def transactions(self) -> list:
+        return [e for e in self.events if e[0] != "sql"]
+
+    def first_statement_touching(self, table: str) -> int:
+        return next(n for n, e in enumerate(self.events) if e[0] == "sql" and f"FROM {table}" in e[1])
+
+
+@pytest.mark.parametrize("stale_device", [False, True])
+def test_a_push_is_one_write_transaction_that_begins_before_the_token_lookup(team_world, phone, helpers,
+                                                                            stale_device):
+    ann = phone(team_world.ann)
+    ann.push(ann.mutation(helpers.new_id(), helpers.entry(team_world.team.id)))
+    if stale_device:  # last seen two hours ago: authentication also records that it is seen now
+        db.session.execute(sa.update(Device).where(Device.id == ann.id).values(
+            last_seen_at=db.session.get(Device, ann.id).last_seen_at - timedelta(hours=2)))
+        db.session.commit()
+    sqlite = db.engine.dialect.name == "sqlite"
+    with Transactions() as seen:
+        ann.push(ann.mutation(helpers.new_id(), helpers.entry(team_world.team.id)))
+    assert seen.transactions() == [("begin", sqlite), ("commit",)]
+    assert seen.events[0] == ("begin", sqlite) and seen.first_statement_touching("devices JOIN users") == 1
+    touched = [e for e in seen.events if e[0] == "sql" and e[1].startswith("UPDATE devices SET last_seen_at")]
+    assert len(touched) == (1 if stale_device else 0)
+
+
+def test_a_pull_reads_in_one_transaction_that_never_takes_the_write_lock(team_world, phone, helpers):
+    ann = phone(team_world.ann)
+    ann.push(ann.mutation(helpers.new_id(), helpers.entry(team_world.team.id)))
+    with Transactions() as seen:
+        assert len(ann.pull()["changes"]) == 1
+    assert seen.transactions() == [("begin", False), ("commit",)]

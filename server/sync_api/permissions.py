@@ -1,0 +1,52 @@
+"""Who is syncing, as the server knows them, and the policies collections build from access rules.
+
+:mod:`server.organisations.access` is the only home of the rules (who may read, write or manage
+which team). A request computes the caller's :class:`Access` once (``operations.actor_for``, one
+query) and hands the engine a :class:`ServerActor` that carries it, so a collection's policy asks
+``actor.access`` and a push never queries the database for permissions mutation by mutation::
+
+    Collection("ideas", validate=..., can_create=team_rule(Access.can_write),
+               can_update=author_or_manager, can_delete=author_or_manager)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from server.organisations.access import Access
+from sync import Actor, RecordInfo
+from sync.registry import CreatePolicy, RecordPolicy
+
+#: An access rule about one team, such as :meth:`Access.can_manage`.
+TeamRule = Callable[[Access, str], bool]
+
+
+@dataclass(frozen=True)
+class ServerActor(Actor):
+    """A :class:`sync.Actor` whose team sets come from ``access``, which policies ask directly."""
+
+    access: Access = field(kw_only=True)
+
+
+def team_rule(rule: TeamRule) -> CreatePolicy:
+    """The create policy "``rule`` holds for the team", e.g. ``team_rule(Access.can_manage)``."""
+
+    def policy(actor: ServerActor, team_id: str) -> bool:
+        return rule(actor.access, team_id)
+
+    return policy
+
+
+def record_rule(rule: TeamRule) -> RecordPolicy:
+    """The edit or delete policy "``rule`` holds for the record's team"."""
+
+    def policy(actor: ServerActor, record: RecordInfo) -> bool:
+        return rule(actor.access, record.team_id)
+
+    return policy
+
+
+def author_or_manager(actor: ServerActor, record: RecordInfo) -> bool:
+    """Edit or delete an everyday record: :meth:`Access.can_change_record` (its author or the team's leads)."""
+    return actor.access.can_change_record(record.team_id, record.user_id)
