@@ -3,6 +3,7 @@
 import { Hlc } from './sync/hlc.js';
 import { enqueue } from './sync/outbox.js';
 import { refreshRecord } from './records.js';
+import { now } from './lib/clock.js';
 
 /**
  * A new record id: a version 7 uuid (RFC 9562), the time in milliseconds then 74 random bits.
@@ -11,7 +12,7 @@ import { refreshRecord } from './records.js';
  */
 export function newId() {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
-  let ms = Date.now();
+  let ms = now();
   for (let i = 5; i >= 0; i--) {
     bytes[i] = ms % 256;
     ms = Math.floor(ms / 256);

@@ -4,7 +4,8 @@
 // Keys stay snake_case so a local result compares as JSON with GET /api/teams/<id>/boxscore.
 import { analyse } from './spc.js';
 import { listRecords } from '../records.js';
-import { today, addDays, weekStart } from './dates.js';
+import { addDays, weekStart } from './dates.js';
+import { londonDay, nowDate } from './clock.js';
 
 export const GROUPS = ['performance', 'capacity', 'cost', 'staff_experience'];
 export const GROUP_LABELS = {
@@ -132,7 +133,7 @@ function row(m, history, window, currentWeek) {
 
 /** The shape of a tests/vectors/boxscore/*.json `input` -> {this_week, weeks, groups} (compute_from_records). */
 export function computeFromRecords(input) {
-  const currentWeek = weekStart(today(new Date(input.now)));
+  const currentWeek = weekStart(londonDay(new Date(input.now)));
   const { weeks, groups } = compute({
     measures: input.measures,
     weekly: weeklyMinutes(input.capacity_entries || []),
@@ -146,7 +147,7 @@ export function computeFromRecords(input) {
 }
 
 /** The team's box score from this device's records (works offline). */
-export async function localBoxScore(db, teamId, { weeks = DEFAULT_WEEKS, contractedHours = null, now = new Date() } = {}) {
+export async function localBoxScore(db, teamId, { weeks = DEFAULT_WEEKS, contractedHours = null, now = nowDate() } = {}) {
   const [measures, values, entries, categories] = await Promise.all([
     listRecords(db, 'measures', teamId),
     listRecords(db, 'measure_values', teamId),

@@ -1,6 +1,7 @@
 // Capacity entries (issue 5): kinds, quick picks, the team's time-lost categories.
 import { listRecords } from '../records.js';
-import { today, addDays, weekStart } from './dates.js';
+import { addDays, weekStart } from './dates.js';
+import { today } from './clock.js';
 
 export const KINDS = {
   time_lost: 'Time lost',

@@ -1,7 +1,8 @@
 // Edit one of my entries, or fix a change the server refused and send it again.
 import { h, link } from '../ui/h.js';
 import { KINDS, teamCategories } from '../lib/capacity.js';
-import { today, addDays } from '../lib/dates.js';
+import { addDays } from '../lib/dates.js';
+import { today } from '../lib/clock.js';
 import { getRecord } from '../records.js';
 import { upsert } from '../write.js';
 

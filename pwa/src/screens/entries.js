@@ -1,7 +1,8 @@
 // "My entries": today's and this week's entries with totals; edit and delete, offline too.
 import { h, link } from '../ui/h.js';
 import { myEntries, recentRange, groupTotals, describe } from '../lib/capacity.js';
-import { formatMinutes, formatDay, today } from '../lib/dates.js';
+import { formatMinutes, formatDay } from '../lib/dates.js';
+import { today } from '../lib/clock.js';
 import { remove } from '../write.js';
 import { FlashMessage } from '../ui/flash.js';
 

@@ -1,6 +1,7 @@
 import { h, link, plural } from '../ui/h.js';
 import { KINDS, myEntries, recentRange, mostCommonYesterday, groupTotals, describe } from '../lib/capacity.js';
-import { formatMinutes, today } from '../lib/dates.js';
+import { formatMinutes } from '../lib/dates.js';
+import { today } from '../lib/clock.js';
 import { saveEntry } from './log.js';
 import { FlashMessage } from '../ui/flash.js';
 

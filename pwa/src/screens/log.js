@@ -2,7 +2,8 @@
 // From home: 3 taps for time lost with a quick pick, 2 for a meeting or admin entry.
 import { h, link } from '../ui/h.js';
 import { KINDS, QUICK_MINUTES, teamCategories, describe } from '../lib/capacity.js';
-import { formatMinutes, today, addDays } from '../lib/dates.js';
+import { formatMinutes, addDays } from '../lib/dates.js';
+import { today } from '../lib/clock.js';
 import { upsert, newId } from '../write.js';
 
 export async function saveEntry(app, { kind, minutes, category, note, occurred_on }) {

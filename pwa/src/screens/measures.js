@@ -7,7 +7,8 @@ import { upsert, newId } from '../write.js';
 import { GROUPS, GROUP_LABELS } from '../lib/boxscore.js';
 import { canEditMeasures } from '../lib/team.js';
 import { categoryRecords } from '../lib/categories.js';
-import { today, weekStart, addDays } from '../lib/dates.js';
+import { weekStart, addDays } from '../lib/dates.js';
+import { today } from '../lib/clock.js';
 import {
   SUBGROUP_LABELS, DIRECTION_LABELS, STATUS_LABELS, RULE_SET_TEXT, KIND_TEXT, DERIVED_UNIT_TEXT,
   sourceText, unitOf, formatValue, longWeek,

@@ -1,7 +1,8 @@
 // Tally mode for a shift: each tap on a reason logs a set number of minutes of time lost.
 import { h } from '../ui/h.js';
 import { teamCategories, myEntries } from '../lib/capacity.js';
-import { formatMinutes, today } from '../lib/dates.js';
+import { formatMinutes } from '../lib/dates.js';
+import { today } from '../lib/clock.js';
 import { saveEntry } from './log.js';
 import { remove } from '../write.js';
 

@@ -9,7 +9,8 @@ import { upsert } from '../write.js';
 import { GROUPS } from '../lib/boxscore.js';
 import { canEnterValues } from '../lib/team.js';
 import { measureValueId } from '../lib/uuid5.js';
-import { today, weekStart, addDays } from '../lib/dates.js';
+import { weekStart, addDays } from '../lib/dates.js';
+import { today } from '../lib/clock.js';
 import { unitOf, shortWeek } from '../lib/measure-text.js';
 import { FlashMessage } from '../ui/flash.js';
 

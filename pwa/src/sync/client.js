@@ -6,6 +6,7 @@ import { getMeta, setMeta, wipe, SYNC_SCHEMA_VERSION } from '../db.js';
 import { Hlc, clientOf } from './hlc.js';
 import * as outbox from './outbox.js';
 import { applyServerChange, dropTeams, refreshRecord } from '../records.js';
+import { now } from '../lib/clock.js';
 
 export const LOCK_NAME = 'valueboard-sync';
 
@@ -18,7 +19,7 @@ export class StopSync extends Error {
 }
 
 export class SyncClient {
-  constructor({ db, transport, locks = globalThis.navigator?.locks, clock = () => Date.now(), batchSize = 200, pullLimit = 500, onStatus = () => {}, onChange = () => {} }) {
+  constructor({ db, transport, locks = globalThis.navigator?.locks, clock = now, batchSize = 200, pullLimit = 500, onStatus = () => {}, onChange = () => {} }) {
     this.db = db;
     this.transport = transport;
     this.locks = locks;
@@ -176,7 +177,7 @@ export class SyncClient {
   async #setAside(mutation, error) {
     const tx = this.db.transaction(['records', 'outbox', 'meta', 'rejected'], 'readwrite', { durability: 'strict' });
     const { id, ...rest } = mutation;
-    await tx.objectStore('rejected').add({ mutation: { ...rest, original_id: id }, error, rejected_at: new Date().toISOString() });
+    await tx.objectStore('rejected').add({ mutation: { ...rest, original_id: id }, error, rejected_at: new Date(this.clock()).toISOString() });
     await tx.done;
     // The server never saw it; drop it from the queue by renumbering the rest down.
     const tx2 = this.db.transaction(['outbox'], 'readwrite', { durability: 'strict' });

@@ -2,13 +2,14 @@
 // Mutation ids are consecutive per device (1, 2, 3 …), allocated from meta.next_mutation_id
 // inside the same strict-durability transaction that changes the local record.
 import { refreshRecord, foldIntoServer } from '../records.js';
+import { nowIso } from '../lib/clock.js';
 
 /** Append a mutation inside an open readwrite transaction over [records, outbox, meta]. */
 export async function enqueue(tx, mutation) {
   const meta = tx.objectStore('meta');
   const id = (await meta.get('next_mutation_id')) || 1;
   await meta.put(id + 1, 'next_mutation_id');
-  const entry = { ...mutation, id, queued_at: new Date().toISOString() };
+  const entry = { ...mutation, id, queued_at: nowIso() };
   await tx.objectStore('outbox').add(entry);
   return entry;
 }
@@ -57,7 +58,7 @@ export async function confirm(db, lastId, results = [], { fromPush = true } = {}
       rejected += 1;
       await tx.objectStore('rejected').add({
         mutation: stripId(m), error: result.error || { code: 'rejected', message: 'The server refused this change.' },
-        rejected_at: new Date().toISOString(),
+        rejected_at: nowIso(),
       });
     } else {
       await foldIntoServer(tx, m);
