@@ -26,6 +26,7 @@ import { MeasuresScreen, MeasureFormScreen } from './screens/measures.js';
 import { ValuesScreen } from './screens/values.js';
 import { CategoriesScreen } from './screens/categories.js';
 import { ImportScreen } from './screens/import.js';
+import { META } from './meta-keys.js';
 
 const ROUTES = [
   [/^\/$/, HomeScreen],
@@ -53,9 +54,9 @@ export async function startApp(root) {
   const app = {
     db,
     transport,
-    session: await getMeta(db, 'session'),
-    me: await getMeta(db, 'me'),
-    teamId: await getMeta(db, 'current_team'),
+    session: await getMeta(db, META.SESSION),
+    me: await getMeta(db, META.ME),
+    teamId: await getMeta(db, META.CURRENT_TEAM),
     status: { state: 'idle', pending: 0, rejected: 0, lastSyncAt: null },
     update: null,
     flash: null,
@@ -123,7 +124,7 @@ export async function startApp(root) {
   async function render({ focus = true } = {}) {
     const seq = ++renderSeq;
     const path = location.pathname;
-    if (app.session) app.me = (await getMeta(db, 'me')) || app.me;
+    if (app.session) app.me = (await getMeta(db, META.ME)) || app.me;
     let screen;
     if (!app.session) {
       screen = LoginScreen;
@@ -203,10 +204,10 @@ export async function startApp(root) {
 
   // ---- session ----
   app.afterLogin = async () => {
-    app.session = await getMeta(db, 'session');
-    app.me = await getMeta(db, 'me');
+    app.session = await getMeta(db, META.SESSION);
+    app.me = await getMeta(db, META.ME);
     app.teamId = app.me?.teams?.[0]?.id || app.me?.coached_teams?.[0]?.id || null;
-    await setMeta(db, 'current_team', app.teamId);
+    await setMeta(db, META.CURRENT_TEAM, app.teamId);
     navigator.storage?.persist?.().catch(() => {});
     scheduler.stopped = false;
     scheduler.start();
@@ -224,7 +225,7 @@ export async function startApp(root) {
   };
   app.setTeam = async (teamId) => {
     app.teamId = teamId;
-    await setMeta(db, 'current_team', teamId);
+    await setMeta(db, META.CURRENT_TEAM, teamId);
     render({ focus: false });
   };
   async function onSignedOut() {

@@ -7,7 +7,7 @@
 //              `data` is what the screens show: the server's record with pending local mutations over it.
 //   outbox     key id (mutation id, consecutive per device: 1, 2, 3 …)  index record ([collection, record_id])
 //              { id, collection, record_id, op, hlc, fields, user_id, queued_at }
-//   meta       out-of-line string keys: session, me, cursor, hlc, next_mutation_id, last_sync_at, …
+//   meta       out-of-line string keys, every one named in meta-keys.js
 //   rejected   key rid (auto)  mutations the server refused for good, kept until fixed or discarded
 //   conflicts  key key         values of this user that another device's write replaced
 //
@@ -19,6 +19,7 @@ import { openDB, deleteDB } from 'idb';
 
 export const DB_NAME = 'valueboard';
 import { DB_VERSION } from './db-versions.js';
+import { KEPT_WITH_OUTBOX } from './meta-keys.js';
 
 export { DB_VERSION, OUTBOX_FORMAT, SYNC_SCHEMA_VERSION, READS_OUTBOX_FORMATS } from './db-versions.js';
 
@@ -69,7 +70,7 @@ export async function wipe(db, { keepOutbox = false } = {}) {
   const tx = db.transaction(STORES, 'readwrite', { durability: 'strict' });
   const keep = {};
   if (keepOutbox) {
-    for (const k of ['next_mutation_id', 'hlc', 'outbox_owner']) keep[k] = await tx.objectStore('meta').get(k);
+    for (const k of KEPT_WITH_OUTBOX) keep[k] = await tx.objectStore('meta').get(k);
   }
   await Promise.all([
     tx.objectStore('records').clear(),

@@ -4,6 +4,7 @@ import { Hlc } from './sync/hlc.js';
 import { enqueue } from './sync/outbox.js';
 import { refreshRecord } from './records.js';
 import { now } from './lib/clock.js';
+import { META } from './meta-keys.js';
 
 /**
  * A new record id: a version 7 uuid (RFC 9562), the time in milliseconds then 74 random bits.
@@ -24,10 +25,10 @@ export function newId() {
 }
 
 async function stamp(meta, clientId) {
-  const state = (await meta.get('hlc')) || {};
+  const state = (await meta.get(META.HLC)) || {};
   const clock = new Hlc(clientId, state);
   const hlc = clock.now();
-  await meta.put(clock.state(), 'hlc');
+  await meta.put(clock.state(), META.HLC);
   return hlc;
 }
 
@@ -38,8 +39,8 @@ async function stamp(meta, clientId) {
 export async function writeLocal(db, session, { collection, record_id, op = 'upsert', fields }) {
   const tx = db.transaction(['records', 'outbox', 'meta'], 'readwrite', { durability: 'strict' });
   const meta = tx.objectStore('meta');
-  const [hlc, owner] = await Promise.all([stamp(meta, session.device_id), meta.get('outbox_owner')]);
-  if (!owner) meta.put(session.user.id, 'outbox_owner');
+  const [hlc, owner] = await Promise.all([stamp(meta, session.device_id), meta.get(META.OUTBOX_OWNER)]);
+  if (!owner) meta.put(session.user.id, META.OUTBOX_OWNER);
   const mutation = { collection, record_id, op, hlc, user_id: session.user.id };
   if (op !== 'delete') mutation.fields = { ...fields };
   await enqueue(tx, mutation);

@@ -5,6 +5,7 @@ import { openDb, getMeta, wipe, DB_VERSION } from '../src/db.js';
 import { upsert, remove } from '../src/write.js';
 import * as outbox from '../src/sync/outbox.js';
 import { listRecords, getRecord } from '../src/records.js';
+import { META } from '../src/meta-keys.js';
 
 const session = { device_id: 'dev-a', user: { id: 'u1' } };
 let k = 0;
@@ -32,7 +33,7 @@ test('a local write updates the record and appends consecutive mutation ids in o
   assert.equal((await listRecords(db, 'capacity_entries', 't1')).length, 2);
   await remove(db, session, 'capacity_entries', 'r2');
   assert.equal((await listRecords(db, 'capacity_entries', 't1')).length, 1);
-  assert.equal(await getMeta(db, 'next_mutation_id'), 5);
+  assert.equal(await getMeta(db, META.NEXT_MUTATION_ID), 5);
 });
 
 test('confirm folds accepted mutations and sets rejected ones aside', async () => {
@@ -59,7 +60,7 @@ test('renumber restarts ids for a new device id and keeps order', async () => {
   const q = await outbox.peek(db, 10);
   assert.deepEqual(q.map((m) => [m.id, m.record_id]), [[1, 'r1'], [2, 'r2']]);
   assert.ok(q.every((m) => m.hlc.endsWith('-dev-new')));
-  assert.equal(await getMeta(db, 'next_mutation_id'), 3);
+  assert.equal(await getMeta(db, META.NEXT_MUTATION_ID), 3);
 });
 
 test('wipe keeps only the queued changes when asked', async () => {
@@ -68,7 +69,7 @@ test('wipe keeps only the queued changes when asked', async () => {
   await wipe(db, { keepOutbox: true });
   assert.equal(await outbox.count(db), 1);
   assert.equal(await db.count('records'), 0);
-  assert.equal(await getMeta(db, 'next_mutation_id'), 2);
+  assert.equal(await getMeta(db, META.NEXT_MUTATION_ID), 2);
   await wipe(db);
   assert.equal(await outbox.count(db), 0);
 });

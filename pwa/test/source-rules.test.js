@@ -25,3 +25,11 @@ test('the source files are there to check', () => {
 test('only lib/clock.js reads the system clock', () => {
   assert.deepEqual(offenders(/Date\.now\(|new Date\(\s*\)|performance\.now\(/, ['lib/clock.js']), []);
 });
+
+test('meta keys are spelled out only in meta-keys.js', async () => {
+  const { META } = await import('../src/meta-keys.js');
+  const names = Object.values(META).join('|');
+  // A key as a string literal, or a template starting like the per-team settings key.
+  const literal = new RegExp(`(['"])(${names})\\1|\`team:`);
+  assert.deepEqual(offenders(literal, ['meta-keys.js']), []);
+});

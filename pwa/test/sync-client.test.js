@@ -7,6 +7,7 @@ import * as outbox from '../src/sync/outbox.js';
 import { getRecord, listRecords } from '../src/records.js';
 import { getMeta } from '../src/db.js';
 import { backoffDelay } from '../src/sync/scheduler.js';
+import { META } from '../src/meta-keys.js';
 
 const entry = (minutes, extra = {}) => ({ team_id: 't1', kind: 'time_lost', minutes, occurred_on: '2026-11-26', category: 'waiting', ...extra });
 
@@ -24,7 +25,7 @@ test('push then pull: the server has each change once and the device shows it sa
   assert.equal(e1.data.minutes, 15);
   assert.equal(d.client.status.state, 'idle');
   assert.equal(d.client.status.pending, 0);
-  assert.ok(await getMeta(d.db, 'last_sync_at'));
+  assert.ok(await getMeta(d.db, META.LAST_SYNC_AT));
   assert.equal(d.transport.calls[0].path, '/api/me');
   const push = d.transport.calls.find((c) => c.path === '/api/sync/push');
   assert.equal(push.body.client_id, d.session.device_id);
@@ -180,8 +181,8 @@ test('401 (revoked device): wipes server data, keeps own queue, no retry', async
   assert.equal(r.ok, false);
   assert.equal(r.retry, false);
   assert.equal(r.state, 'signed_out');
-  assert.equal(await getMeta(d.db, 'session'), undefined);
-  assert.equal(await getMeta(d.db, 'cursor'), undefined);
+  assert.equal(await getMeta(d.db, META.SESSION), undefined);
+  assert.equal(await getMeta(d.db, META.CURSOR), undefined);
   assert.equal(await d.db.count('records'), 0);
   assert.equal(await outbox.count(d.db), 1);
   const calls = d.transport.calls.length;

@@ -3,12 +3,13 @@
 // inside the same strict-durability transaction that changes the local record.
 import { refreshRecord, foldIntoServer } from '../records.js';
 import { nowIso } from '../lib/clock.js';
+import { META } from '../meta-keys.js';
 
 /** Append a mutation inside an open readwrite transaction over [records, outbox, meta]. */
 export async function enqueue(tx, mutation) {
   const meta = tx.objectStore('meta');
-  const id = (await meta.get('next_mutation_id')) || 1;
-  await meta.put(id + 1, 'next_mutation_id');
+  const id = (await meta.get(META.NEXT_MUTATION_ID)) || 1;
+  await meta.put(id + 1, META.NEXT_MUTATION_ID);
   const entry = { ...mutation, id, queued_at: nowIso() };
   await tx.objectStore('outbox').add(entry);
   return entry;
@@ -110,7 +111,7 @@ export async function renumber(db, startId, clientId) {
     await outbox.add({ ...m, id, hlc });
     id += 1;
   }
-  await tx.objectStore('meta').put(id, 'next_mutation_id');
+  await tx.objectStore('meta').put(id, META.NEXT_MUTATION_ID);
   await tx.done;
   return all.length;
 }
