@@ -170,6 +170,20 @@ test('413: batches get smaller until they fit', async () => {
   assert.deepEqual(server.applied.map((m) => m.record_id), ['e0', 'e1', 'e2', 'e3', 'e4', 'e5', 'e6']);
 });
 
+test('413 for a single change: it is set aside and the rest of the queue is sent', async () => {
+  const server = new FakeServer();
+  const d = await makeDevice(server);
+  for (const id of ['huge', 'e1', 'e2']) await upsert(d.db, d.session, 'capacity_entries', id, entry(5));
+  const tooLarge = { status: 413, body: { error: { code: 'payload_too_large', message: 'Too large.' } } };
+  d.transport.failNext.push(tooLarge, tooLarge); // the batch of three, then the first change alone
+  assert.equal((await d.client.sync()).ok, true);
+  assert.deepEqual(server.applied.map((m) => [m.id, m.record_id]), [[1, 'e1'], [2, 'e2']]);
+  const [aside] = await d.db.getAll('rejected');
+  assert.deepEqual([aside.mutation.record_id, aside.error.code], ['huge', 'payload_too_large']);
+  assert.equal(await outbox.count(d.db), 0);
+  assert.equal(d.client.status.rejected, 1);
+});
+
 test('401 (revoked device): wipes server data, keeps own queue, no retry', async () => {
   const server = new FakeServer();
   const d = await makeDevice(server);

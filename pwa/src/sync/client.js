@@ -163,7 +163,7 @@ export class SyncClient {
           continue;
         }
         // A single mutation the server can never take: set it aside so it cannot jam the queue.
-        await this.#setAside(batch[0], res.body?.error || { code: 'payload_too_large', message: 'This change is too large to send.' });
+        await outbox.setAside(this.db, batch[0], res.body?.error || { code: 'payload_too_large', message: 'This change is too large to send.' });
         continue;
       }
       if (res.status === 403 || res.status === 400 || res.status === 422) {
@@ -173,18 +173,6 @@ export class SyncClient {
       }
       throw new TransientError(`push failed: HTTP ${res.status} ${errorCode(res.body) || ''}`.trim());
     }
-  }
-
-  async #setAside(mutation, error) {
-    const tx = this.db.transaction(['records', 'outbox', 'meta', 'rejected'], 'readwrite', { durability: 'strict' });
-    const { id, ...rest } = mutation;
-    await tx.objectStore('rejected').add({ mutation: { ...rest, original_id: id }, error, rejected_at: new Date(this.clock()).toISOString() });
-    await tx.done;
-    // The server never saw it; drop it from the queue by renumbering the rest down.
-    const tx2 = this.db.transaction(['outbox'], 'readwrite', { durability: 'strict' });
-    await tx2.store.delete(id);
-    await tx2.done;
-    await outbox.renumber(this.db, id, null);
   }
 
   async #pull(session) {

@@ -101,6 +101,13 @@ export async function pendingCount(db) {
  */
 export async function renumber(db, startId, clientId) {
   const tx = db.transaction(['outbox', 'meta'], 'readwrite', { durability: 'strict' });
+  const n = await renumberIn(tx, startId, clientId);
+  await tx.done;
+  return n;
+}
+
+/** renumber() inside an open readwrite transaction over [outbox, meta]. */
+async function renumberIn(tx, startId, clientId) {
   const outbox = tx.objectStore('outbox');
   const all = await outbox.getAll();
   all.sort((a, b) => a.id - b.id);
@@ -112,8 +119,24 @@ export async function renumber(db, startId, clientId) {
     id += 1;
   }
   await tx.objectStore('meta').put(id, META.NEXT_MUTATION_ID);
-  await tx.done;
   return all.length;
+}
+
+/**
+ * Move a mutation the server never processed (and never will: a single change too large to
+ * send) from the head of the queue to "needs attention", and renumber the rest down so the next
+ * push still starts at the id the server expects. One transaction: a crash part-way leaves the
+ * queue as it was, so the change is neither lost nor both queued and set aside.
+ */
+export async function setAside(db, mutation, error) {
+  const tx = db.transaction(['records', 'outbox', 'meta', 'rejected'], 'readwrite', { durability: 'strict' });
+  const { id } = mutation;
+  await tx.objectStore('rejected').add({ mutation: stripId(mutation), error, rejected_at: nowIso() });
+  await tx.objectStore('outbox').delete(id);
+  await renumberIn(tx, id, null);
+  // The record no longer has this pending change laid over it.
+  await refreshRecord(tx, mutation.collection, mutation.record_id);
+  await tx.done;
 }
 
 /** Drop queued mutations below `expectedId`: the server says it processed them. */
