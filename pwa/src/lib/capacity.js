@@ -2,6 +2,7 @@
 import { listRecords } from '../records.js';
 import { addDays, weekStart } from './dates.js';
 import { today } from './clock.js';
+import { DEFAULT_CATEGORIES } from './categories.js';
 
 export const KINDS = {
   time_lost: 'Time lost',
@@ -10,22 +11,10 @@ export const KINDS = {
 };
 export const QUICK_MINUTES = [5, 10, 15, 30, 60];
 
-// Defaults from the Value Management primer, until the team has its own list.
-export const DEFAULT_CATEGORIES = [
-  'Waiting',
-  'Searching for equipment or information',
-  'IT problems',
-  'Rework or duplicate documentation',
-  'Interruptions',
-  'Unplanned cover',
-  'Cancellations or DNAs',
-  'Travel',
-];
-
 export async function teamCategories(db, teamId) {
   const rows = teamId ? await listRecords(db, 'time_lost_categories', teamId) : [];
   const active = rows.map((r) => r.data).filter((c) => c.name && !c.archived && c.status !== 'retired');
-  if (!active.length) return DEFAULT_CATEGORIES;
+  if (!active.length) return [...DEFAULT_CATEGORIES]; // a copy: callers may add to it
   active.sort((a, b) => (a.position ?? 0) - (b.position ?? 0) || a.name.localeCompare(b.name));
   return active.map((c) => c.name);
 }

@@ -3,7 +3,11 @@
 import { listRecords } from '../records.js';
 import { upsert } from '../write.js';
 import { uuid5 } from './uuid5.js';
-import { DEFAULT_CATEGORIES } from './capacity.js';
+import defaults from '../../../spec/default_time_lost_categories.json' with { type: 'json' };
+
+// The categories a team logs under until its lead edits the list: the one list the server reads
+// too (spec/default_time_lost_categories.json, bundled by esbuild).
+export const DEFAULT_CATEGORIES = Object.freeze([...defaults.categories]);
 
 // Record ids of the default categories are uuid5(this, "<team_id>/<name>"): two leads who start
 // editing the list offline on two devices create the same records instead of two copies.

@@ -5,8 +5,7 @@ import './boxscore.css';
 import { h, link } from '../ui/h.js';
 import { upsert, newId } from '../write.js';
 import { canEditCategories } from '../lib/team.js';
-import { categoryRecords, ensureCategories, renameFields, reorder } from '../lib/categories.js';
-import { DEFAULT_CATEGORIES } from '../lib/capacity.js';
+import { categoryRecords, ensureCategories, renameFields, reorder, DEFAULT_CATEGORIES } from '../lib/categories.js';
 import { FlashMessage } from '../ui/flash.js';
 
 export async function CategoriesScreen(app) {
