@@ -13,39 +13,20 @@ import { UpdateBanner } from './ui/update-banner.js';
 import { InstallHint } from './ui/install-hint.js';
 import { LoginScreen } from './screens/login.js';
 import { HomeScreen } from './screens/home.js';
-import { LogScreen } from './screens/log.js';
-import { EntriesScreen } from './screens/entries.js';
-import { EditEntryScreen } from './screens/edit-entry.js';
 import { AttentionScreen } from './screens/attention.js';
 import { ConflictsScreen } from './screens/conflicts.js';
-import { TallyScreen } from './screens/tally.js';
 import { SignOutScreen } from './screens/sign-out.js';
 import { NotFoundScreen } from './screens/not-found.js';
-import { BoxScoreScreen, MeasureChartScreen } from './screens/boxscore.js';
-import { MeasuresScreen, MeasureFormScreen } from './screens/measures.js';
-import { ValuesScreen } from './screens/values.js';
-import { CategoriesScreen } from './screens/categories.js';
-import { ImportScreen } from './screens/import.js';
+import { COLLECTION_ROUTES, COLLECTION_NAV } from './collections/screens.js';
 import { META } from './meta-keys.js';
 
+// The app's own screens, then each collection's (collections/screens.js).
 const ROUTES = [
   [/^\/$/, HomeScreen],
-  [/^\/log\/(time_lost|meeting|admin)$/, LogScreen],
-  [/^\/entries$/, EntriesScreen],
-  [/^\/entries\/([\w-]+)$/, EditEntryScreen],
   [/^\/attention$/, AttentionScreen],
-  [/^\/attention\/(\d+)$/, EditEntryScreen],
   [/^\/conflicts$/, ConflictsScreen],
-  [/^\/tally$/, TallyScreen],
   [/^\/sign-out$/, SignOutScreen],
-  [/^\/boxscore$/, BoxScoreScreen],
-  [/^\/boxscore\/([\w-]+)$/, MeasureChartScreen],
-  [/^\/measures$/, MeasuresScreen],
-  [/^\/measures\/new$/, MeasureFormScreen],
-  [/^\/measures\/([\w-]+)$/, MeasureFormScreen],
-  [/^\/values$/, ValuesScreen],
-  [/^\/categories$/, CategoriesScreen],
-  [/^\/import$/, ImportScreen],
+  ...COLLECTION_ROUTES,
 ];
 
 export async function startApp(root) {
@@ -103,7 +84,7 @@ export async function startApp(root) {
     const here = location.pathname;
     const item = (href, text) => h('li', null, link(href, text, here === href ? { 'aria-current': 'page' } : {}));
     nav.replaceChildren(h('ul', null,
-      item('/', 'Home'), item('/entries', 'My entries'), item('/tally', 'Tally'), item('/boxscore', 'Box score'), item('/sign-out', 'Sign out')));
+      item('/', 'Home'), COLLECTION_NAV.map(([href, text]) => item(href, text)), item('/sign-out', 'Sign out')));
   }
 
   // ---- routing ----

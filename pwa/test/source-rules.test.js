@@ -33,3 +33,9 @@ test('meta keys are spelled out only in meta-keys.js', async () => {
   const literal = new RegExp(`(['"])(${names})\\1|\`team:`);
   assert.deepEqual(offenders(literal, ['meta-keys.js']), []);
 });
+
+test('collection names are spelled out only in collections/ (screens read the registry)', async () => {
+  const { COLLECTIONS } = await import('../src/collections/index.js');
+  const names = new RegExp(`(['"])(${COLLECTIONS.map((c) => c.name).join('|')})\\1`);
+  assert.deepEqual(offenders(names, sources.map((s) => s.file).filter((f) => f.startsWith('collections/'))), []);
+});

@@ -44,7 +44,7 @@ def test_repeat_yesterdays_most_common_entry_is_one_tap(page, world):
             page.click(f"ul.reasons button:text-is('{reason}')")
         page.wait_for_selector("[data-testid=flash]")
     repeat = page.locator("[data-testid=repeat-yesterday]")
-    assert "10 min time lost: waiting" in repeat.inner_text()
+    assert repeat.inner_text() == "Repeat yesterday’s most common: 10 min time lost to Waiting"
     start_counting_taps(page)
     repeat.click()
     page.wait_for_selector("[data-testid=flash]:has-text('Saved')")

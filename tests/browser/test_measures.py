@@ -137,7 +137,9 @@ def test_staff_see_no_edit_controls_and_a_forged_edit_is_rejected(page, context,
     page.goto(world.server.url + "/attention")
     page.wait_for_selector("[data-testid=rejected-list]")
     assert page.locator("[data-testid=rejected-list] > li").count() == 1
-    assert "measure \"Forged measure\"" in page.locator("[data-testid=rejected-list]").inner_text()
+    card = page.locator("[data-testid=rejected-list] > li")
+    assert card.locator("h2").inner_text() == "Add measure “Forged measure”"
+    assert card.locator("a").count() == 0, "no edit fixes a change the user may not make"
     assert "Forged measure" not in [m["name"] for m in server_records(world, lead, "measures").values()]
 
 

@@ -4,13 +4,15 @@
 // Keys stay snake_case so a local result compares as JSON with GET /api/teams/<id>/boxscore.
 import { analyse } from './spc.js';
 import { listRecords } from '../records.js';
+import { GROUP_LABELS } from './measure-text.js';
+import { capacityEntries } from '../collections/capacity-entries.js';
+import { timeLostCategories } from '../collections/time-lost-categories.js';
+import { measures as measuresCollection } from '../collections/measures.js';
+import { measureValues } from '../collections/measure-values.js';
 import { addDays, weekStart } from './dates.js';
 import { londonDay, nowDate } from './clock.js';
 
 export const GROUPS = ['performance', 'capacity', 'cost', 'staff_experience'];
-export const GROUP_LABELS = {
-  performance: 'Performance', capacity: 'Capacity', cost: 'Cost', staff_experience: 'Staff experience',
-};
 export const DEFAULT_WEEKS = 12;
 export const MAX_WEEKS = 104;
 const ROW_FIELDS = ['name', 'group', 'subgroup', 'unit', 'direction', 'target', 'aim', 'operational_definition',
@@ -149,10 +151,10 @@ export function computeFromRecords(input) {
 /** The team's box score from this device's records (works offline). */
 export async function localBoxScore(db, teamId, { weeks = DEFAULT_WEEKS, contractedHours = null, now = nowDate() } = {}) {
   const [measures, values, entries, categories] = await Promise.all([
-    listRecords(db, 'measures', teamId),
-    listRecords(db, 'measure_values', teamId),
-    listRecords(db, 'capacity_entries', teamId),
-    listRecords(db, 'time_lost_categories', teamId),
+    listRecords(db, measuresCollection.name, teamId),
+    listRecords(db, measureValues.name, teamId),
+    listRecords(db, capacityEntries.name, teamId),
+    listRecords(db, timeLostCategories.name, teamId),
   ]);
   return computeFromRecords({
     now: now.toISOString(),

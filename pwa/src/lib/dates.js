@@ -19,6 +19,12 @@ export function formatDay(isoDate, ref = today()) {
   return new Date(`${isoDate}T12:00:00Z`).toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
 }
 
+/** A day inside a sentence: "today", "yesterday" or "on Thu 3 Dec". */
+export function dayPhrase(isoDate, ref = today()) {
+  const day = formatDay(isoDate, ref);
+  return isoDate === ref || isoDate === addDays(ref, -1) ? day.toLowerCase() : `on ${day}`;
+}
+
 export function formatMinutes(total) {
   const h = Math.floor(total / 60);
   const m = total % 60;

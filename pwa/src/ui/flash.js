@@ -1,4 +1,5 @@
-// A one-off confirmation shown after an action ("Saved …"), with optional Undo.
+// A one-off confirmation shown after an action ("Saved …"), with optional Undo: the new record
+// `undo: {collection, id}` is deleted again.
 import { h } from './h.js';
 import { remove } from '../write.js';
 
@@ -12,7 +13,7 @@ export function FlashMessage(app) {
     el.append(h('button', {
       type: 'button', class: 'button button--small button--secondary',
       onclick: async () => {
-        await remove(app.db, app.session, 'capacity_entries', flash.undo);
+        await remove(app.db, app.session, flash.undo.collection, flash.undo.id);
         app.navigate(location.pathname, { replace: true, flash: 'Entry removed.' });
       },
     }, 'Undo'));
