@@ -40,7 +40,8 @@ export async function startApp(root) {
     teamId: await getMeta(db, META.CURRENT_TEAM),
     status: { state: 'idle', pending: 0, rejected: 0, lastSyncAt: null },
     update: null,
-    flash: null,
+    flash: null, // shown until the next navigation (ui/flash.js)
+    flashShown: false,
   };
 
   const channel = 'BroadcastChannel' in self ? new BroadcastChannel('valueboard') : null;
@@ -152,6 +153,7 @@ export async function startApp(root) {
 
   app.navigate = (path, { replace = false, flash = null } = {}) => {
     app.flash = flash;
+    app.flashShown = false;
     if (replace) history.replaceState(null, '', path);
     else history.pushState(null, '', path);
     return render();
@@ -168,7 +170,10 @@ export async function startApp(root) {
   for (const type of ['input', 'change']) {
     main.addEventListener(type, (e) => e.target.closest?.('form')?.setAttribute('data-dirty', ''));
   }
-  window.addEventListener('popstate', () => render());
+  window.addEventListener('popstate', () => {
+    app.flash = null;
+    render();
+  });
   window.addEventListener('online', () => chrome.status.update());
   window.addEventListener('offline', () => {
     chrome.status.update();
@@ -248,6 +253,5 @@ export async function startApp(root) {
   }
   // Another tab opened a newer database schema: this tab's connection was closed for it.
   window.addEventListener('vb-db-closed', () => location.reload());
-  window.__vb = app; // for tests and debugging
   return app;
 }

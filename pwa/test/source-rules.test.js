@@ -39,3 +39,7 @@ test('collection names are spelled out only in collections/ (screens read the re
   const names = new RegExp(`(['"])(${COLLECTIONS.map((c) => c.name).join('|')})\\1`);
   assert.deepEqual(offenders(names, sources.map((s) => s.file).filter((f) => f.startsWith('collections/'))), []);
 });
+
+test('no test hook in the app: tests reach it through the screen and IndexedDB', () => {
+  assert.deepEqual(offenders(/__vb/), []);
+});

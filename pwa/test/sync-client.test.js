@@ -6,7 +6,7 @@ import { upsert, remove } from '../src/write.js';
 import * as outbox from '../src/sync/outbox.js';
 import { getRecord, listRecords } from '../src/records.js';
 import { getMeta } from '../src/db.js';
-import { backoffDelay } from '../src/sync/scheduler.js';
+import { backoffDelay, SyncScheduler } from '../src/sync/scheduler.js';
 import { META } from '../src/meta-keys.js';
 
 const entry = (minutes, extra = {}) => ({ team_id: 't1', kind: 'time_lost', minutes, occurred_on: '2026-11-26', category: 'waiting', ...extra });
@@ -344,4 +344,18 @@ test('conflicts are shown to the author of the lost value, not on the device tha
   assert.equal(await storeConflicts(phone.db, phone.session, list), 2, 'own loss on this device, and one from a device since replaced');
   assert.equal(await storeConflicts(tablet.db, tablet.session, list), 1, 'the tablet made the winning edit: only the old-device loss');
   assert.equal(await storeConflicts(phone.db, phone.session, list), 0, 'stored once');
+});
+
+test('the scheduler schedules nothing after a sync that says stop (signed out, update needed)', async () => {
+  for (const state of ['signed_out', 'update_needed']) {
+    const client = { sync: async () => ({ ok: false, state, retry: false }), refreshStatus: async () => {}, status: {} };
+    const scheduler = new SyncScheduler(client, { win: { navigator: { onLine: true } }, doc: null });
+    await scheduler.run('open');
+    assert.equal(scheduler.timer, null, `${state}: no retry timer`);
+  }
+  const failing = { sync: async () => ({ ok: false, state: 'failed', retry: true }), refreshStatus: async () => {}, status: {} };
+  const scheduler = new SyncScheduler(failing, { win: { navigator: { onLine: true } }, doc: null });
+  await scheduler.run('open');
+  assert.notEqual(scheduler.timer, null, 'a transient failure is retried');
+  scheduler.stop();
 });
