@@ -93,6 +93,21 @@ def test_lead_creates_a_measure_and_enters_a_value_offline_and_it_syncs(page, co
     m = server_records(world, lead, "measures")[m["id"]]
     assert (m["status"], m["rebase_weeks"]) == ("less_frequent", [this_monday(world)])
 
+    # Another device's later value for the week replaces the lead's 42: the conflicts screen says so
+    # in the words of weekly values (not as a capacity entry), and the lead can put 42 back.
+    api_push(world, lead, [{"collection": "measure_values", "record_id": record_id, "fields": {
+        "team_id": world.team["id"], "measure_id": m["id"], "week_start": this_monday(world), "value": 43}}])
+    sync_now(page)
+    page.goto(world.server.url + "/conflicts")
+    card = page.locator("[data-testid=conflict]")
+    assert card.locator("h2").inner_text() == "Weekly value 43 of “Patients seen” for week beginning 19 Oct"
+    assert card.locator("h2 + p").inner_text() == "Value: your 42 was replaced by 43."
+    card.locator("button:text-is('Use my value again')").click()
+    page.wait_for_selector("[data-testid=flash]:has-text('Your value is back')")
+    sync_now(page)
+    wait_saved(page)
+    assert server_records(world, lead, "measure_values")[record_id]["value"] == 42
+
 
 def test_staff_see_no_edit_controls_and_a_forged_edit_is_rejected(page, context, world):
     lead = world.user("lead", "lead")
