@@ -96,9 +96,10 @@ export async function startApp(root) {
     renderQueued = true;
     queueMicrotask(async () => {
       renderQueued = false;
-      // Do not rebuild a form someone is typing in or has changed; it refreshes on the next navigation.
+      // Do not rebuild what someone is typing in, has changed, or is part way through (a screen
+      // with steps marks itself data-dirty); it refreshes on the next navigation.
       if (main.contains(document.activeElement) && document.activeElement.matches('input, textarea, select')) return;
-      if (main.querySelector('form[data-dirty]')) return;
+      if (main.querySelector('[data-dirty]')) return;
       await render({ focus: false });
     });
   }
@@ -166,9 +167,10 @@ export async function startApp(root) {
     e.preventDefault();
     app.navigate(a.getAttribute('href'));
   });
-  // A form the user has changed is not rebuilt by a background refresh (see scheduleRender).
+  // A form (or a screen without one) the user has changed is not rebuilt by a background refresh
+  // (see scheduleRender).
   for (const type of ['input', 'change']) {
-    main.addEventListener(type, (e) => e.target.closest?.('form')?.setAttribute('data-dirty', ''));
+    main.addEventListener(type, (e) => (e.target.closest?.('form') || main.firstElementChild)?.setAttribute('data-dirty', ''));
   }
   window.addEventListener('popstate', () => {
     app.flash = null;

@@ -41,6 +41,7 @@ export async function LogScreen(app) {
 
   function pickMinutes(m) {
     state.minutes = m;
+    root.setAttribute('data-dirty', ''); // part way through: a sync finishing now must not start it over
     if (kind === 'time_lost') {
       showReasons();
     } else {
