@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import re
 import urllib.request
+from datetime import timedelta
 
 import pytest
 
-from tests.browser.pwa_helpers import idb, login, wait_for_sw
+from tests.browser.pwa_helpers import idb, login, wait_for_sw, wait_saved
 
 pytestmark = pytest.mark.browser
 
@@ -79,6 +80,9 @@ def test_revoked_device_wipes_itself_without_retry_loop(page, world):
     user = world.user("lostphone")
     login(page, world.server, user, device_name="Lost phone")
     wait_for_sw(page)
+    wait_saved(page)  # the sync on signing in is over
+    # Time stands still until the tap, so no sync (they all start from a timer) comes first.
+    page.clock.pause_at(world.server.now() + timedelta(seconds=1))
     device_id = idb(page, "return (await db.get('meta', 'session')).device_id;")
     # From another device, the user revokes the lost phone.
     other = world.server.login(user["email"], device_name="Desk PC")
@@ -88,6 +92,7 @@ def test_revoked_device_wipes_itself_without_retry_loop(page, world):
     requests = []
     page.on("request", lambda r: requests.append(r.url) if "/api/" in r.url else None)
     page.click("[data-testid=status-bar] button:text-is('Sync now')")
+    page.clock.run_for(1)
     page.wait_for_selector("h1:has-text('Sign in')")
     assert "This device was signed out" in page.inner_text("main")
     state = idb(page, "return { session: await db.get('meta', 'session'), me: await db.get('meta', 'me'), records: await db.count('records') };")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from tests.browser.pwa_helpers import entry_rows, idb, log_entry, login, sync_now, wait_for_sw, wait_saved
@@ -58,12 +60,18 @@ def test_lost_push_response_is_retried_without_duplicate(page, world):
             route.continue_()
 
     page.route("**/api/sync/push", drop_first_response)
+    wait_saved(page)  # the sync on signing in is over
+    # Time stands still (no timer fires) until the test lets it run: the retry waits for that.
+    page.clock.pause_at(world.server.now() + timedelta(seconds=1))
     log_entry(page, "meeting", 30)
+    page.click("[data-testid=status-bar] button:text-is('Sync now')")
+    page.clock.run_for(1)  # the tap's sync starts
     # The push fails, but the pull after it confirms the change: nothing is waiting, yet the app
     # still has to learn the push's result.
     page.wait_for_selector("[data-testid=status-bar][data-state=failed]", timeout=15000)
     assert page.inner_text("[data-testid=sync-status]") == "Sync failed — will retry"
-    sync_now(page)
+    assert len(pushes) == 1
+    page.clock.resume()  # the retry comes after its back-off
     wait_saved(page)
     assert len(on_server := server_entries(world, user)) == 1, on_server
     ids = [m["id"] for body in pushes for m in body["mutations"]]
