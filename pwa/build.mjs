@@ -41,11 +41,20 @@ for (const f of walk(DIST).sort()) hash.update(f).update(readFileSync(f));
 const version = hash.digest('hex').slice(0, 12);
 const buildInfo = { version, db_version: DB_VERSION, outbox_format: OUTBOX_FORMAT, reads_outbox_formats: READS_OUTBOX_FORMATS, sync_schema_version: SYNC_SCHEMA_VERSION };
 
-await build({
+const sw = await build({
   entryPoints: [join(ROOT, 'src/sw.js')],
   bundle: true, minify: true, format: 'iife', target: ['es2022'], outfile: join(DIST, 'sw.js'), legalComments: 'none', logLevel: 'warning',
   banner: { js: `const BUILD = ${JSON.stringify(buildInfo)};\nconst PRECACHE = ${JSON.stringify(precache)};` },
+  metafile: true,
 });
+// The service worker opens the database (collections/index.js, for its indexes) but renders
+// nothing: a screen in it means something it loads started importing the UI.
+const swInputs = Object.values(sw.metafile.outputs).flatMap((o) => Object.keys(o.inputs));
+const ui = swInputs.filter((p) => /src\/(screens|ui)\/|\.css$|\.screens\.js$/.test(p));
+if (ui.length) {
+  console.error(`FAIL: the service worker bundles screens: ${ui.join(', ')}`);
+  process.exit(1);
+}
 writeFileSync(join(DIST, 'build.json'), JSON.stringify({ ...buildInfo, precache }, null, 2) + '\n');
 
 // Sizes

@@ -1,11 +1,12 @@
 // The HTTP transport: JSON in and out, the device's bearer token, and the foundation's
 // error shape. Returns {status, body}; throws only when the network itself fails.
 import { getMeta } from './db.js';
+import { META } from './meta-keys.js';
 
 export function createTransport(db, { base = '', fetchImpl = (...a) => globalThis.fetch(...a) } = {}) {
   return {
     async request(method, path, body) {
-      const session = await getMeta(db, 'session');
+      const session = await getMeta(db, META.SESSION);
       const headers = { Accept: 'application/json' };
       if (body !== undefined) headers['Content-Type'] = 'application/json';
       if (session?.token) headers.Authorization = `Bearer ${session.token}`;

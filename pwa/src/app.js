@@ -13,38 +13,20 @@ import { UpdateBanner } from './ui/update-banner.js';
 import { InstallHint } from './ui/install-hint.js';
 import { LoginScreen } from './screens/login.js';
 import { HomeScreen } from './screens/home.js';
-import { LogScreen } from './screens/log.js';
-import { EntriesScreen } from './screens/entries.js';
-import { EditEntryScreen } from './screens/edit-entry.js';
 import { AttentionScreen } from './screens/attention.js';
 import { ConflictsScreen } from './screens/conflicts.js';
-import { TallyScreen } from './screens/tally.js';
 import { SignOutScreen } from './screens/sign-out.js';
 import { NotFoundScreen } from './screens/not-found.js';
-import { BoxScoreScreen, MeasureChartScreen } from './screens/boxscore.js';
-import { MeasuresScreen, MeasureFormScreen } from './screens/measures.js';
-import { ValuesScreen } from './screens/values.js';
-import { CategoriesScreen } from './screens/categories.js';
-import { ImportScreen } from './screens/import.js';
+import { COLLECTION_ROUTES, COLLECTION_NAV } from './collections/screens.js';
+import { META } from './meta-keys.js';
 
+// The app's own screens, then each collection's (collections/screens.js).
 const ROUTES = [
   [/^\/$/, HomeScreen],
-  [/^\/log\/(time_lost|meeting|admin)$/, LogScreen],
-  [/^\/entries$/, EntriesScreen],
-  [/^\/entries\/([\w-]+)$/, EditEntryScreen],
   [/^\/attention$/, AttentionScreen],
-  [/^\/attention\/(\d+)$/, EditEntryScreen],
   [/^\/conflicts$/, ConflictsScreen],
-  [/^\/tally$/, TallyScreen],
   [/^\/sign-out$/, SignOutScreen],
-  [/^\/boxscore$/, BoxScoreScreen],
-  [/^\/boxscore\/([\w-]+)$/, MeasureChartScreen],
-  [/^\/measures$/, MeasuresScreen],
-  [/^\/measures\/new$/, MeasureFormScreen],
-  [/^\/measures\/([\w-]+)$/, MeasureFormScreen],
-  [/^\/values$/, ValuesScreen],
-  [/^\/categories$/, CategoriesScreen],
-  [/^\/import$/, ImportScreen],
+  ...COLLECTION_ROUTES,
 ];
 
 export async function startApp(root) {
@@ -53,12 +35,13 @@ export async function startApp(root) {
   const app = {
     db,
     transport,
-    session: await getMeta(db, 'session'),
-    me: await getMeta(db, 'me'),
-    teamId: await getMeta(db, 'current_team'),
+    session: await getMeta(db, META.SESSION),
+    me: await getMeta(db, META.ME),
+    teamId: await getMeta(db, META.CURRENT_TEAM),
     status: { state: 'idle', pending: 0, rejected: 0, lastSyncAt: null },
     update: null,
-    flash: null,
+    flash: null, // shown until the next navigation (ui/flash.js)
+    flashShown: false,
   };
 
   const channel = 'BroadcastChannel' in self ? new BroadcastChannel('valueboard') : null;
@@ -102,7 +85,7 @@ export async function startApp(root) {
     const here = location.pathname;
     const item = (href, text) => h('li', null, link(href, text, here === href ? { 'aria-current': 'page' } : {}));
     nav.replaceChildren(h('ul', null,
-      item('/', 'Home'), item('/entries', 'My entries'), item('/tally', 'Tally'), item('/boxscore', 'Box score'), item('/sign-out', 'Sign out')));
+      item('/', 'Home'), COLLECTION_NAV.map(([href, text]) => item(href, text)), item('/sign-out', 'Sign out')));
   }
 
   // ---- routing ----
@@ -125,7 +108,7 @@ export async function startApp(root) {
   async function render({ focus = true } = {}) {
     const seq = ++renderSeq;
     const path = location.pathname;
-    if (app.session) app.me = (await getMeta(db, 'me')) || app.me;
+    if (app.session) app.me = (await getMeta(db, META.ME)) || app.me;
     let screen;
     if (!app.session) {
       screen = LoginScreen;
@@ -172,6 +155,7 @@ export async function startApp(root) {
 
   app.navigate = (path, { replace = false, flash = null } = {}) => {
     app.flash = flash;
+    app.flashShown = false;
     if (replace) history.replaceState(null, '', path);
     else history.pushState(null, '', path);
     return render();
@@ -184,12 +168,15 @@ export async function startApp(root) {
     e.preventDefault();
     app.navigate(a.getAttribute('href'));
   });
-  // A form the user has changed is not rebuilt by a background refresh (see scheduleRender); screens
-  // with steps mark themselves data-dirty once a step is taken.
+  // A form (or a screen without one) the user has changed is not rebuilt by a background refresh
+  // (see scheduleRender).
   for (const type of ['input', 'change']) {
-    main.addEventListener(type, (e) => e.target.closest?.('form')?.setAttribute('data-dirty', ''));
+    main.addEventListener(type, (e) => (e.target.closest?.('form') || main.firstElementChild)?.setAttribute('data-dirty', ''));
   }
-  window.addEventListener('popstate', () => render());
+  window.addEventListener('popstate', () => {
+    app.flash = null;
+    render();
+  });
   window.addEventListener('online', () => chrome.status.update());
   window.addEventListener('offline', () => {
     chrome.status.update();
@@ -206,10 +193,10 @@ export async function startApp(root) {
 
   // ---- session ----
   app.afterLogin = async () => {
-    app.session = await getMeta(db, 'session');
-    app.me = await getMeta(db, 'me');
+    app.session = await getMeta(db, META.SESSION);
+    app.me = await getMeta(db, META.ME);
     app.teamId = app.me?.teams?.[0]?.id || app.me?.coached_teams?.[0]?.id || null;
-    await setMeta(db, 'current_team', app.teamId);
+    await setMeta(db, META.CURRENT_TEAM, app.teamId);
     navigator.storage?.persist?.().catch(() => {});
     scheduler.stopped = false;
     scheduler.start();
@@ -227,7 +214,7 @@ export async function startApp(root) {
   };
   app.setTeam = async (teamId) => {
     app.teamId = teamId;
-    await setMeta(db, 'current_team', teamId);
+    await setMeta(db, META.CURRENT_TEAM, teamId);
     render({ focus: false });
   };
   async function onSignedOut() {
@@ -269,6 +256,5 @@ export async function startApp(root) {
   }
   // Another tab opened a newer database schema: this tab's connection was closed for it.
   window.addEventListener('vb-db-closed', () => location.reload());
-  window.__vb = app; // for tests and debugging
   return app;
 }

@@ -2,12 +2,13 @@
 //
 // Stores
 //   records    key [collection, id]  indexes: team (team_id), collection_team ([collection, team_id]),
-//              owner_day ([collection, team_id, data.user_id, data.occurred_on])
+//              and each collection's own, declared in collections/ and named "<collection>/<index>"
+//              (capacity_entries/owner_day: [collection, team_id, data.user_id, data.occurred_on])
 //              { collection, id, team_id, data, deleted, pending, server: {record, hlcs, deleted} | null }
 //              `data` is what the screens show: the server's record with pending local mutations over it.
 //   outbox     key id (mutation id, consecutive per device: 1, 2, 3 …)  index record ([collection, record_id])
 //              { id, collection, record_id, op, hlc, fields, user_id, queued_at }
-//   meta       out-of-line string keys: session, me, cursor, hlc, next_mutation_id, last_sync_at, …
+//   meta       out-of-line string keys, every one named in meta-keys.js
 //   rejected   key rid (auto)  mutations the server refused for good, kept until fixed or discarded
 //   conflicts  key key         values of this user that another device's write replaced
 //
@@ -19,14 +20,20 @@ import { openDB, deleteDB } from 'idb';
 
 export const DB_NAME = 'valueboard';
 import { DB_VERSION } from './db-versions.js';
+import { KEPT_WITH_OUTBOX } from './meta-keys.js';
+import { COLLECTIONS } from './collections/index.js';
 
 export { DB_VERSION, OUTBOX_FORMAT, SYNC_SCHEMA_VERSION, READS_OUTBOX_FORMATS } from './db-versions.js';
 
 const STORES = ['records', 'outbox', 'meta', 'rejected', 'conflicts'];
 
-export async function openDb(name = DB_NAME) {
-  const db = await openDB(name, DB_VERSION, {
-    upgrade(db, oldVersion) {
+/** The name of a collection's index on the records store. */
+export const recordIndex = (collection, index) => `${collection}/${index}`;
+
+/** Open the database, upgrading it to `version` (older versions only for upgrade tests). */
+export async function openDb(name = DB_NAME, { version = DB_VERSION } = {}) {
+  const db = await openDB(name, version, {
+    upgrade(db, oldVersion, newVersion, tx) {
       // Each step moves the schema from one version to the next; never edit a past step.
       if (oldVersion < 1) {
         const records = db.createObjectStore('records', { keyPath: ['collection', 'id'] });
@@ -39,6 +46,21 @@ export async function openDb(name = DB_NAME) {
         db.createObjectStore('meta');
         db.createObjectStore('rejected', { keyPath: 'rid', autoIncrement: true });
         db.createObjectStore('conflicts', { keyPath: 'key' });
+      }
+      if (oldVersion < 2 && newVersion >= 2) {
+        // Collections declare their own indexes (collections/), each named after its collection so
+        // two collections cannot take one name. Version 1's capacity index is made again below as
+        // capacity_entries/owner_day; the records themselves stay as they are.
+        tx.objectStore('records').deleteIndex('owner_day');
+      }
+      // Every collection index the steps from oldVersion to newVersion added: an index is created
+      // by the version in its `since`. A changed index is a new one (new name, the next version);
+      // an index, once released, is never edited.
+      const records = tx.objectStore('records');
+      for (const c of COLLECTIONS) {
+        for (const index of c.indexes) {
+          if (index.since > oldVersion && index.since <= newVersion) records.createIndex(recordIndex(c.name, index.name), index.keyPath);
+        }
       }
     },
     blocking() {
@@ -69,7 +91,7 @@ export async function wipe(db, { keepOutbox = false } = {}) {
   const tx = db.transaction(STORES, 'readwrite', { durability: 'strict' });
   const keep = {};
   if (keepOutbox) {
-    for (const k of ['next_mutation_id', 'hlc', 'outbox_owner']) keep[k] = await tx.objectStore('meta').get(k);
+    for (const k of KEPT_WITH_OUTBOX) keep[k] = await tx.objectStore('meta').get(k);
   }
   await Promise.all([
     tx.objectStore('records').clear(),

@@ -1,4 +1,5 @@
 import './styles.css';
+import './screens/boxscore.css'; // the box score, measures, values, import and reasons screens
 import { startApp } from './app.js';
 
 startApp(document.getElementById('app')).catch((err) => {

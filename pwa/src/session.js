@@ -1,6 +1,7 @@
 // Sign in, sign out and the revoked-device wipe.
 import { getMeta, setMeta, wipe } from './db.js';
 import * as outbox from './sync/outbox.js';
+import { META } from './meta-keys.js';
 
 export function defaultDeviceName(ua = globalThis.navigator?.userAgent || '') {
   const browser = /Edg\//.test(ua) ? 'Edge' : /Firefox\//.test(ua) ? 'Firefox'
@@ -18,23 +19,23 @@ export async function login(db, transport, { email, password, device_name }) {
   const res = await transport.request('POST', '/api/auth/login', { email, password, device_name });
   if (res.status !== 200) return { ok: false, res };
   const { token, device_id, user } = res.body;
-  const owner = await getMeta(db, 'outbox_owner');
+  const owner = await getMeta(db, META.OUTBOX_OWNER);
   const queued = await outbox.count(db);
   await wipe(db, { keepOutbox: queued > 0 && owner === user.id });
-  await setMeta(db, 'session', { token, device_id, user });
+  await setMeta(db, META.SESSION, { token, device_id, user });
   if (queued > 0 && owner === user.id) {
     await outbox.renumber(db, 1, device_id);
   } else {
-    await setMeta(db, 'next_mutation_id', 1);
+    await setMeta(db, META.NEXT_MUTATION_ID, 1);
   }
-  await setMeta(db, 'outbox_owner', user.id);
+  await setMeta(db, META.OUTBOX_OWNER, user.id);
   await refreshMe(db, transport);
   return { ok: true, user };
 }
 
 export async function refreshMe(db, transport) {
   const res = await transport.request('GET', '/api/me');
-  if (res.status === 200) await setMeta(db, 'me', res.body);
+  if (res.status === 200) await setMeta(db, META.ME, res.body);
   return res;
 }
 
@@ -49,5 +50,5 @@ export async function logout(db, transport) {
 }
 
 export async function currentSession(db) {
-  return getMeta(db, 'session');
+  return getMeta(db, META.SESSION);
 }

@@ -3,6 +3,8 @@
 import { Hlc } from './sync/hlc.js';
 import { enqueue } from './sync/outbox.js';
 import { refreshRecord } from './records.js';
+import { now } from './lib/clock.js';
+import { META } from './meta-keys.js';
 
 /**
  * A new record id: a version 7 uuid (RFC 9562), the time in milliseconds then 74 random bits.
@@ -11,7 +13,7 @@ import { refreshRecord } from './records.js';
  */
 export function newId() {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
-  let ms = Date.now();
+  let ms = now();
   for (let i = 5; i >= 0; i--) {
     bytes[i] = ms % 256;
     ms = Math.floor(ms / 256);
@@ -23,10 +25,10 @@ export function newId() {
 }
 
 async function stamp(meta, clientId) {
-  const state = (await meta.get('hlc')) || {};
+  const state = (await meta.get(META.HLC)) || {};
   const clock = new Hlc(clientId, state);
   const hlc = clock.now();
-  await meta.put(clock.state(), 'hlc');
+  await meta.put(clock.state(), META.HLC);
   return hlc;
 }
 
@@ -37,8 +39,8 @@ async function stamp(meta, clientId) {
 export async function writeLocal(db, session, { collection, record_id, op = 'upsert', fields }) {
   const tx = db.transaction(['records', 'outbox', 'meta'], 'readwrite', { durability: 'strict' });
   const meta = tx.objectStore('meta');
-  const [hlc, owner] = await Promise.all([stamp(meta, session.device_id), meta.get('outbox_owner')]);
-  if (!owner) meta.put(session.user.id, 'outbox_owner');
+  const [hlc, owner] = await Promise.all([stamp(meta, session.device_id), meta.get(META.OUTBOX_OWNER)]);
+  if (!owner) meta.put(session.user.id, META.OUTBOX_OWNER);
   const mutation = { collection, record_id, op, hlc, user_id: session.user.id };
   if (op !== 'delete') mutation.fields = { ...fields };
   await enqueue(tx, mutation);

@@ -2,7 +2,8 @@
 // counts entries logged under it; reordering writes only the positions that change.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renameFields, reorder, defaultCategoryId, byPosition } from '../src/lib/categories.js';
+import { readFileSync } from 'node:fs';
+import { renameFields, reorder, defaultCategoryId, byPosition, DEFAULT_CATEGORIES } from '../src/lib/categories.js';
 import { computeFromRecords } from '../src/lib/boxscore.js';
 
 test('a rename keeps the old name in former_names', () => {
@@ -55,4 +56,10 @@ test('default category ids are the same on every device of a team, and differ be
   assert.equal(defaultCategoryId('t1', 'Waiting'), defaultCategoryId('t1', 'Waiting'));
   assert.notEqual(defaultCategoryId('t1', 'Waiting'), defaultCategoryId('t2', 'Waiting'));
   assert.match(defaultCategoryId('t1', 'Waiting'), /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+});
+
+test('the default categories are the shared list in spec/, the one the server reads', () => {
+  const spec = JSON.parse(readFileSync(new URL('../../spec/default_time_lost_categories.json', import.meta.url), 'utf8'));
+  assert.deepStrictEqual([...DEFAULT_CATEGORIES], spec.categories);
+  assert.equal(new Set(spec.categories).size, spec.categories.length, 'no name twice');
 });

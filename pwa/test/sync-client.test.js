@@ -6,7 +6,8 @@ import { upsert, remove } from '../src/write.js';
 import * as outbox from '../src/sync/outbox.js';
 import { getRecord, listRecords } from '../src/records.js';
 import { getMeta } from '../src/db.js';
-import { backoffDelay } from '../src/sync/scheduler.js';
+import { backoffDelay, SyncScheduler } from '../src/sync/scheduler.js';
+import { META } from '../src/meta-keys.js';
 
 const entry = (minutes, extra = {}) => ({ team_id: 't1', kind: 'time_lost', minutes, occurred_on: '2026-11-26', category: 'waiting', ...extra });
 
@@ -24,7 +25,7 @@ test('push then pull: the server has each change once and the device shows it sa
   assert.equal(e1.data.minutes, 15);
   assert.equal(d.client.status.state, 'idle');
   assert.equal(d.client.status.pending, 0);
-  assert.ok(await getMeta(d.db, 'last_sync_at'));
+  assert.ok(await getMeta(d.db, META.LAST_SYNC_AT));
   assert.equal(d.transport.calls[0].path, '/api/me');
   const push = d.transport.calls.find((c) => c.path === '/api/sync/push');
   assert.equal(push.body.client_id, d.session.device_id);
@@ -169,6 +170,20 @@ test('413: batches get smaller until they fit', async () => {
   assert.deepEqual(server.applied.map((m) => m.record_id), ['e0', 'e1', 'e2', 'e3', 'e4', 'e5', 'e6']);
 });
 
+test('413 for a single change: it is set aside and the rest of the queue is sent', async () => {
+  const server = new FakeServer();
+  const d = await makeDevice(server);
+  for (const id of ['huge', 'e1', 'e2']) await upsert(d.db, d.session, 'capacity_entries', id, entry(5));
+  const tooLarge = { status: 413, body: { error: { code: 'payload_too_large', message: 'Too large.' } } };
+  d.transport.failNext.push(tooLarge, tooLarge); // the batch of three, then the first change alone
+  assert.equal((await d.client.sync()).ok, true);
+  assert.deepEqual(server.applied.map((m) => [m.id, m.record_id]), [[1, 'e1'], [2, 'e2']]);
+  const [aside] = await d.db.getAll('rejected');
+  assert.deepEqual([aside.mutation.record_id, aside.error.code], ['huge', 'payload_too_large']);
+  assert.equal(await outbox.count(d.db), 0);
+  assert.equal(d.client.status.rejected, 1);
+});
+
 test('401 (revoked device): wipes server data, keeps own queue, no retry', async () => {
   const server = new FakeServer();
   const d = await makeDevice(server);
@@ -180,8 +195,8 @@ test('401 (revoked device): wipes server data, keeps own queue, no retry', async
   assert.equal(r.ok, false);
   assert.equal(r.retry, false);
   assert.equal(r.state, 'signed_out');
-  assert.equal(await getMeta(d.db, 'session'), undefined);
-  assert.equal(await getMeta(d.db, 'cursor'), undefined);
+  assert.equal(await getMeta(d.db, META.SESSION), undefined);
+  assert.equal(await getMeta(d.db, META.CURSOR), undefined);
   assert.equal(await d.db.count('records'), 0);
   assert.equal(await outbox.count(d.db), 1);
   const calls = d.transport.calls.length;
@@ -329,4 +344,18 @@ test('conflicts are shown to the author of the lost value, not on the device tha
   assert.equal(await storeConflicts(phone.db, phone.session, list), 2, 'own loss on this device, and one from a device since replaced');
   assert.equal(await storeConflicts(tablet.db, tablet.session, list), 1, 'the tablet made the winning edit: only the old-device loss');
   assert.equal(await storeConflicts(phone.db, phone.session, list), 0, 'stored once');
+});
+
+test('the scheduler schedules nothing after a sync that says stop (signed out, update needed)', async () => {
+  for (const state of ['signed_out', 'update_needed']) {
+    const client = { sync: async () => ({ ok: false, state, retry: false }), refreshStatus: async () => {}, status: {} };
+    const scheduler = new SyncScheduler(client, { win: { navigator: { onLine: true } }, doc: null });
+    await scheduler.run('open');
+    assert.equal(scheduler.timer, null, `${state}: no retry timer`);
+  }
+  const failing = { sync: async () => ({ ok: false, state: 'failed', retry: true }), refreshStatus: async () => {}, status: {} };
+  const scheduler = new SyncScheduler(failing, { win: { navigator: { onLine: true } }, doc: null });
+  await scheduler.run('open');
+  assert.notEqual(scheduler.timer, null, 'a transient failure is retried');
+  scheduler.stop();
 });

@@ -7,7 +7,9 @@ indexed columns instead of JSON.
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -16,18 +18,11 @@ from server.core.models import Base, UTCDateTime
 
 KINDS = ("time_lost", "meeting", "admin")
 
-# The defaults from domain.md, offered to every team until its lead edits the list.
-DEFAULT_TIME_LOST_CATEGORIES = (
-    "Waiting",
-    "Searching for equipment",
-    "Searching for information",
-    "IT problems",
-    "Rework or duplicate documentation",
-    "Interruptions",
-    "Unplanned cover",
-    "Cancellations and DNAs",
-    "Travel",
-)
+# The categories a team starts with until its lead edits the list, kept once for the server and the
+# PWA in spec/ (see spec/README.md). The names are identities (the PWA derives record ids from them).
+SPEC_DEFAULT_CATEGORIES = Path(__file__).resolve().parents[2] / "spec" / "default_time_lost_categories.json"
+DEFAULT_TIME_LOST_CATEGORIES: tuple[str, ...] = tuple(
+    json.loads(SPEC_DEFAULT_CATEGORIES.read_text("utf-8"))["categories"])
 
 
 class CapacityEntry(Base):

@@ -150,7 +150,7 @@ def _demo_entry(rng: random.Random, team: Team, team_name: str, user: User, day,
     if kind == "time_lost":
         weights = dict(data.TIME_LOST_WEIGHTS)
         if improved:  # the equipment store was sorted out in week 9: far less searching since
-            weights["Searching for equipment"] = 1
+            weights["Searching for equipment or information"] = data.SEARCHING_AFTER_THE_STORE_WAS_SORTED
         fields["category"] = rng.choices(list(weights), weights=list(weights.values()))[0]
         fields["minutes"] = rng.choice(data.TIME_LOST_MINUTES)
         if rng.random() < 0.1:

@@ -2,6 +2,10 @@
 
 One server and one browser per session; each test gets fresh browser contexts (a fresh
 profile: its own IndexedDB, caches and service worker) and its own users and team.
+
+One clock: the server's starts at CLOCK_START and ticks on (VALUEBOARD_CLOCK_START), and every
+browser context's clock is set to the server's when it is made (Playwright's clock), so "today"
+and "this week" are the same known days on the phone, on the server and in the tests.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ import urllib.error
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -27,6 +33,11 @@ FLASK = [sys.executable, "-m", "flask", "--app", "server"]
 ADMIN_EMAIL = "admin@browser.test"
 PASSWORD = "correct horse battery staple"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+LONDON = ZoneInfo("Europe/London")
+# Half past midnight on Thursday 22 October 2026 in London (summer time: still the 21st in UTC),
+# so a phone that took its day from UTC would log yesterday's date; twelve weeks back reach into
+# September, whose short name ("Sept") is the widest a box score column gets.
+CLOCK_START = "2026-10-21T23:30:00Z"
 
 
 # ---------------------------------------------------------------- browser
@@ -40,6 +51,18 @@ def browser_type_launch_args():
 @pytest.fixture(scope="session")
 def browser_context_args():
     return {"viewport": {"width": 360, "height": 740}, "locale": "en-GB", "timezone_id": "Europe/London"}
+
+
+@pytest.fixture
+def new_context(new_context, server):
+    """Every context (the `context` fixture's too) gets a clock set to the server's, running on."""
+
+    def make(**kwargs):
+        context = new_context(**kwargs)
+        context.clock.install(time=server.now())
+        return context
+
+    return make
 
 
 # ---------------------------------------------------------------- server
@@ -64,6 +87,15 @@ class Server:
     env: dict
     proc: subprocess.Popen
     admin_token: str = ""
+    clock_offset: float = 0.0  # the server's clock minus this machine's, in seconds
+
+    def now(self) -> datetime:
+        """The server's time now: CLOCK_START plus the time since it started."""
+        return datetime.fromtimestamp(time.time() + self.clock_offset, timezone.utc)
+
+    def today(self) -> date:
+        """Today in London, by the server's clock."""
+        return self.now().astimezone(LONDON).date()
 
     # -- HTTP helpers (the pinned API of issue 2) --
     def call(self, method: str, path: str, body=None, token: str | None = None, device_name="pytest"):
@@ -110,6 +142,7 @@ def server(tmp_path_factory) -> Server:
         "ARGON2_TIME_COST": "1",
         "ARGON2_MEMORY_KIB": "8192",
         "FLASK_DEBUG": "0",
+        "VALUEBOARD_CLOCK_START": CLOCK_START,
     }
     subprocess.run([*FLASK, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([*FLASK, "create-admin", "--email", ADMIN_EMAIL, "--name", "Test Admin", "--password", PASSWORD],
@@ -130,6 +163,11 @@ def server(tmp_path_factory) -> Server:
             raise RuntimeError("server did not start:\n" + (tmp / "server.log").read_text()[-3000:])
         time.sleep(0.1)
     srv.admin_token = srv.login(ADMIN_EMAIL)["token"]
+    sent = time.time()
+    status, body = srv.call("GET", "/api/sync/pull?limit=1")
+    assert status == 200, body
+    server_time = datetime.fromisoformat(body["server_time"].replace("Z", "+00:00")).timestamp()
+    srv.clock_offset = server_time - (sent + time.time()) / 2
     yield srv
     proc.terminate()
     try:

@@ -1,4 +1,8 @@
-"""Page helpers shared by the browser tests (imported by name: no conftest import)."""
+"""Page helpers shared by the browser tests (imported by name: no conftest import).
+
+Tests reach the app as people do (what is on screen, the "Sync now" button) and read or seed its
+IndexedDB directly from the page (`idb`): the production app has no test hook.
+"""
 
 from __future__ import annotations
 
@@ -24,9 +28,37 @@ def wait_for_sw(page) -> None:
     )
 
 
+# The app's database, opened from the page without the app: get/getAll/count/put/add like idb's
+# (each its own transaction, resolved once committed) and putAll for one transaction of many.
+OPEN_IDB = """async () => {
+    const raw = await new Promise((resolve, reject) => {
+        const req = indexedDB.open('valueboard');
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+    });
+    const run = (store, mode, work) => new Promise((resolve, reject) => {
+        const tx = raw.transaction(store, mode);
+        let result;
+        const req = work(tx.objectStore(store));
+        if (req) req.onsuccess = () => { result = req.result; };
+        tx.oncomplete = () => resolve(result);
+        tx.onerror = tx.onabort = () => reject(tx.error);
+    });
+    return {
+        get: (store, key) => run(store, 'readonly', (s) => s.get(key)),
+        getAll: (store) => run(store, 'readonly', (s) => s.getAll()),
+        count: (store) => run(store, 'readonly', (s) => s.count()),
+        put: (store, value, key) => run(store, 'readwrite', (s) => s.put(value, key)),
+        add: (store, value, key) => run(store, 'readwrite', (s) => s.add(value, key)),
+        putAll: (store, values) => run(store, 'readwrite', (s) => { for (const v of values) s.put(v); }),
+        close: () => raw.close(),
+    };
+}"""
+
+
 def idb(page, script: str):
-    """Run `script` (an async function body with `db` = the app's open database)."""
-    return page.evaluate(f"async () => {{ const db = window.__vb.db; {script} }}")
+    """Run `script` (an async function body) with `db`, the app's IndexedDB opened from the page."""
+    return page.evaluate(f"async () => {{ const db = await ({OPEN_IDB})(); try {{ {script} }} finally {{ db.close(); }} }}")
 
 
 def wait_saved(page, timeout=15000) -> None:
@@ -36,8 +68,19 @@ def wait_saved(page, timeout=15000) -> None:
     )
 
 
-def sync_now(page) -> None:
-    page.evaluate("() => window.__vb.syncNow('test')")
+def sync_now(page, timeout=15000) -> None:
+    """Tap "Sync now" and wait until a sync has finished that was not already running before the tap.
+
+    The button shows only while no sync runs, so a sync that ends after the moment it was seen
+    started after everything the test did before."""
+    button = page.locator("[data-testid=status-bar] button:text-is('Sync now')")
+    button.wait_for(state="visible", timeout=timeout)
+    seen = page.evaluate("() => Date.now()")
+    button.click()
+    page.wait_for_function(
+        "(seen) => Date.parse(document.querySelector('[data-testid=last-sync]')?.getAttribute('datetime')) >= seen",
+        arg=seen, timeout=timeout,
+    )
 
 
 COUNT_TAPS = """() => {
@@ -66,8 +109,7 @@ def log_entry(page, kind: str, minutes: int, reason: str | None = None) -> None:
 
 
 def entry_rows(page):
-    return page.evaluate(
-        """async () => (await window.__vb.db.getAll('records'))
-            .filter((r) => r.collection === 'capacity_entries' && !r.deleted)
-            .map((r) => ({ id: r.id, pending: r.pending, ...r.data }))"""
-    )
+    """This device's capacity entries as stored (not deleted), with their pending counts."""
+    return idb(page, """return (await db.getAll('records'))
+        .filter((r) => r.collection === 'capacity_entries' && !r.deleted)
+        .map((r) => ({ id: r.id, pending: r.pending, ...r.data }));""")

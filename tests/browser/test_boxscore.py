@@ -4,7 +4,6 @@ the device's own records, and the same as the server's GET /boxscore once synced
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
 
 import pytest
 
@@ -17,7 +16,7 @@ pytestmark = pytest.mark.browser
 def api_push(world, user: dict, mutations: list[dict]) -> list[dict]:
     """Write records as `user` from a fresh device through the sync API (as another phone would)."""
     device = world.server.login(user["email"], device_name="api")
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{datetime.now(timezone.utc).microsecond // 1000:03d}Z"
+    now = world.server.now().strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"  # the server's clock, not this machine's
     body = {"client_id": device["device_id"], "schema_version": 1, "mutations": [
         {"id": i + 1, "op": "upsert", "hlc": f"{now}-{i:04x}-{device['device_id']}", **m} for i, m in enumerate(mutations)]}
     status, res = world.server.call("POST", "/api/sync/push", body, token=device["token"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from playwright.sync_api import expect
 
@@ -18,7 +20,7 @@ def test_time_lost_takes_three_taps_from_home(page, world):
     [row] = entry_rows(page)
     assert (row["kind"], row["minutes"], row["category"]) == ("time_lost", 15, "Searching for equipment or information")
     assert row["team_id"] == world.team["id"]
-    assert row["occurred_on"] == page.evaluate("() => new Intl.DateTimeFormat('en-CA', {timeZone: 'Europe/London'}).format(new Date())")
+    assert row["occurred_on"] == world.server.today().isoformat() == "2026-10-22"  # London's day, not UTC's
 
 
 def test_a_sync_finishing_while_someone_logs_does_not_take_them_back_a_step(page, world):
@@ -53,22 +55,23 @@ def test_meeting_and_admin_take_two_taps_from_home(page, world, kind):
 
 def test_repeat_yesterdays_most_common_entry_is_one_tap(page, world):
     login(page, world.server, world.user("repeater"))
+    yesterday = (world.server.today() - timedelta(days=1)).isoformat()
     # Two entries yesterday: 10 min waiting twice, 60 min meeting once.
     for kind, minutes, reason in [("time_lost", 10, "Waiting"), ("time_lost", 10, "Waiting"), ("meeting", 60, None)]:
         page.click(f"[data-testid=log-{kind}]")
         page.click("summary:has-text('Add a note or change the date')")
-        page.evaluate("() => { const d = document.querySelector('#occurred_on'); const y = new Date(Date.now() - 86400000); d.value = new Intl.DateTimeFormat('en-CA', {timeZone: 'Europe/London'}).format(y); }")
+        page.fill("#occurred_on", yesterday)
         page.click(f"button.pick[data-minutes='{minutes}']")
         if reason:
             page.click(f"ul.reasons button:text-is('{reason}')")
         page.wait_for_selector("[data-testid=flash]")
     repeat = page.locator("[data-testid=repeat-yesterday]")
-    assert "10 min time lost: waiting" in repeat.inner_text()
+    assert repeat.inner_text() == "Repeat yesterday’s most common: 10 min time lost to Waiting"
     start_counting_taps(page)
     repeat.click()
     page.wait_for_selector("[data-testid=flash]:has-text('Saved')")
     assert taps(page) == 1
-    assert len(entry_rows(page)) == 4
+    assert sorted(r["occurred_on"] for r in entry_rows(page)) == [yesterday] * 3 + [world.server.today().isoformat()]
 
 
 def test_note_has_no_patient_details_reminder(page, world):
@@ -143,7 +146,7 @@ def test_logging_with_10000_local_entries(page, world):
     shows at once and counts in today's total. The tap-to-visible time is measured by
     bench/pwa_log_latency.py, not asserted here (timings are not tests)."""
     login(page, world.server, world.user("busy"))
-    page.evaluate(SEED_10000)
+    idb(page, SEED_10000)
     page.goto(world.server.url + "/")
     page.wait_for_selector("h1:has-text('Hello')")
     before = page.inner_text(".totals strong >> nth=0")
@@ -153,12 +156,14 @@ def test_logging_with_10000_local_entries(page, world):
 
 
 # 10,000 capacity entries over 120 days, every third one the signed-in user's.
-SEED_10000 = """async () => { const app = window.__vb; const tx = app.db.transaction('records', 'readwrite');
+SEED_10000 = """const teamId = await db.get('meta', 'current_team');
+    const me = (await db.get('meta', 'session')).user.id;
     const now = Date.now();
+    const records = [];
     for (let i = 0; i < 10000; i++) {
         const day = new Date(now - (i % 120) * 86400000).toISOString().slice(0, 10);
-        tx.store.put({ collection: 'capacity_entries', id: 'bulk' + i, team_id: app.teamId,
-            data: { id: 'bulk' + i, team_id: app.teamId, kind: 'time_lost', minutes: 5, category: 'Waiting', occurred_on: day,
-                    user_id: i % 3 ? 'someone-else' : app.session.user.id }, deleted: false, pending: 0, server: null });
+        records.push({ collection: 'capacity_entries', id: 'bulk' + i, team_id: teamId,
+            data: { id: 'bulk' + i, team_id: teamId, kind: 'time_lost', minutes: 5, category: 'Waiting', occurred_on: day,
+                    user_id: i % 3 ? 'someone-else' : me }, deleted: false, pending: 0, server: null });
     }
-    await tx.done; }"""
+    await db.putAll('records', records);"""

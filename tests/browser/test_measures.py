@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -18,8 +17,8 @@ pytestmark = pytest.mark.browser
 MEASURE_VALUE_NAMESPACE = uuid.UUID("5b0c6a8e-3f1d-4d8a-9c63-7e2f1a9b4d10")
 
 
-def this_monday() -> str:
-    today = datetime.now(ZoneInfo("Europe/London")).date()
+def this_monday(world) -> str:
+    today = world.server.today()
     return (today - timedelta(days=today.weekday())).isoformat()
 
 
@@ -62,11 +61,11 @@ def test_lead_creates_a_measure_and_enters_a_value_offline_and_it_syncs(page, co
     page.goto(world.server.url + "/values")
     page.wait_for_selector("h1:has-text('Weekly values')")
     check(page, "weekly values")
-    page.fill("input[data-week='%s']" % this_monday(), "42")
+    page.fill("input[data-week='%s']" % this_monday(world), "42")
     page.click("button:text('Save values')")
     page.wait_for_selector("[data-testid=flash]:has-text('Saved 1 value')")
     [row] = table_data(page).values()
-    assert row["series"][-1] == [this_monday(), 42]
+    assert row["series"][-1] == [this_monday(world), 42]
 
     context.set_offline(False)
     sync_now(page)
@@ -75,24 +74,39 @@ def test_lead_creates_a_measure_and_enters_a_value_offline_and_it_syncs(page, co
     assert (m["name"], m["group"], m["subgroup"], m["unit"], m["direction"], m["target"], m["source"]) == (
         "Patients seen", "performance", "access", "patients", "up", 40, "manual")
     values = server_records(world, lead, "measure_values")
-    record_id = str(uuid.uuid5(MEASURE_VALUE_NAMESPACE, f"{m['id']}/{this_monday()}"))
+    record_id = str(uuid.uuid5(MEASURE_VALUE_NAMESPACE, f"{m['id']}/{this_monday(world)}"))
     assert list(values) == [record_id], "the value's record id is uuid5(namespace, '<measure_id>/<week_start>')"
     assert values[record_id]["value"] == 42
     token = world.server.login(lead["email"], device_name="reader")["token"]
-    assert server_table(world, token)[m["id"]]["series"][-1] == [this_monday(), 42]
+    assert server_table(world, token)[m["id"]]["series"][-1] == [this_monday(world), 42]
 
     # Status changes and a re-base, through the same form.
     page.goto(world.server.url + f"/measures/{m['id']}")
     page.wait_for_selector("h1:has-text('Edit Patients seen')")
     wait_saved(page)  # the sync on opening the app re-renders the screen; edit after it
-    page.select_option("#rebase_add", this_monday())
+    page.select_option("#rebase_add", this_monday(world))
     page.click("label[for=status-less_frequent]")
     page.click("button:text('Save changes')")
     page.wait_for_selector("[data-testid=flash]:has-text('Saved')")
     sync_now(page)
     wait_saved(page)
     m = server_records(world, lead, "measures")[m["id"]]
-    assert (m["status"], m["rebase_weeks"]) == ("less_frequent", [this_monday()])
+    assert (m["status"], m["rebase_weeks"]) == ("less_frequent", [this_monday(world)])
+
+    # Another device's later value for the week replaces the lead's 42: the conflicts screen says so
+    # in the words of weekly values (not as a capacity entry), and the lead can put 42 back.
+    api_push(world, lead, [{"collection": "measure_values", "record_id": record_id, "fields": {
+        "team_id": world.team["id"], "measure_id": m["id"], "week_start": this_monday(world), "value": 43}}])
+    sync_now(page)
+    page.goto(world.server.url + "/conflicts")
+    card = page.locator("[data-testid=conflict]")
+    assert card.locator("h2").inner_text() == "Weekly value 43 of “Patients seen” for week beginning 19 Oct"
+    assert card.locator("h2 + p").inner_text() == "Value: your 42 was replaced by 43."
+    card.locator("button:text-is('Use my value again')").click()
+    page.wait_for_selector("[data-testid=flash]:has-text('Your value is back')")
+    sync_now(page)
+    wait_saved(page)
+    assert server_records(world, lead, "measure_values")[record_id]["value"] == 42
 
 
 def test_staff_see_no_edit_controls_and_a_forged_edit_is_rejected(page, context, world):
@@ -121,9 +135,11 @@ def test_staff_see_no_edit_controls_and_a_forged_edit_is_rejected(page, context,
     assert page.locator("a[href='/import']").count() == 0
 
     # A tampered client that shows the lead's controls anyway: the server refuses the write and the
-    # change waits under "Needs attention" instead of vanishing.
+    # change waits under "Needs attention" instead of vanishing. The page is reloaded offline first,
+    # so no sync (which rewrites 'me' from the server) can be under way when 'me' is forged.
     context.set_offline(True)
-    page.evaluate("async () => { await window.__vb.client.running; }")  # a sync in flight would rewrite 'me'
+    page.goto(world.server.url + "/boxscore")
+    page.wait_for_selector("[data-testid=status-bar][data-online=no]")
     idb(page, """const me = await db.get('meta', 'me'); me.teams = me.teams.map((t) => ({ ...t, role: 'lead' }));
                  await db.put('meta', me, 'me'); return true;""")
     page.goto(world.server.url + "/measures/new")
@@ -137,7 +153,9 @@ def test_staff_see_no_edit_controls_and_a_forged_edit_is_rejected(page, context,
     page.goto(world.server.url + "/attention")
     page.wait_for_selector("[data-testid=rejected-list]")
     assert page.locator("[data-testid=rejected-list] > li").count() == 1
-    assert "measure \"Forged measure\"" in page.locator("[data-testid=rejected-list]").inner_text()
+    card = page.locator("[data-testid=rejected-list] > li")
+    assert card.locator("h2").inner_text() == "Add measure “Forged measure”"
+    assert card.locator("a").count() == 0, "no edit fixes a change the user may not make"
     assert "Forged measure" not in [m["name"] for m in server_records(world, lead, "measures").values()]
 
 
@@ -188,7 +206,7 @@ def test_lead_edits_categories_and_a_rename_keeps_history(page, world):
     page.goto(world.server.url + "/boxscore")
     page.wait_for_selector("[data-testid=boxscore]")
     [(measure_id, row)] = table_data(page).items()
-    assert row["series"][-1] == [this_monday(), 0.25]
+    assert row["series"][-1] == [this_monday(world), 0.25]
     sync_now(page)
     wait_saved(page)
     categories = server_records(world, lead, "time_lost_categories")
@@ -196,7 +214,7 @@ def test_lead_edits_categories_and_a_rename_keeps_history(page, world):
     assert porters["former_names"] == ["Waiting"]
     assert len(categories) == 9 and sum(c["archived"] for c in categories.values()) == 1
     token = world.server.login(lead["email"], device_name="reader")["token"]
-    assert server_table(world, token)[measure_id]["series"][-1] == [this_monday(), 0.25]
+    assert server_table(world, token)[measure_id]["series"][-1] == [this_monday(world), 0.25]
     assert [r["category"] for r in entry_rows(page)] == ["Waiting"]  # history itself is untouched
 
 
@@ -206,7 +224,7 @@ def test_import_shows_the_preview_with_row_errors_then_commits(page, world, tmp_
     api_push(world, lead, [seen])
     login(page, world.server, lead)
     wait_saved(page)
-    week = this_monday()
+    week = this_monday(world)
     last = (datetime.fromisoformat(week) - timedelta(days=7)).date().isoformat()
     bad = tmp_path / "bad.csv"
     bad.write_text(f"Measure,{last},{week}\nPatients seen,30,31\nNo such measure,1,2\n")

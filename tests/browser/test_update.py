@@ -17,6 +17,17 @@ BUILD_OF = """(worker) => new Promise((resolve) => {
 })"""
 
 
+# Records the type of every message the page posts to a service worker (before any app code runs).
+RECORD_SW_MESSAGES = """(() => {
+    const post = ServiceWorker.prototype.postMessage;
+    window.__swMessages = [];
+    ServiceWorker.prototype.postMessage = function (message, ...rest) {
+        window.__swMessages.push(message && message.type);
+        return post.call(this, message, ...rest);
+    };
+})()"""
+
+
 def controller_version(page) -> str:
     return page.evaluate(f"async () => ({BUILD_OF})(navigator.serviceWorker.controller)")["version"]
 
@@ -35,6 +46,7 @@ def publish_new_version(server, reads_formats: list[int]) -> tuple[str, str]:
 
 def test_update_waits_while_changes_are_queued(page, world):
     server = world.server
+    page.add_init_script(RECORD_SW_MESSAGES)
     login(page, server, world.user("updater"))
     wait_for_sw(page)
     old_version = controller_version(page)
@@ -50,7 +62,8 @@ def test_update_waits_while_changes_are_queued(page, world):
         banner.locator("[data-testid=update-waiting]").wait_for()
         assert "once your 1 change waiting to sync is saved" in banner.inner_text()
         assert banner.locator("button:has-text('Update now')").count() == 0
-        page.wait_for_timeout(1000)
+        # The banner is the page's decision: the new version was not told to take over.
+        assert "SKIP_WAITING" not in page.evaluate("() => window.__swMessages")
         assert controller_version(page) == old_version
         assert page.evaluate("async () => !!(await navigator.serviceWorker.getRegistration()).waiting")
 
@@ -62,7 +75,7 @@ def test_update_waits_while_changes_are_queued(page, world):
         page.evaluate("() => { window.__beforeUpdate = true; }")
         banner.locator("button:has-text('Update now')").click()
         # The new version takes over and the page reloads to run it.
-        page.wait_for_function("() => !window.__beforeUpdate && !!window.__vb", timeout=15000)
+        page.wait_for_function("() => !window.__beforeUpdate && !!document.querySelector('main h1')", timeout=15000)
         page.wait_for_function("() => !!navigator.serviceWorker.controller")
         assert controller_version(page) == new_version
     finally:

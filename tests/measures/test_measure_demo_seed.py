@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from server.accounts.models import User
 from server.accounts.passwords import hash_password
-from server.capacity.models import CapacityEntry, TimeLostCategory
+from server.capacity.models import DEFAULT_TIME_LOST_CATEGORIES, CapacityEntry, TimeLostCategory
 from server.demo import data
 from server.demo.seed import seed
 from server.extensions import db
@@ -24,7 +24,7 @@ def test_seed_demo_builds_box_scores_once(app, moment, login):
 
     ward = db.session.scalar(sa.select(Team).where(Team.name == "Ward 3B Raigmore"))
     assert db.session.scalar(sa.select(sa.func.count()).select_from(TimeLostCategory)
-                             .where(TimeLostCategory.team_id == ward.id)) == 9
+                             .where(TimeLostCategory.team_id == ward.id)) == len(DEFAULT_TIME_LOST_CATEGORIES)
     authors = set(db.session.scalars(sa.select(CapacityEntry.user_id).where(CapacityEntry.team_id == ward.id)))
     assert len(authors) >= 4
     score = box_score(ward, 16)

@@ -4,12 +4,15 @@
 // Keys stay snake_case so a local result compares as JSON with GET /api/teams/<id>/boxscore.
 import { analyse } from './spc.js';
 import { listRecords } from '../records.js';
-import { today, addDays, weekStart } from './dates.js';
+import { GROUP_LABELS } from './measure-text.js';
+import { capacityEntries } from '../collections/capacity-entries.js';
+import { timeLostCategories } from '../collections/time-lost-categories.js';
+import { measures as measuresCollection } from '../collections/measures.js';
+import { measureValues } from '../collections/measure-values.js';
+import { addDays, weekStart } from './dates.js';
+import { londonDay, nowDate } from './clock.js';
 
 export const GROUPS = ['performance', 'capacity', 'cost', 'staff_experience'];
-export const GROUP_LABELS = {
-  performance: 'Performance', capacity: 'Capacity', cost: 'Cost', staff_experience: 'Staff experience',
-};
 export const DEFAULT_WEEKS = 12;
 export const MAX_WEEKS = 104;
 const ROW_FIELDS = ['name', 'group', 'subgroup', 'unit', 'direction', 'target', 'aim', 'operational_definition',
@@ -132,7 +135,7 @@ function row(m, history, window, currentWeek) {
 
 /** The shape of a tests/vectors/boxscore/*.json `input` -> {this_week, weeks, groups} (compute_from_records). */
 export function computeFromRecords(input) {
-  const currentWeek = weekStart(today(new Date(input.now)));
+  const currentWeek = weekStart(londonDay(new Date(input.now)));
   const { weeks, groups } = compute({
     measures: input.measures,
     weekly: weeklyMinutes(input.capacity_entries || []),
@@ -146,12 +149,12 @@ export function computeFromRecords(input) {
 }
 
 /** The team's box score from this device's records (works offline). */
-export async function localBoxScore(db, teamId, { weeks = DEFAULT_WEEKS, contractedHours = null, now = new Date() } = {}) {
+export async function localBoxScore(db, teamId, { weeks = DEFAULT_WEEKS, contractedHours = null, now = nowDate() } = {}) {
   const [measures, values, entries, categories] = await Promise.all([
-    listRecords(db, 'measures', teamId),
-    listRecords(db, 'measure_values', teamId),
-    listRecords(db, 'capacity_entries', teamId),
-    listRecords(db, 'time_lost_categories', teamId),
+    listRecords(db, measuresCollection.name, teamId),
+    listRecords(db, measureValues.name, teamId),
+    listRecords(db, capacityEntries.name, teamId),
+    listRecords(db, timeLostCategories.name, teamId),
   ]);
   return computeFromRecords({
     now: now.toISOString(),

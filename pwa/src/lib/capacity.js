@@ -1,30 +1,19 @@
-// Capacity entries (issue 5): kinds, quick picks, the team's time-lost categories.
+// Capacity entries (issue 5) for the screens: quick picks, the team's time-lost categories, my
+// entries by day and their totals. What an entry is and how it reads: collections/capacity-entries.js.
 import { listRecords } from '../records.js';
-import { today, addDays, weekStart } from './dates.js';
+import { recordIndex } from '../db.js';
+import { capacityEntries } from '../collections/capacity-entries.js';
+import { timeLostCategories } from '../collections/time-lost-categories.js';
+import { addDays, weekStart } from './dates.js';
+import { today } from './clock.js';
+import { DEFAULT_CATEGORIES } from './categories.js';
 
-export const KINDS = {
-  time_lost: 'Time lost',
-  meeting: 'Meeting',
-  admin: 'Admin',
-};
 export const QUICK_MINUTES = [5, 10, 15, 30, 60];
 
-// Defaults from the Value Management primer, until the team has its own list.
-export const DEFAULT_CATEGORIES = [
-  'Waiting',
-  'Searching for equipment or information',
-  'IT problems',
-  'Rework or duplicate documentation',
-  'Interruptions',
-  'Unplanned cover',
-  'Cancellations or DNAs',
-  'Travel',
-];
-
 export async function teamCategories(db, teamId) {
-  const rows = teamId ? await listRecords(db, 'time_lost_categories', teamId) : [];
+  const rows = teamId ? await listRecords(db, timeLostCategories.name, teamId) : [];
   const active = rows.map((r) => r.data).filter((c) => c.name && !c.archived && c.status !== 'retired');
-  if (!active.length) return DEFAULT_CATEGORIES;
+  if (!active.length) return [...DEFAULT_CATEGORIES]; // a copy: callers may add to it
   active.sort((a, b) => (a.position ?? 0) - (b.position ?? 0) || a.name.localeCompare(b.name));
   return active.map((c) => c.name);
 }
@@ -32,8 +21,9 @@ export async function teamCategories(db, teamId) {
 /** My entries of one team dated from..to (inclusive), through the owner_day index. */
 export async function myEntries(db, teamId, userId, from = '0000-00-00', to = '9999-99-99') {
   if (!teamId || !userId) return [];
-  const range = IDBKeyRange.bound(['capacity_entries', teamId, userId, from], ['capacity_entries', teamId, userId, to]);
-  const rows = await db.getAllFromIndex('records', 'owner_day', range);
+  const { name } = capacityEntries;
+  const range = IDBKeyRange.bound([name, teamId, userId, from], [name, teamId, userId, to]);
+  const rows = await db.getAllFromIndex('records', recordIndex(name, 'owner_day'), range);
   return rows.filter((r) => !r.deleted);
 }
 
@@ -42,11 +32,6 @@ export function recentRange(ref = today()) {
   const yesterday = addDays(ref, -1);
   const start = weekStart(ref);
   return [yesterday < start ? yesterday : start, addDays(start, 7)];
-}
-
-export function describe(e) {
-  const kind = KINDS[e.kind] || e.kind || 'Entry';
-  return e.kind === 'time_lost' && e.category ? `${kind}: ${e.category}` : kind;
 }
 
 /** Yesterday's most common entry (kind, minutes, category), for one-tap repeat. */

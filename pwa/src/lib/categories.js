@@ -3,7 +3,12 @@
 import { listRecords } from '../records.js';
 import { upsert } from '../write.js';
 import { uuid5 } from './uuid5.js';
-import { DEFAULT_CATEGORIES } from './capacity.js';
+import { timeLostCategories } from '../collections/time-lost-categories.js';
+import defaults from '../../../spec/default_time_lost_categories.json' with { type: 'json' };
+
+// The categories a team logs under until its lead edits the list: the one list the server reads
+// too (spec/default_time_lost_categories.json, bundled by esbuild).
+export const DEFAULT_CATEGORIES = Object.freeze([...defaults.categories]);
 
 // Record ids of the default categories are uuid5(this, "<team_id>/<name>"): two leads who start
 // editing the list offline on two devices create the same records instead of two copies.
@@ -23,7 +28,7 @@ export const byPosition = (a, b) => (a.position ?? 0) - (b.position ?? 0) || Str
 
 /** Every category record of the team (archived too), sorted; [] if the team has none yet. */
 export async function categoryRecords(db, teamId) {
-  const rows = await listRecords(db, 'time_lost_categories', teamId);
+  const rows = await listRecords(db, timeLostCategories.name, teamId);
   return rows.map((r) => ({ ...r.data, id: r.id, pending: r.pending })).filter((c) => c.name).sort(byPosition);
 }
 
@@ -45,7 +50,7 @@ export async function ensureCategories(app, teamId) {
   const existing = await categoryRecords(app.db, teamId);
   if (existing.length) return existing;
   for (const [i, name] of DEFAULT_CATEGORIES.entries()) {
-    await upsert(app.db, app.session, 'time_lost_categories', defaultCategoryId(teamId, name),
+    await upsert(app.db, app.session, timeLostCategories.name, defaultCategoryId(teamId, name),
       { team_id: teamId, name, former_names: [], position: i, archived: false });
   }
   return categoryRecords(app.db, teamId);

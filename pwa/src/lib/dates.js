@@ -1,11 +1,6 @@
-// Dates as the team sees them: Europe/London calendar days, ISO weeks Monday to Sunday.
-const TZ = 'Europe/London';
-const dayFmt = new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' });
-
-export function today(now = new Date()) {
-  const p = Object.fromEntries(dayFmt.formatToParts(now).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day}`;
-}
+// Dates as the team sees them: Europe/London calendar days (today comes from ./clock.js), ISO
+// weeks Monday to Sunday.
+import { today, londonDay } from './clock.js';
 
 export function addDays(isoDate, days) {
   const d = new Date(`${isoDate}T12:00:00Z`);
@@ -24,6 +19,12 @@ export function formatDay(isoDate, ref = today()) {
   return new Date(`${isoDate}T12:00:00Z`).toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
 }
 
+/** A day inside a sentence: "today", "yesterday" or "on Thu 3 Dec". */
+export function dayPhrase(isoDate, ref = today()) {
+  const day = formatDay(isoDate, ref);
+  return isoDate === ref || isoDate === addDays(ref, -1) ? day.toLowerCase() : `on ${day}`;
+}
+
 export function formatMinutes(total) {
   const h = Math.floor(total / 60);
   const m = total % 60;
@@ -34,6 +35,6 @@ export function formatMinutes(total) {
 export function formatTime(iso) {
   if (!iso) return '';
   const d = new Date(iso);
-  const sameDay = today(d) === today();
+  const sameDay = londonDay(d) === today();
   return d.toLocaleString('en-GB', sameDay ? { hour: '2-digit', minute: '2-digit' } : { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 }

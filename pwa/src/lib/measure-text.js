@@ -1,4 +1,5 @@
 // Words for measures and their signals: what the box score, chart and forms show.
+export const GROUP_LABELS = { performance: 'Performance', capacity: 'Capacity', cost: 'Cost', staff_experience: 'Staff experience' };
 export const SUBGROUP_LABELS = { quality: 'Quality', safety: 'Safety', experience: 'Patient experience', access: 'Access', flow: 'Flow', other: 'Other' };
 export const DIRECTION_LABELS = { up: 'Higher is better', down: 'Lower is better', neutral: 'Neither (just watch it)' };
 export const STATUS_LABELS = { active: 'Active', less_frequent: 'Watched less often', retired: 'Retired' };

@@ -1,6 +1,7 @@
 // Who may do what in a team (mirrors server/measures/collections.py and
 // server/capacity/collections.py), and the team settings the box score needs offline.
 import { getMeta, setMeta } from '../db.js';
+import { META, teamSettingsKey } from '../meta-keys.js';
 
 /** 'lead' | 'member' | 'coach' | 'admin' | null for the current user in `teamId`. */
 export function teamRole(app, teamId = app.teamId) {
@@ -29,7 +30,7 @@ export const canEditCategories = (app, teamId) => ['lead', 'admin'].includes(tea
  * the server; refreshed in the background when online. `onChange` runs if the server's copy differs.
  */
 export async function teamSettings(app, teamId, onChange) {
-  const key = `team:${teamId}`;
+  const key = teamSettingsKey(teamId);
   const cached = (await getMeta(app.db, key)) || null;
   if (navigator.onLine && app.transport) {
     app.transport.request('GET', `/api/teams/${encodeURIComponent(teamId)}`).then(async (res) => {
@@ -45,7 +46,7 @@ export async function teamSettings(app, teamId, onChange) {
 
 /** An authenticated request the JSON transport cannot make (files in or out). */
 export async function rawFetch(app, method, path, body) {
-  const session = await getMeta(app.db, 'session');
+  const session = await getMeta(app.db, META.SESSION);
   return fetch(path, {
     method, body, cache: 'no-store',
     headers: session?.token ? { Authorization: `Bearer ${session.token}` } : {},

@@ -1,42 +1,46 @@
 // "Needs attention": changes the server refused for good. Read, fix and send again, or discard.
+// Every collection reads here in its own words, and says where its refused changes are fixed
+// (collections/).
 import { h, link } from '../ui/h.js';
-import { describe } from '../lib/capacity.js';
-import { formatMinutes, formatTime } from '../lib/dates.js';
+import { getRecord } from '../records.js';
+import { collectionOf, fieldOf, describeRecord } from '../collections/index.js';
+import { capitalise } from '../collections/words.js';
+import { formatTime } from '../lib/dates.js';
 import { FlashMessage } from '../ui/flash.js';
 
-// What a refused change was, in words a ward would use, whatever the collection.
-const NOUNS = { capacity_entries: 'entry', measures: 'measure', measure_values: 'weekly value', time_lost_categories: 'time-lost reason' };
-
-function describeMutation(m) {
-  const f = m.fields || {};
-  const noun = NOUNS[m.collection] || 'record';
-  const named = f.name ? ` "${f.name}"` : '';
-  if (m.op === 'delete') return `Delete a ${noun}${named}`;
-  if (m.collection === 'capacity_entries' && f.minutes) return `${formatMinutes(f.minutes)} ${describe(f).toLowerCase()}`;
-  if (m.collection === 'measure_values' && 'value' in f) return `Weekly value ${f.value ?? '(cleared)'} for week beginning ${f.week_start ?? '?'}`;
-  return `Change to the ${noun}${named}: ${Object.keys(f).filter((k) => k !== 'team_id').join(', ')}`;
+/** What the refused change would have done: "Add …", "Change to … (Minutes, Date)", "Delete …". */
+async function whatItDid(db, collection, m, current) {
+  const shown = current && !current.deleted ? current.data : null;
+  if (m.op === 'delete') return `Delete ${await describeRecord(db, collection, shown)}`;
+  if (!shown) return `Add ${await describeRecord(db, collection, m.fields || {})}`;
+  const changed = Object.keys(m.fields || {}).filter((k) => k !== 'team_id').map((k) => fieldOf(collection, k).label);
+  return `Change to ${await describeRecord(db, collection, shown)} (${changed.join(', ')})`;
 }
 
 export async function AttentionScreen(app) {
-  const items = await app.db.getAll('rejected');
+  const refused = await app.db.getAll('rejected');
+  const items = await Promise.all(refused.map(async (r) => {
+    const collection = collectionOf(r.mutation.collection);
+    const current = await getRecord(app.db, r.mutation.collection, r.mutation.record_id);
+    // No edit fixes a change the user was not allowed to make.
+    const fix = r.error?.code === 'forbidden' ? null : collection.fix(r, current);
+    return { r, collection, fix, what: await whatItDid(app.db, collection, r.mutation, current) };
+  }));
   return h('div', null,
     FlashMessage(app),
     h('h1', null, 'Needs attention'),
     items.length === 0
       ? h('p', null, 'Nothing needs your attention. The server has accepted all your changes.')
       : [h('p', null, 'The server could not accept these changes. They are kept here so nothing is lost: fix and send them again, or discard them.'),
-        h('ul', { class: 'cards', 'data-testid': 'rejected-list' }, items.map((r) => {
-          const m = r.mutation;
-          const f = m.fields || {};
-          const what = describeMutation(m);
-          const problems = Object.entries(r.error?.fields || {}).map(([k, v]) => h('li', null, `${k}: ${[].concat(v).join(' ')}`));
+        h('ul', { class: 'cards', 'data-testid': 'rejected-list' }, items.map(({ r, collection, fix, what }) => {
+          const problems = Object.entries(r.error?.fields || {}).map(([k, v]) => h('li', null, `${fieldOf(collection, k).label}: ${[].concat(v).join(' ')}`));
           return h('li', { class: 'card' },
-            h('h2', { class: 'card__title' }, what),
+            h('h2', { class: 'card__title' }, capitalise(what)),
             h('p', null, r.error?.message || 'Refused by the server.'),
             problems.length ? h('ul', null, problems) : '',
             h('p', { class: 'hint-text' }, `Refused ${formatTime(r.rejected_at)}`),
             h('div', { class: 'button-group' },
-              m.op !== 'delete' && m.collection === 'capacity_entries' ? link(`/attention/${r.rid}`, 'Fix and send again', { class: 'button button--small' }) : '',
+              fix ? link(fix.href, fix.text, { class: 'button button--small' }) : '',
               h('button', {
                 type: 'button', class: 'button button--small button--secondary',
                 onclick: async () => {

@@ -1,6 +1,5 @@
 // The box score (issue 5): every active measure by group, week by week, worked out on this
 // device from its own records (offline too), with each measure's chart one tap away.
-import './boxscore.css';
 import { h, link, plural } from '../ui/h.js';
 import { localBoxScore, DEFAULT_WEEKS, MAX_WEEKS } from '../lib/boxscore.js';
 import { renderSpcChart } from '../lib/spc-chart.js';

@@ -1,13 +1,12 @@
 // The team's time-lost reasons (issue 5): leads add, rename (the old name is kept in
 // former_names so earlier entries still count), reorder and archive; everyone else reads.
 // The quick-log and tally screens read the same list (lib/capacity.js teamCategories).
-import './boxscore.css';
 import { h, link } from '../ui/h.js';
 import { upsert, newId } from '../write.js';
 import { canEditCategories } from '../lib/team.js';
-import { categoryRecords, ensureCategories, renameFields, reorder } from '../lib/categories.js';
-import { DEFAULT_CATEGORIES } from '../lib/capacity.js';
+import { categoryRecords, ensureCategories, renameFields, reorder, DEFAULT_CATEGORIES } from '../lib/categories.js';
 import { FlashMessage } from '../ui/flash.js';
+import { timeLostCategories } from '../collections/time-lost-categories.js';
 
 export async function CategoriesScreen(app) {
   if (!app.teamId) return h('div', null, h('h1', null, 'Time-lost reasons'), h('p', null, 'You are not in a team yet.'));
@@ -55,7 +54,7 @@ export async function CategoriesScreen(app) {
         }
         if (name === c.name) return app.refresh();
         const target = await real(c);
-        await upsert(app.db, app.session, 'time_lost_categories', target.id, renameFields(target, name));
+        await upsert(app.db, app.session, timeLostCategories.name, target.id, renameFields(target, name));
         done(`Renamed “${c.name}” to “${name}”.`);
       });
       li.replaceChildren(form);
@@ -68,7 +67,7 @@ export async function CategoriesScreen(app) {
       small('Rename', `Rename ${c.name}`, renameForm),
       small('Archive', `Archive ${c.name}`, async () => {
         const target = await real(c);
-        await upsert(app.db, app.session, 'time_lost_categories', target.id, { archived: true });
+        await upsert(app.db, app.session, timeLostCategories.name, target.id, { archived: true });
         done(`Archived “${c.name}”. It no longer appears when logging; its history is kept.`);
       })));
     return li;
@@ -76,7 +75,7 @@ export async function CategoriesScreen(app) {
 
   async function move(c, index, delta) {
     const list = usingDefaults ? (await ensureCategories(app, app.teamId)).filter((x) => !x.archived) : active;
-    for (const [id, position] of reorder(list, index, delta)) await upsert(app.db, app.session, 'time_lost_categories', id, { position });
+    for (const [id, position] of reorder(list, index, delta)) await upsert(app.db, app.session, timeLostCategories.name, id, { position });
     live.textContent = `Moved ${c.name} ${delta < 0 ? 'up' : 'down'}.`;
     await app.refresh();
     main().querySelector(`[aria-label="Move ${CSS.escape(c.name)} ${delta < 0 ? 'up' : 'down'}"]`)?.focus();
@@ -104,7 +103,7 @@ export async function CategoriesScreen(app) {
       }
       const list = await ensureCategories(app, app.teamId);
       const position = list.reduce((mx, x) => Math.max(mx, (x.position ?? 0) + 1), 0);
-      await upsert(app.db, app.session, 'time_lost_categories', newId(), { team_id: app.teamId, name, former_names: [], position, archived: false });
+      await upsert(app.db, app.session, timeLostCategories.name, newId(), { team_id: app.teamId, name, former_names: [], position, archived: false });
       done(`Added “${name}”.`);
     });
   }
@@ -123,7 +122,7 @@ export async function CategoriesScreen(app) {
         editor ? h('button', {
           type: 'button', class: 'button button--small button--secondary', 'aria-label': `Restore ${c.name}`,
           onclick: async () => {
-            await upsert(app.db, app.session, 'time_lost_categories', c.id, { archived: false });
+            await upsert(app.db, app.session, timeLostCategories.name, c.id, { archived: false });
             done(`Restored “${c.name}”.`);
           },
         }, 'Restore') : '')))) : '',

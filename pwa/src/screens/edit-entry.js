@@ -1,24 +1,34 @@
 // Edit one of my entries, or fix a change the server refused and send it again.
 import { h, link } from '../ui/h.js';
-import { KINDS, teamCategories } from '../lib/capacity.js';
-import { today, addDays } from '../lib/dates.js';
+import { teamCategories } from '../lib/capacity.js';
+import { KINDS, capacityEntries } from '../collections/capacity-entries.js';
+import { addDays } from '../lib/dates.js';
+import { today } from '../lib/clock.js';
 import { getRecord } from '../records.js';
 import { upsert } from '../write.js';
 
 export async function EditEntryScreen(app) {
-  const fixing = location.pathname.startsWith('/attention/');
+  return entryForm(app, { fixing: false });
+}
+
+/** A refused change to an entry (from "Needs attention"), on the same form, to send again. */
+export async function FixEntryScreen(app) {
+  return entryForm(app, { fixing: true });
+}
+
+async function entryForm(app, { fixing }) {
   let values;
   let rejected = null;
   let recordId;
   if (fixing) {
     rejected = await app.db.get('rejected', Number(app.params[0]));
-    if (!rejected) return gone();
+    if (rejected?.mutation.collection !== capacityEntries.name) return gone();
     recordId = rejected.mutation.record_id;
     const current = await getRecord(app.db, rejected.mutation.collection, recordId);
     values = { ...(current?.data || {}), ...(rejected.mutation.fields || {}) };
   } else {
     recordId = app.params[0];
-    const r = await getRecord(app.db, 'capacity_entries', recordId);
+    const r = await getRecord(app.db, capacityEntries.name, recordId);
     if (!r || r.deleted) return gone();
     values = r.data;
   }
@@ -65,7 +75,7 @@ export async function EditEntryScreen(app) {
     const fields = {};
     for (const [k, v] of Object.entries(next)) if (fixing || (values[k] ?? null) !== v) fields[k] = v;
     if (fixing && rejected.mutation.op === 'upsert' && !values.created_at) fields.team_id = values.team_id || app.teamId;
-    if (Object.keys(fields).length) await upsert(app.db, app.session, 'capacity_entries', recordId, fields);
+    if (Object.keys(fields).length) await upsert(app.db, app.session, capacityEntries.name, recordId, fields);
     if (fixing) await app.db.delete('rejected', rejected.rid);
     app.navigate(fixing ? '/attention' : '/entries', { flash: fixing ? 'Sent again. It will sync shortly.' : 'Changes saved.' });
   });

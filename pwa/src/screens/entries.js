@@ -1,7 +1,9 @@
 // "My entries": today's and this week's entries with totals; edit and delete, offline too.
 import { h, link } from '../ui/h.js';
-import { myEntries, recentRange, groupTotals, describe } from '../lib/capacity.js';
-import { formatMinutes, formatDay, today } from '../lib/dates.js';
+import { myEntries, recentRange, groupTotals } from '../lib/capacity.js';
+import { capacityEntries, whatText } from '../collections/capacity-entries.js';
+import { formatMinutes, formatDay } from '../lib/dates.js';
+import { today } from '../lib/clock.js';
 import { remove } from '../write.js';
 import { FlashMessage } from '../ui/flash.js';
 
@@ -31,7 +33,7 @@ export function entryList(app, rows) {
 
 function entryItem(app, r) {
   const e = r.data;
-  const label = `${formatMinutes(e.minutes)} ${describe(e).toLowerCase()}, ${formatDay(e.occurred_on).toLowerCase()}`;
+  const label = capacityEntries.describe(e);
   const del = h('button', {
     type: 'button', class: 'button button--small button--warning', 'aria-label': `Delete ${label}`,
     onclick: async () => {
@@ -40,14 +42,14 @@ function entryItem(app, r) {
         del.textContent = 'Yes, delete';
         return;
       }
-      await remove(app.db, app.session, 'capacity_entries', r.id);
+      await remove(app.db, app.session, capacityEntries.name, r.id);
       app.navigate('/entries', { replace: true, flash: `Deleted ${label}.` });
     },
   }, 'Delete');
   return h('li', { class: 'entry', 'data-pending': r.pending ? 'yes' : 'no', 'data-id': r.id },
     h('div', { class: 'entry__main' },
       h('span', { class: 'entry__minutes' }, formatMinutes(e.minutes)),
-      h('span', { class: 'entry__what' }, describe(e)),
+      h('span', { class: 'entry__what' }, whatText(e)),
       e.occurred_on !== today() ? h('span', { class: 'entry__date' }, formatDay(e.occurred_on)) : '',
       e.note ? h('span', { class: 'entry__note' }, e.note) : '',
       h('span', { class: `tag ${r.pending ? 'tag--waiting' : 'tag--saved'}`, 'data-testid': 'entry-state' }, r.pending ? 'Waiting to sync' : 'Saved')),

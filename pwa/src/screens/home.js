@@ -1,6 +1,8 @@
 import { h, link, plural } from '../ui/h.js';
-import { KINDS, myEntries, recentRange, mostCommonYesterday, groupTotals, describe } from '../lib/capacity.js';
-import { formatMinutes, today } from '../lib/dates.js';
+import { myEntries, recentRange, mostCommonYesterday, groupTotals } from '../lib/capacity.js';
+import { KINDS, capacityEntries } from '../collections/capacity-entries.js';
+import { formatMinutes } from '../lib/dates.js';
+import { today } from '../lib/clock.js';
 import { saveEntry } from './log.js';
 import { FlashMessage } from '../ui/flash.js';
 
@@ -36,9 +38,9 @@ export async function HomeScreen(app) {
       type: 'button', class: 'button button--secondary button--block', 'data-testid': 'repeat-yesterday',
       onclick: async () => {
         const e = await saveEntry(app, { ...repeat, occurred_on: today() });
-        app.navigate('/', { replace: true, flash: { text: `Saved: ${formatMinutes(e.minutes)} ${describe(e).toLowerCase()}.`, undo: e.id } });
+        app.navigate('/', { replace: true, flash: { text: `Saved: ${capacityEntries.describe(e)}.`, undo: { collection: capacityEntries.name, id: e.id } } });
       },
-    }, `Repeat yesterday’s most common: ${formatMinutes(repeat.minutes)} ${describe(repeat).toLowerCase()}`) : '',
+    }, `Repeat yesterday’s most common: ${capacityEntries.describe(repeat)}`) : '',
     h('p', { class: 'totals' }, 'Today: ', h('strong', null, formatMinutes(totals.todayMinutes)), ' · This week: ',
       h('strong', null, formatMinutes(totals.weekMinutes)), ' · ', link('/entries', 'My entries'))) : '';
 

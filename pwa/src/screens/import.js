@@ -1,7 +1,6 @@
 // Import weekly values from a CSV or .xlsx file (issue 5): the server checks the file and shows
 // every row it would write, with a reason for each bad one; nothing is imported until the lead
 // confirms, and nothing at all if any row is bad. Needs a connection (the server reads the file).
-import './boxscore.css';
 import { h, link, plural } from '../ui/h.js';
 import { canEditMeasures, rawFetch } from '../lib/team.js';
 import { formatValue, longWeek } from '../lib/measure-text.js';

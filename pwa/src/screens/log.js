@@ -1,8 +1,10 @@
 // Quick log (issue 5): kind → minutes → (for time lost) reason → saved.
 // From home: 3 taps for time lost with a quick pick, 2 for a meeting or admin entry.
 import { h, link } from '../ui/h.js';
-import { KINDS, QUICK_MINUTES, teamCategories, describe } from '../lib/capacity.js';
-import { formatMinutes, today, addDays } from '../lib/dates.js';
+import { QUICK_MINUTES, teamCategories } from '../lib/capacity.js';
+import { KINDS, capacityEntries } from '../collections/capacity-entries.js';
+import { formatMinutes, addDays } from '../lib/dates.js';
+import { today } from '../lib/clock.js';
 import { upsert, newId } from '../write.js';
 
 export async function saveEntry(app, { kind, minutes, category, note, occurred_on }) {
@@ -10,7 +12,7 @@ export async function saveEntry(app, { kind, minutes, category, note, occurred_o
   if (kind === 'time_lost' && category) fields.category = category;
   if (note) fields.note = note;
   const id = newId();
-  await upsert(app.db, app.session, 'capacity_entries', id, fields);
+  await upsert(app.db, app.session, capacityEntries.name, id, fields);
   return { id, ...fields };
 }
 
@@ -34,12 +36,12 @@ export async function LogScreen(app) {
 
   async function finish(category) {
     const e = await saveEntry(app, { kind, minutes: state.minutes, category, note: noteInput.value.trim(), occurred_on: dateInput.value || today() });
-    app.navigate('/', { flash: { text: `Saved: ${formatMinutes(e.minutes)} ${describe(e).toLowerCase()}.`, undo: e.id } });
+    app.navigate('/', { flash: { text: `Saved: ${capacityEntries.describe(e)}.`, undo: { collection: capacityEntries.name, id: e.id } } });
   }
 
   function pickMinutes(m) {
     state.minutes = m;
-    root.setAttribute('data-dirty', ''); // a background refresh must not take them back to "How long?"
+    root.setAttribute('data-dirty', ''); // part way through: a sync finishing now must not start it over
     if (kind === 'time_lost') {
       showReasons();
     } else {

@@ -1,23 +1,24 @@
 // Measures (issue 5): the team's box score definition. Leads and coaches add and edit; everyone
 // else reads. Writes are local first through the ordinary write path (collection `measures`).
-import './boxscore.css';
 import { h, link } from '../ui/h.js';
 import { listRecords, getRecord } from '../records.js';
 import { upsert, newId } from '../write.js';
-import { GROUPS, GROUP_LABELS } from '../lib/boxscore.js';
+import { GROUPS } from '../lib/boxscore.js';
 import { canEditMeasures } from '../lib/team.js';
 import { categoryRecords } from '../lib/categories.js';
-import { today, weekStart, addDays } from '../lib/dates.js';
+import { weekStart, addDays } from '../lib/dates.js';
+import { today } from '../lib/clock.js';
 import {
-  SUBGROUP_LABELS, DIRECTION_LABELS, STATUS_LABELS, RULE_SET_TEXT, KIND_TEXT, DERIVED_UNIT_TEXT,
+  GROUP_LABELS, SUBGROUP_LABELS, DIRECTION_LABELS, STATUS_LABELS, RULE_SET_TEXT, KIND_TEXT, DERIVED_UNIT_TEXT,
   sourceText, unitOf, formatValue, longWeek,
 } from '../lib/measure-text.js';
 import { FlashMessage } from '../ui/flash.js';
+import { measures as measuresCollection } from '../collections/measures.js';
 
 const byPosition = (a, b) => (a.position ?? 0) - (b.position ?? 0) || String(a.name).localeCompare(String(b.name));
 
 async function teamMeasures(app) {
-  const rows = await listRecords(app.db, 'measures', app.teamId);
+  const rows = await listRecords(app.db, measuresCollection.name, app.teamId);
   return rows.map((r) => ({ ...r.data, id: r.id, pending: r.pending })).sort(byPosition);
 }
 
@@ -71,7 +72,7 @@ export async function MeasureFormScreen(app) {
       h('p', { 'data-testid': 'read-only' }, 'Only your team’s leads and coaches can add or change measures.'),
       h('p', null, link('/measures', 'Back to the measures')));
   }
-  const record = creating ? null : await getRecord(app.db, 'measures', id);
+  const record = creating ? null : await getRecord(app.db, measuresCollection.name, id);
   if (!creating && (!record || record.deleted)) {
     return h('div', null, h('h1', null, 'Measure not found'), h('p', null, link('/measures', 'Back to the measures')));
   }
@@ -175,7 +176,7 @@ export async function MeasureFormScreen(app) {
 
     let fields;
     if (creating) {
-      const existing = await listRecords(app.db, 'measures', app.teamId);
+      const existing = await listRecords(app.db, measuresCollection.name, app.teamId);
       const position = existing.reduce((mx, r) => Math.max(mx, (r.data.position ?? 0) + 1), 0);
       fields = { team_id: app.teamId, ...next, position };
     } else {
@@ -183,7 +184,7 @@ export async function MeasureFormScreen(app) {
       for (const k of FIELDS) if (JSON.stringify(values[k] ?? null) !== JSON.stringify(next[k] ?? null)) fields[k] = next[k];
     }
     const recordId = creating ? newId() : id;
-    if (Object.keys(fields).length) await upsert(app.db, app.session, 'measures', recordId, fields);
+    if (Object.keys(fields).length) await upsert(app.db, app.session, measuresCollection.name, recordId, fields);
     app.navigate('/measures', { flash: creating ? `Added “${next.name}”.` : Object.keys(fields).length ? `Saved “${next.name}”.` : 'Nothing changed.' });
   });
 

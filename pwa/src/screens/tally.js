@@ -1,9 +1,11 @@
 // Tally mode for a shift: each tap on a reason logs a set number of minutes of time lost.
 import { h } from '../ui/h.js';
 import { teamCategories, myEntries } from '../lib/capacity.js';
-import { formatMinutes, today } from '../lib/dates.js';
+import { formatMinutes } from '../lib/dates.js';
+import { today } from '../lib/clock.js';
 import { saveEntry } from './log.js';
 import { remove } from '../write.js';
+import { capacityEntries } from '../collections/capacity-entries.js';
 
 export async function TallyScreen(app) {
   if (!app.teamId) return h('div', null, h('h1', null, 'Tally'), h('p', null, 'You are not in a team yet.'));
@@ -18,7 +20,7 @@ export async function TallyScreen(app) {
     type: 'button', class: 'button button--secondary', disabled: true,
     onclick: async () => {
       if (!last) return;
-      await remove(app.db, app.session, 'capacity_entries', last.id);
+      await remove(app.db, app.session, capacityEntries.name, last.id);
       totals.set(last.category, (totals.get(last.category) || 0) - last.minutes);
       refreshCount(last.category);
       live.textContent = `Removed ${formatMinutes(last.minutes)} from ${last.category}.`;

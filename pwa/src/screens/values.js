@@ -2,23 +2,25 @@
 // measure in one form. One record per measure and week, with the id every device computes the
 // same way (uuid5 of "<measure_id>/<week_start>"), so two people entering a week offline edit
 // one record and the engine's conflict rules decide.
-import './boxscore.css';
 import { h, link, plural } from '../ui/h.js';
 import { listRecords } from '../records.js';
 import { upsert } from '../write.js';
 import { GROUPS } from '../lib/boxscore.js';
 import { canEnterValues } from '../lib/team.js';
 import { measureValueId } from '../lib/uuid5.js';
-import { today, weekStart, addDays } from '../lib/dates.js';
+import { weekStart, addDays } from '../lib/dates.js';
+import { today } from '../lib/clock.js';
 import { unitOf, shortWeek } from '../lib/measure-text.js';
 import { FlashMessage } from '../ui/flash.js';
+import { measures as measuresCollection } from '../collections/measures.js';
+import { measureValues } from '../collections/measure-values.js';
 
 export async function ValuesScreen(app) {
   if (!app.teamId) return h('div', null, h('h1', null, 'Weekly values'), h('p', null, 'You are not in a team yet.'));
   const thisWeek = weekStart(today());
   const weeks = [thisWeek, addDays(thisWeek, -7)];
   const [measureRows, valueRows] = await Promise.all([
-    listRecords(app.db, 'measures', app.teamId), listRecords(app.db, 'measure_values', app.teamId),
+    listRecords(app.db, measuresCollection.name, app.teamId), listRecords(app.db, measureValues.name, app.teamId),
   ]);
   const measures = measureRows.map((r) => ({ ...r.data, id: r.id }))
     .filter((m) => m.source !== 'derived' && m.status !== 'retired')
@@ -83,7 +85,7 @@ export async function ValuesScreen(app) {
       return;
     }
     for (const c of changes) {
-      await upsert(app.db, app.session, 'measure_values', measureValueId(c.measure_id, c.week_start), { team_id: app.teamId, ...c });
+      await upsert(app.db, app.session, measureValues.name, measureValueId(c.measure_id, c.week_start), { team_id: app.teamId, ...c });
     }
     app.navigate('/boxscore', { flash: changes.length ? `Saved ${plural(changes.length, 'value')}.` : 'No values changed.' });
   });

@@ -6,6 +6,8 @@ import { getMeta, setMeta, wipe, SYNC_SCHEMA_VERSION } from '../db.js';
 import { Hlc, clientOf } from './hlc.js';
 import * as outbox from './outbox.js';
 import { applyServerChange, dropTeams, refreshRecord } from '../records.js';
+import { now } from '../lib/clock.js';
+import { META } from '../meta-keys.js';
 
 export const LOCK_NAME = 'valueboard-sync';
 
@@ -18,7 +20,7 @@ export class StopSync extends Error {
 }
 
 export class SyncClient {
-  constructor({ db, transport, locks = globalThis.navigator?.locks, clock = () => Date.now(), batchSize = 200, pullLimit = 500, onStatus = () => {}, onChange = () => {} }) {
+  constructor({ db, transport, locks = globalThis.navigator?.locks, clock = now, batchSize = 200, pullLimit = 500, onStatus = () => {}, onChange = () => {} }) {
     this.db = db;
     this.transport = transport;
     this.locks = locks;
@@ -34,7 +36,7 @@ export class SyncClient {
 
   async refreshStatus(patch = {}) {
     const [pending, rejected, lastSyncAt] = await Promise.all([
-      outbox.pendingCount(this.db), this.db.count('rejected'), getMeta(this.db, 'last_sync_at'),
+      outbox.pendingCount(this.db), this.db.count('rejected'), getMeta(this.db, META.LAST_SYNC_AT),
     ]);
     this.status = { ...this.status, ...patch, pending, rejected, lastSyncAt: lastSyncAt || null };
     this.onStatus(this.status);
@@ -70,12 +72,12 @@ export class SyncClient {
   }
 
   async #run(reason) {
-    const session = await getMeta(this.db, 'session');
+    const session = await getMeta(this.db, META.SESSION);
     if (!session) return { ok: false, state: 'signed_out' };
     await this.refreshStatus({ state: 'syncing', reason });
     try {
       const me = await this.#call('GET', '/api/me');
-      if (me.status === 200 && me.body) await setMeta(this.db, 'me', me.body);
+      if (me.status === 200 && me.body) await setMeta(this.db, META.ME, me.body);
       let pushError = null;
       try {
         await this.#push(session);
@@ -88,7 +90,7 @@ export class SyncClient {
       await this.#pull(session);
       if (pushError) throw pushError;
       await this.#conflicts(session);
-      await setMeta(this.db, 'last_sync_at', new Date(this.clock()).toISOString());
+      await setMeta(this.db, META.LAST_SYNC_AT, new Date(this.clock()).toISOString());
       await this.refreshStatus({ state: 'idle', error: null });
       this.onChange();
       return { ok: true };
@@ -123,10 +125,10 @@ export class SyncClient {
   }
 
   async #observeServerTime(serverTime) {
-    const session = await getMeta(this.db, 'session');
-    const clock = new Hlc(session?.device_id || '', { ...((await getMeta(this.db, 'hlc')) || {}), clock: this.clock });
+    const session = await getMeta(this.db, META.SESSION);
+    const clock = new Hlc(session?.device_id || '', { ...((await getMeta(this.db, META.HLC)) || {}), clock: this.clock });
     clock.observeServerTime(serverTime, this.clock());
-    await setMeta(this.db, 'hlc', clock.state());
+    await setMeta(this.db, META.HLC, clock.state());
   }
 
   async #push(session) {
@@ -161,7 +163,7 @@ export class SyncClient {
           continue;
         }
         // A single mutation the server can never take: set it aside so it cannot jam the queue.
-        await this.#setAside(batch[0], res.body?.error || { code: 'payload_too_large', message: 'This change is too large to send.' });
+        await outbox.setAside(this.db, batch[0], res.body?.error || { code: 'payload_too_large', message: 'This change is too large to send.' });
         continue;
       }
       if (res.status === 403 || res.status === 400 || res.status === 422) {
@@ -173,20 +175,8 @@ export class SyncClient {
     }
   }
 
-  async #setAside(mutation, error) {
-    const tx = this.db.transaction(['records', 'outbox', 'meta', 'rejected'], 'readwrite', { durability: 'strict' });
-    const { id, ...rest } = mutation;
-    await tx.objectStore('rejected').add({ mutation: { ...rest, original_id: id }, error, rejected_at: new Date().toISOString() });
-    await tx.done;
-    // The server never saw it; drop it from the queue by renumbering the rest down.
-    const tx2 = this.db.transaction(['outbox'], 'readwrite', { durability: 'strict' });
-    await tx2.store.delete(id);
-    await tx2.done;
-    await outbox.renumber(this.db, id, null);
-  }
-
   async #pull(session) {
-    let cursor = (await getMeta(this.db, 'cursor')) || '';
+    let cursor = (await getMeta(this.db, META.CURSOR)) || '';
     for (let page = 0; page < 10000; page++) {
       const qs = `cursor=${encodeURIComponent(cursor)}&limit=${this.pullLimit}`;
       const res = await this.#call('GET', `/api/sync/pull?${qs}`);
@@ -203,15 +193,15 @@ export class SyncClient {
       const tx = this.db.transaction(['records', 'outbox', 'meta'], 'readwrite', { durability: 'strict' });
       if (body.drop_teams?.length) await dropTeams(tx, body.drop_teams);
       const meta = tx.objectStore('meta');
-      const clock = new Hlc(session.device_id, { ...((await meta.get('hlc')) || {}), clock: this.clock });
+      const clock = new Hlc(session.device_id, { ...((await meta.get(META.HLC)) || {}), clock: this.clock });
       for (const change of body.changes || []) {
         const stored = await applyServerChange(tx, change);
         for (const h of Object.values(stored?.server?.hlcs || {})) {
           try { clock.receive(h); } catch { /* ignore malformed */ }
         }
       }
-      await meta.put(clock.state(), 'hlc');
-      await meta.put(body.cursor ?? cursor, 'cursor');
+      await meta.put(clock.state(), META.HLC);
+      await meta.put(body.cursor ?? cursor, META.CURSOR);
       await tx.done;
       cursor = body.cursor ?? cursor;
       this.onChange();
@@ -220,9 +210,9 @@ export class SyncClient {
   }
 
   async #conflicts(session) {
-    const me = await getMeta(this.db, 'me');
+    const me = await getMeta(this.db, META.ME);
     const teams = [...(me?.teams || []), ...(me?.coached_teams || [])];
-    const since = await getMeta(this.db, 'conflicts_since');
+    const since = await getMeta(this.db, META.CONFLICTS_SINCE);
     const started = new Date(this.clock() - 60_000).toISOString();
     for (const team of teams) {
       const qs = `team_id=${encodeURIComponent(team.id)}${since ? `&since=${encodeURIComponent(since)}` : ''}`;
@@ -236,7 +226,7 @@ export class SyncClient {
       if (res.status !== 200) return;
       await storeConflicts(this.db, session, res.body.conflicts || []);
     }
-    await setMeta(this.db, 'conflicts_since', started);
+    await setMeta(this.db, META.CONFLICTS_SINCE, started);
   }
 }
 
@@ -268,7 +258,7 @@ async function resetPulled(db) {
   const keys = await tx.objectStore('records').getAllKeys();
   await tx.objectStore('records').clear();
   for (const [collection, id] of keys) await refreshRecord(tx, collection, id);
-  await tx.objectStore('meta').delete('cursor');
+  await tx.objectStore('meta').delete(META.CURSOR);
   await tx.done;
 }
 

@@ -3,6 +3,7 @@
 //   YYYY-MM-DDTHH:MM:SS.mmmZ-CCCC-<client_id>
 // UTC to the millisecond (years 1970-9999), a 4 lowercase hex digit counter, and a client id
 // of 1-64 characters from [A-Za-z0-9_.:-]. Text order equals (millis, counter, client_id) order.
+import { now } from '../lib/clock.js';
 
 export const MAX_COUNTER = 0xffff;
 export const MAX_MILLIS = 253402300799999; // 9999-12-31T23:59:59.999Z
@@ -86,7 +87,7 @@ export function fieldHlcs(change) {
  * State {millis, counter, offsetMs} is plain data so the caller can persist it.
  */
 export class Hlc {
-  constructor(clientId, { millis = 0, counter = 0, offsetMs = 0, clock = () => Date.now() } = {}) {
+  constructor(clientId, { millis = 0, counter = 0, offsetMs = 0, clock = now } = {}) {
     this.clientId = clientId;
     this.millis = millis;
     this.counter = counter;

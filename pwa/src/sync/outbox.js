@@ -2,13 +2,15 @@
 // Mutation ids are consecutive per device (1, 2, 3 …), allocated from meta.next_mutation_id
 // inside the same strict-durability transaction that changes the local record.
 import { refreshRecord, foldIntoServer } from '../records.js';
+import { nowIso } from '../lib/clock.js';
+import { META } from '../meta-keys.js';
 
 /** Append a mutation inside an open readwrite transaction over [records, outbox, meta]. */
 export async function enqueue(tx, mutation) {
   const meta = tx.objectStore('meta');
-  const id = (await meta.get('next_mutation_id')) || 1;
-  await meta.put(id + 1, 'next_mutation_id');
-  const entry = { ...mutation, id, queued_at: new Date().toISOString() };
+  const id = (await meta.get(META.NEXT_MUTATION_ID)) || 1;
+  await meta.put(id + 1, META.NEXT_MUTATION_ID);
+  const entry = { ...mutation, id, queued_at: nowIso() };
   await tx.objectStore('outbox').add(entry);
   return entry;
 }
@@ -57,7 +59,7 @@ export async function confirm(db, lastId, results = [], { fromPush = true } = {}
       rejected += 1;
       await tx.objectStore('rejected').add({
         mutation: stripId(m), error: result.error || { code: 'rejected', message: 'The server refused this change.' },
-        rejected_at: new Date().toISOString(),
+        rejected_at: nowIso(),
       });
     } else {
       await foldIntoServer(tx, m);
@@ -99,6 +101,13 @@ export async function pendingCount(db) {
  */
 export async function renumber(db, startId, clientId) {
   const tx = db.transaction(['outbox', 'meta'], 'readwrite', { durability: 'strict' });
+  const n = await renumberIn(tx, startId, clientId);
+  await tx.done;
+  return n;
+}
+
+/** renumber() inside an open readwrite transaction over [outbox, meta]. */
+async function renumberIn(tx, startId, clientId) {
   const outbox = tx.objectStore('outbox');
   const all = await outbox.getAll();
   all.sort((a, b) => a.id - b.id);
@@ -109,9 +118,25 @@ export async function renumber(db, startId, clientId) {
     await outbox.add({ ...m, id, hlc });
     id += 1;
   }
-  await tx.objectStore('meta').put(id, 'next_mutation_id');
-  await tx.done;
+  await tx.objectStore('meta').put(id, META.NEXT_MUTATION_ID);
   return all.length;
+}
+
+/**
+ * Move a mutation the server never processed (and never will: a single change too large to
+ * send) from the head of the queue to "needs attention", and renumber the rest down so the next
+ * push still starts at the id the server expects. One transaction: a crash part-way leaves the
+ * queue as it was, so the change is neither lost nor both queued and set aside.
+ */
+export async function setAside(db, mutation, error) {
+  const tx = db.transaction(['records', 'outbox', 'meta', 'rejected'], 'readwrite', { durability: 'strict' });
+  const { id } = mutation;
+  await tx.objectStore('rejected').add({ mutation: stripId(mutation), error, rejected_at: nowIso() });
+  await tx.objectStore('outbox').delete(id);
+  await renumberIn(tx, id, null);
+  // The record no longer has this pending change laid over it.
+  await refreshRecord(tx, mutation.collection, mutation.record_id);
+  await tx.done;
 }
 
 /** Drop queued mutations below `expectedId`: the server says it processed them. */

@@ -1,6 +1,7 @@
 // When to sync: on open, when the network comes back, when the app regains focus, shortly
 // after each local write, and on a timer; after a failure, back off exponentially with
 // jitter. Background Sync is asked for where the browser has it, but nothing depends on it.
+import { now } from '../lib/clock.js';
 
 export function backoffDelay(failures, { base = 2000, max = 5 * 60_000, random = Math.random } = {}) {
   const ceiling = Math.min(max, base * 2 ** Math.max(0, failures - 1));
@@ -59,7 +60,7 @@ export class SyncScheduler {
     } else if (result.retry) {
       this.failures += 1;
       const delay = backoffDelay(this.failures);
-      await this.client.refreshStatus({ nextRetryAt: Date.now() + delay });
+      await this.client.refreshStatus({ nextRetryAt: now() + delay });
       this.soon('retry', delay);
       if (this.client.status.pending) requestBackgroundSync();
     }

@@ -31,12 +31,14 @@ export function StatusBar(app) {
     net.textContent = online ? 'Online' : 'Offline';
     const text = statusMessage(s, online);
     if (text !== lastText) msg.textContent = lastText = text;
-    when.textContent = s.lastSyncAt ? `Last sync ${formatTime(s.lastSyncAt)}` : '';
+    // The exact time rides along in <time datetime>, for whoever (or whatever) needs more than the minute.
+    when.replaceChildren(...(s.lastSyncAt ? ['Last sync ', h('time', { datetime: s.lastSyncAt, 'data-testid': 'last-sync' }, formatTime(s.lastSyncAt))] : []));
     extra.replaceChildren(
       s.rejected ? link('/attention', `${plural(s.rejected, 'change')} ${s.rejected === 1 ? 'needs' : 'need'} attention`, { class: 'status__link' }) : '',
     );
     el.hidden = !app.session;
-    retry.hidden = !online || s.state === 'syncing' || !(s.pending || s.state === 'failed');
+    // Syncing runs by itself; the button is for the moment before a huddle, or after a failure.
+    retry.hidden = !online || ['syncing', 'signed_out', 'update_needed'].includes(s.state);
   }
   update();
   return { el, update };

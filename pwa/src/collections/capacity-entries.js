@@ -1,0 +1,45 @@
+// Capacity entries: one person's minutes of time lost (with a reason), meetings or admin on a
+// day. What a record is and how it reads; its screens are in ./capacity-entries.screens.js.
+import { formatMinutes, formatDay, dayPhrase } from '../lib/dates.js';
+
+export const KINDS = {
+  time_lost: 'Time lost',
+  meeting: 'Meeting',
+  admin: 'Admin',
+};
+
+/** What an entry was, as the lists show it: "Time lost: Waiting", "Meeting". */
+export function whatText(e) {
+  const kind = KINDS[e.kind] || e.kind || 'Entry';
+  return e.kind === 'time_lost' && e.category ? `${kind}: ${e.category}` : kind;
+}
+
+export const capacityEntries = {
+  name: 'capacity_entries',
+  noun: 'an entry',
+  indexes: [
+    // One person's entries by day: home, "My entries" and the tally read a week or a day of them.
+    { name: 'owner_day', keyPath: ['collection', 'team_id', 'data.user_id', 'data.occurred_on'], since: 2 },
+  ],
+  /** "15 min time lost to Waiting on Thu 3 Dec", "1 h meeting today"; parts it lacks are left out. */
+  describe(e) {
+    const kind = (KINDS[e.kind] || 'entry').toLowerCase();
+    return [
+      e.minutes ? formatMinutes(e.minutes) : '',
+      e.kind === 'time_lost' && e.category ? `${kind} to ${e.category}` : kind,
+      e.occurred_on ? dayPhrase(e.occurred_on) : '',
+    ].filter(Boolean).join(' ');
+  },
+  // Labels are the edit screen's. Every field is the author's own to put back.
+  fields: {
+    kind: { label: 'What happened', show: (v) => KINDS[v] || v, restore: true },
+    minutes: { label: 'Minutes', show: formatMinutes, restore: true },
+    category: { label: 'Reason', restore: true },
+    occurred_on: { label: 'Date', show: (v) => formatDay(v), restore: true },
+    note: { label: 'Note', restore: true },
+  },
+  /** A refused change is fixed on the edit form, which sends it again. */
+  fix(rejected) {
+    return rejected.mutation.op === 'delete' ? null : { href: `/attention/${rejected.rid}`, text: 'Fix and send again' };
+  },
+};

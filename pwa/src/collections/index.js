@@ -1,0 +1,41 @@
+// The collection registry: every synced collection the PWA knows, each described in its own
+// module in this folder (its IndexedDB indexes, how a record and each field read in words,
+// whether "use my value again" applies to a field, and where a refused change is fixed).
+// db.js builds its indexes from here; the conflicts and needs-attention screens read it.
+// Each collection's screens and routes are in <collection>.screens.js, listed in ./screens.js:
+// kept apart so that db.js, and the service worker that opens the database, load no screens.
+import { getRecord } from '../records.js';
+import { capacityEntries } from './capacity-entries.js';
+import { timeLostCategories } from './time-lost-categories.js';
+import { measures } from './measures.js';
+import { measureValues } from './measure-values.js';
+import { showValue, labelFromName } from './words.js';
+
+export const COLLECTIONS = Object.freeze([capacityEntries, timeLostCategories, measures, measureValues]);
+
+const BY_NAME = new Map(COLLECTIONS.map((c) => [c.name, c]));
+
+/** A collection the app does not know (a newer server's) still reads, plainly. */
+function unknown(name) {
+  return { name, noun: 'a record', indexes: [], describe: () => 'a record', fields: {}, fix: () => null };
+}
+
+export function collectionOf(name) {
+  return BY_NAME.get(name) || unknown(name);
+}
+
+/** How one field reads: {label, show(value), restore}. */
+export function fieldOf(collection, field) {
+  const f = collection.fields[field] || {};
+  return { label: f.label || labelFromName(field), show: f.show || showValue, restore: !!f.restore };
+}
+
+/** A record in words, with the records its words name read from this device. */
+export async function describeRecord(db, collection, data) {
+  if (!data) return collection.noun;
+  const related = new Map();
+  for (const [name, id] of collection.related?.(data) || []) {
+    related.set(`${name}\u0000${id}`, (await getRecord(db, name, id))?.data || null);
+  }
+  return collection.describe(data, (name, id) => related.get(`${name}\u0000${id}`) || null);
+}

@@ -1,0 +1,7 @@
+// Time-lost categories' screen and its route (app.js builds its router from ./screens.js).
+import { CategoriesScreen } from '../screens/categories.js';
+
+export const timeLostCategoriesScreens = {
+  routes: [[/^\/categories$/, CategoriesScreen]],
+  nav: [],
+};

@@ -1,0 +1,29 @@
+// Every key of the IndexedDB `meta` store (db.js owns the store), so a reader sees at once what
+// the device keeps there and a typo is an undefined property instead of a silently new key.
+// test/source-rules.test.js fails if a key is spelled out as a string anywhere else.
+export const META = Object.freeze({
+  /** {token, device_id, user}: who is signed in on this device (login; gone on sign-out or 401). */
+  SESSION: 'session',
+  /** GET /api/me as last read: the user's teams and roles. */
+  ME: 'me',
+  /** The team the screens show. */
+  CURRENT_TEAM: 'current_team',
+  /** The pull cursor (opaque, from the server). */
+  CURSOR: 'cursor',
+  /** {millis, counter, offsetMs}: the device's hybrid logical clock. */
+  HLC: 'hlc',
+  /** The id the next queued mutation gets (ids are consecutive per device). */
+  NEXT_MUTATION_ID: 'next_mutation_id',
+  /** The user whose changes the outbox holds (a different user's sign-in discards them). */
+  OUTBOX_OWNER: 'outbox_owner',
+  /** When the last sync completed (ISO 8601). */
+  LAST_SYNC_AT: 'last_sync_at',
+  /** Conflicts are fetched from this time on (ISO 8601). */
+  CONFLICTS_SINCE: 'conflicts_since',
+});
+
+/** What a 401 or a re-login keeps with the user's queued changes: what sending them needs. */
+export const KEPT_WITH_OUTBOX = Object.freeze([META.NEXT_MUTATION_ID, META.HLC, META.OUTBOX_OWNER]);
+
+/** A team's settings as last read from the server (lib/team.js), one key per team. */
+export const teamSettingsKey = (teamId) => `team:${teamId}`;
