@@ -4,6 +4,7 @@ the device's own records, and the same as the server's GET /boxscore once synced
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 import pytest
 

@@ -39,7 +39,7 @@ def test_a_sync_finishing_while_someone_logs_does_not_take_them_back_a_step(page
     assert refresh == {"skipped": True}  # ...except one someone is part-way through
     expect(page.locator("legend")).to_have_text("What was the time lost to?")
     page.click("ul.reasons button:text-is('Waiting')")
-    expect(page.locator("[data-testid=flash]")).to_contain_text("Saved: 15 min time lost: waiting")
+    expect(page.locator("[data-testid=flash]")).to_have_text("Saved: 15 min time lost to Waiting today.Undo")
 
 
 @pytest.mark.parametrize("kind", ["meeting", "admin"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.pwa_helpers import entry_rows, idb, log_entry, login, sync_now, wait_for_sw, wait_saved
 
@@ -118,6 +119,7 @@ def test_two_devices_edit_offline_converge_and_loser_is_told(new_context, world)
         # B's 1 h replaced both A's offline 45 min and the 30 min A had logged first (the server logs
         # every value of A's that another device's write replaced).
         cards = a.locator("[data-testid=conflict]")
+        expect(cards).to_have_count(2)  # the screen renders after the navigation: wait for it, not for time
         assert cards.locator("h2").all_inner_texts() == ["1 h meeting today"] * 2
         assert sorted(cards.locator("h2 + p").all_inner_texts()) == [
             "Minutes: your 30 min was replaced by 1 h.", "Minutes: your 45 min was replaced by 1 h."]
