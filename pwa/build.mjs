@@ -50,7 +50,7 @@ const sw = await build({
 // The service worker opens the database (collections/index.js, for its indexes) but renders
 // nothing: a screen in it means something it loads started importing the UI.
 const swInputs = Object.values(sw.metafile.outputs).flatMap((o) => Object.keys(o.inputs));
-const ui = swInputs.filter((p) => /src\/(screens|ui)\/|\.css$|\.screens\.js$/.test(p));
+const ui = swInputs.filter((p) => /src\/(screens|ui|routes)\/|\.css$/.test(p));
 if (ui.length) {
   console.error(`FAIL: the service worker bundles screens: ${ui.join(', ')}`);
   process.exit(1);

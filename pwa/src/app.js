@@ -17,10 +17,10 @@ import { AttentionScreen } from './screens/attention.js';
 import { ConflictsScreen } from './screens/conflicts.js';
 import { SignOutScreen } from './screens/sign-out.js';
 import { NotFoundScreen } from './screens/not-found.js';
-import { COLLECTION_ROUTES, COLLECTION_NAV } from './collections/screens.js';
+import { COLLECTION_ROUTES, COLLECTION_NAV } from './routes/index.js';
 import { META } from './meta-keys.js';
 
-// The app's own screens, then each collection's (collections/screens.js).
+// The app's own screens, then each collection's (routes/index.js).
 const ROUTES = [
   [/^\/$/, HomeScreen],
   [/^\/attention$/, AttentionScreen],

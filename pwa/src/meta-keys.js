@@ -25,5 +25,5 @@ export const META = Object.freeze({
 /** What a 401 or a re-login keeps with the user's queued changes: what sending them needs. */
 export const KEPT_WITH_OUTBOX = Object.freeze([META.NEXT_MUTATION_ID, META.HLC, META.OUTBOX_OWNER]);
 
-/** A team's settings as last read from the server (lib/team.js), one key per team. */
+/** A team's settings as last read from the server (data/team.js), one key per team. */
 export const teamSettingsKey = (teamId) => `team:${teamId}`;

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { computeFromRecords, weeklyMinutes, lastWeeks } from '../src/lib/boxscore.js';
+import { computeFromRecords, weeklyMinutes, lastWeeks } from '../src/data/boxscore.js';
 
 const dir = fileURLToPath(new URL('../../tests/vectors/boxscore/', import.meta.url));
 const vectors = readdirSync(dir).filter((f) => f.endsWith('.json')).sort()

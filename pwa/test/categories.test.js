@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { renameFields, reorder, defaultCategoryId, byPosition, DEFAULT_CATEGORIES } from '../src/lib/categories.js';
-import { computeFromRecords } from '../src/lib/boxscore.js';
+import { renameFields, reorder, defaultCategoryId, byPosition, DEFAULT_CATEGORIES } from '../src/data/categories.js';
+import { computeFromRecords } from '../src/data/boxscore.js';
 
 test('a rename keeps the old name in former_names', () => {
   assert.deepStrictEqual(renameFields({ name: 'Waiting', former_names: [] }, 'Waiting for porters'),

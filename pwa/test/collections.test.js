@@ -4,7 +4,7 @@ import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import 'fake-indexeddb/auto';
 import { COLLECTIONS, collectionOf, fieldOf, describeRecord } from '../src/collections/index.js';
-import { COLLECTION_ROUTES } from '../src/collections/screens.js';
+import { COLLECTION_ROUTES } from '../src/routes/index.js';
 import { openDb } from '../src/db.js';
 import { upsert } from '../src/write.js';
 import { setClock, resetClock } from '../src/lib/clock.js';

@@ -7,7 +7,7 @@ import { openDb, getMeta, setMeta, recordIndex, DB_VERSION } from '../src/db.js'
 import { META } from '../src/meta-keys.js';
 import { upsert, remove } from '../src/write.js';
 import * as outbox from '../src/sync/outbox.js';
-import { myEntries } from '../src/lib/capacity.js';
+import { myEntries } from '../src/data/capacity.js';
 import { COLLECTIONS } from '../src/collections/index.js';
 
 const session = { device_id: 'dev-a', user: { id: 'u1' } };

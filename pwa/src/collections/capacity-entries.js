@@ -1,5 +1,5 @@
 // Capacity entries: one person's minutes of time lost (with a reason), meetings or admin on a
-// day. What a record is and how it reads; its screens are in ./capacity-entries.screens.js.
+// day. What a record is and how it reads; its screens are in ../routes/capacity-entries.js.
 import { formatMinutes, formatDay, dayPhrase } from '../lib/dates.js';
 
 export const KINDS = {

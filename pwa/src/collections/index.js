@@ -2,7 +2,7 @@
 // module in this folder (its IndexedDB indexes, how a record and each field read in words,
 // whether "use my value again" applies to a field, and where a refused change is fixed).
 // db.js builds its indexes from here; the conflicts and needs-attention screens read it.
-// Each collection's screens and routes are in <collection>.screens.js, listed in ./screens.js:
+// Each collection's screens and routes are in ../routes/<collection>.js, listed in ../routes/index.js:
 // kept apart so that db.js, and the service worker that opens the database, load no screens.
 import { getRecord } from '../records.js';
 import { capacityEntries } from './capacity-entries.js';

@@ -1,5 +1,5 @@
 // Weekly values of the measures entered by hand: one record per measure and week. What a record
-// is and how it reads; the values and import screens are in ./measure-values.screens.js.
+// is and how it reads; the values and import screens are in ../routes/measure-values.js.
 import { formatValue, shortWeek, longWeek } from '../lib/measure-text.js';
 import { measures } from './measures.js';
 

@@ -1,5 +1,5 @@
 // Measures: the team's box score definition. What a record is and how it reads; the measures,
-// box score and chart screens are in ./measures.screens.js.
+// box score and chart screens are in ../routes/measures.js.
 import { GROUP_LABELS, SUBGROUP_LABELS, DIRECTION_LABELS, STATUS_LABELS, RULE_SET_TEXT, KIND_TEXT, DERIVED_UNIT_TEXT, longWeek } from '../lib/measure-text.js';
 
 const from = (labels) => (v) => labels[v] || String(v ?? 'none');

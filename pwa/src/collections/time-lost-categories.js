@@ -1,12 +1,12 @@
 // Time-lost categories ("reasons"): the team's list that people pick from when they log time
-// lost. What a record is and how it reads; its screen is in ./time-lost-categories.screens.js.
+// lost. What a record is and how it reads; its screen is in ../routes/time-lost-categories.js.
 export const timeLostCategories = {
   name: 'time_lost_categories',
   noun: 'a time-lost reason',
   indexes: [],
   describe: (c) => (c.name ? `time-lost reason “${c.name}”` : 'a time-lost reason'),
   // A name is not put back from here: a rename must also keep the old name in former_names
-  // (lib/categories.js renameFields), which the reasons screen does.
+  // (data/categories.js renameFields), which the reasons screen does.
   fields: {
     name: { label: 'Name' },
     former_names: { label: 'Earlier names' },

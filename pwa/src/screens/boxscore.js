@@ -1,10 +1,10 @@
 // The box score (issue 5): every active measure by group, week by week, worked out on this
 // device from its own records (offline too), with each measure's chart one tap away.
 import { h, link, plural } from '../ui/h.js';
-import { localBoxScore, DEFAULT_WEEKS, MAX_WEEKS } from '../lib/boxscore.js';
+import { localBoxScore, DEFAULT_WEEKS, MAX_WEEKS } from '../data/boxscore.js';
 import { renderSpcChart } from '../lib/spc-chart.js';
-import { currentTeam, canEditMeasures, canEditCategories, teamSettings, rawFetch } from '../lib/team.js';
-import { categoryRecords } from '../lib/categories.js';
+import { currentTeam, canEditMeasures, canEditCategories, teamSettings, rawFetch } from '../data/team.js';
+import { categoryRecords } from '../data/categories.js';
 import {
   variationText, assuranceText, formatValue, withUnit, unitOf, sourceText, shortWeek, longWeek,
   SUBGROUP_LABELS, DIRECTION_LABELS, STATUS_LABELS,

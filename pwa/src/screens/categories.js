@@ -1,10 +1,10 @@
 // The team's time-lost reasons (issue 5): leads add, rename (the old name is kept in
 // former_names so earlier entries still count), reorder and archive; everyone else reads.
-// The quick-log and tally screens read the same list (lib/capacity.js teamCategories).
+// The quick-log and tally screens read the same list (data/capacity.js teamCategories).
 import { h, link } from '../ui/h.js';
 import { upsert, newId } from '../write.js';
-import { canEditCategories } from '../lib/team.js';
-import { categoryRecords, ensureCategories, renameFields, reorder, DEFAULT_CATEGORIES } from '../lib/categories.js';
+import { canEditCategories } from '../data/team.js';
+import { categoryRecords, ensureCategories, renameFields, reorder, DEFAULT_CATEGORIES } from '../data/categories.js';
 import { FlashMessage } from '../ui/flash.js';
 import { timeLostCategories } from '../collections/time-lost-categories.js';
 

@@ -1,6 +1,6 @@
 // Edit one of my entries, or fix a change the server refused and send it again.
 import { h, link } from '../ui/h.js';
-import { teamCategories } from '../lib/capacity.js';
+import { teamCategories } from '../data/capacity.js';
 import { KINDS, capacityEntries } from '../collections/capacity-entries.js';
 import { addDays } from '../lib/dates.js';
 import { today } from '../lib/clock.js';

@@ -1,6 +1,6 @@
 // "My entries": today's and this week's entries with totals; edit and delete, offline too.
 import { h, link } from '../ui/h.js';
-import { myEntries, recentRange, groupTotals } from '../lib/capacity.js';
+import { myEntries, recentRange, groupTotals } from '../data/capacity.js';
 import { capacityEntries, whatText } from '../collections/capacity-entries.js';
 import { formatMinutes, formatDay } from '../lib/dates.js';
 import { today } from '../lib/clock.js';

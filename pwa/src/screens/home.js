@@ -1,5 +1,5 @@
 import { h, link, plural } from '../ui/h.js';
-import { myEntries, recentRange, mostCommonYesterday, groupTotals } from '../lib/capacity.js';
+import { myEntries, recentRange, mostCommonYesterday, groupTotals } from '../data/capacity.js';
 import { KINDS, capacityEntries } from '../collections/capacity-entries.js';
 import { formatMinutes } from '../lib/dates.js';
 import { today } from '../lib/clock.js';

@@ -2,7 +2,7 @@
 // every row it would write, with a reason for each bad one; nothing is imported until the lead
 // confirms, and nothing at all if any row is bad. Needs a connection (the server reads the file).
 import { h, link, plural } from '../ui/h.js';
-import { canEditMeasures, rawFetch } from '../lib/team.js';
+import { canEditMeasures, rawFetch } from '../data/team.js';
 import { formatValue, longWeek } from '../lib/measure-text.js';
 
 const STATUS_TEXT = { new: 'New value', change: 'Replaces', same: 'Same as now', error: 'Problem' };

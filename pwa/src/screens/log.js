@@ -1,7 +1,7 @@
 // Quick log (issue 5): kind → minutes → (for time lost) reason → saved.
 // From home: 3 taps for time lost with a quick pick, 2 for a meeting or admin entry.
 import { h, link } from '../ui/h.js';
-import { QUICK_MINUTES, teamCategories } from '../lib/capacity.js';
+import { QUICK_MINUTES, teamCategories } from '../data/capacity.js';
 import { KINDS, capacityEntries } from '../collections/capacity-entries.js';
 import { formatMinutes, addDays } from '../lib/dates.js';
 import { today } from '../lib/clock.js';

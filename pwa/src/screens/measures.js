@@ -3,9 +3,9 @@
 import { h, link } from '../ui/h.js';
 import { listRecords, getRecord } from '../records.js';
 import { upsert, newId } from '../write.js';
-import { GROUPS } from '../lib/boxscore.js';
-import { canEditMeasures } from '../lib/team.js';
-import { categoryRecords } from '../lib/categories.js';
+import { GROUPS } from '../data/boxscore.js';
+import { canEditMeasures } from '../data/team.js';
+import { categoryRecords } from '../data/categories.js';
 import { weekStart, addDays } from '../lib/dates.js';
 import { today } from '../lib/clock.js';
 import {

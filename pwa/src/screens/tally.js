@@ -1,6 +1,6 @@
 // Tally mode for a shift: each tap on a reason logs a set number of minutes of time lost.
 import { h } from '../ui/h.js';
-import { teamCategories, myEntries } from '../lib/capacity.js';
+import { teamCategories, myEntries } from '../data/capacity.js';
 import { formatMinutes } from '../lib/dates.js';
 import { today } from '../lib/clock.js';
 import { saveEntry } from './log.js';

@@ -5,8 +5,8 @@
 import { h, link, plural } from '../ui/h.js';
 import { listRecords } from '../records.js';
 import { upsert } from '../write.js';
-import { GROUPS } from '../lib/boxscore.js';
-import { canEnterValues } from '../lib/team.js';
+import { GROUPS } from '../data/boxscore.js';
+import { canEnterValues } from '../data/team.js';
 import { measureValueId } from '../lib/uuid5.js';
 import { weekStart, addDays } from '../lib/dates.js';
 import { today } from '../lib/clock.js';

@@ -1,5 +1,5 @@
 // Measures' screens and their routes: the box score, a measure's chart, the measures and their
-// form (app.js builds its router from ./screens.js).
+// form (app.js builds its router from ./index.js).
 import { BoxScoreScreen, MeasureChartScreen } from '../screens/boxscore.js';
 import { MeasuresScreen, MeasureFormScreen } from '../screens/measures.js';
 

@@ -4,8 +4,8 @@ import { listRecords } from '../records.js';
 import { recordIndex } from '../db.js';
 import { capacityEntries } from '../collections/capacity-entries.js';
 import { timeLostCategories } from '../collections/time-lost-categories.js';
-import { addDays, weekStart } from './dates.js';
-import { today } from './clock.js';
+import { addDays, weekStart } from '../lib/dates.js';
+import { today } from '../lib/clock.js';
 import { DEFAULT_CATEGORIES } from './categories.js';
 
 export const QUICK_MINUTES = [5, 10, 15, 30, 60];

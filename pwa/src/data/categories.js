@@ -2,7 +2,7 @@
 // old name in former_names so entries logged under it still count for the category (box score).
 import { listRecords } from '../records.js';
 import { upsert } from '../write.js';
-import { uuid5 } from './uuid5.js';
+import { uuid5 } from '../lib/uuid5.js';
 import { timeLostCategories } from '../collections/time-lost-categories.js';
 import defaults from '../../../spec/default_time_lost_categories.json' with { type: 'json' };
 

@@ -2,15 +2,15 @@
 // `compute_from_records`). The rules and their reasons are in that module's docstring; the
 // shared vectors in tests/vectors/boxscore/ hold both to the same answers (pwa/test/boxscore.test.js).
 // Keys stay snake_case so a local result compares as JSON with GET /api/teams/<id>/boxscore.
-import { analyse } from './spc.js';
+import { analyse } from '../lib/spc.js';
 import { listRecords } from '../records.js';
-import { GROUP_LABELS } from './measure-text.js';
+import { GROUP_LABELS } from '../lib/measure-text.js';
 import { capacityEntries } from '../collections/capacity-entries.js';
 import { timeLostCategories } from '../collections/time-lost-categories.js';
 import { measures as measuresCollection } from '../collections/measures.js';
 import { measureValues } from '../collections/measure-values.js';
-import { addDays, weekStart } from './dates.js';
-import { londonDay, nowDate } from './clock.js';
+import { addDays, weekStart } from '../lib/dates.js';
+import { londonDay, nowDate } from '../lib/clock.js';
 
 export const GROUPS = ['performance', 'capacity', 'cost', 'staff_experience'];
 export const DEFAULT_WEEKS = 12;

@@ -1,5 +1,5 @@
-// Capacity entries' screens and their routes (app.js builds its router from ./screens.js).
-import { KINDS } from './capacity-entries.js';
+// Capacity entries' screens and their routes (app.js builds its router from ./index.js).
+import { KINDS } from '../collections/capacity-entries.js';
 import { LogScreen } from '../screens/log.js';
 import { EntriesScreen } from '../screens/entries.js';
 import { EditEntryScreen, FixEntryScreen } from '../screens/edit-entry.js';
