@@ -7,6 +7,7 @@ must prove both.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import uuid
@@ -137,19 +138,12 @@ def app(app_config):
     ctx.pop()
 
 
-# Moments where dates go wrong. A date-sensitive test takes the ``moment`` fixture and runs at each,
-# with the server's one clock (server/core/clock.py) frozen there; it builds its data relative to
-# the moment, never to the day it was written.
-MOMENTS = {
-    # Sunday 23:30 UTC on the night British Summer Time began: already Monday 00:30 in London
-    "bst_sunday_night": "2027-03-28T23:30:00Z",
-    # New Year's Day 2027 is a Friday in ISO week 53 of 2026 (Monday 28 December 2026)
-    "iso_week_53": "2027-01-01T12:00:00Z",
-    # a Monday morning: "this week" has just begun, "yesterday" was last week
-    "monday_morning": "2027-06-07T06:30:00Z",
-    # far from when these tests were written; September has the widest short month name ("Sept")
-    "far_future": "2041-09-19T15:00:00Z",
-}
+# Moments where dates go wrong (tests/vectors/calendar/moments.json, which the PWA's tests read too). A
+# date-sensitive test takes the ``moment`` fixture and runs at each, with the server's one clock
+# (server/core/clock.py) frozen there; it builds its data relative to the moment, never to the day
+# it was written.
+CALENDAR = json.loads((Path(__file__).parent / "vectors" / "calendar" / "moments.json").read_text())["moments"]
+MOMENTS = {name: moment["instant"] for name, moment in CALENDAR.items()}
 
 
 @pytest.fixture(params=list(MOMENTS.values()), ids=list(MOMENTS))

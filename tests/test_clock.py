@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from server.core import clock
+from tests.conftest import CALENDAR
 
 SERVER = Path(__file__).resolve().parents[1] / "server"
 CLOCK = SERVER / "core" / "clock.py"
@@ -134,3 +135,15 @@ def test_production_refuses_a_shifted_clock(monkeypatch, tmp_path):
     monkeypatch.setenv("VALUEBOARD_CLOCK_START", "2031-01-01T00:00:00Z")
     with pytest.raises(RuntimeError, match="VALUEBOARD_CLOCK_START"):
         config.from_environment(tmp_path)
+
+
+@pytest.mark.parametrize("name", sorted(CALENDAR))
+def test_the_server_reads_each_moment_as_the_shared_calendar_says(name, frozen):
+    """The same file is read by pwa/test/moments.test.js: both clocks name the same days."""
+    from server.capacity.collections import latest_entry_day
+    from server.core.weeks import current_week_start
+
+    expected = CALENDAR[name]
+    frozen(expected["instant"])
+    assert (clock.today().isoformat(), current_week_start().isoformat(), latest_entry_day()) == (
+        expected["london_today"], expected["week_start"], expected["tomorrow"])
