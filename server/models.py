@@ -1,6 +1,7 @@
 """Every model module, imported in one place so Alembic and the tests see the whole schema."""
 
 from server.accounts import models as accounts_models  # noqa: F401
+from server.board import models as board_models  # noqa: F401
 from server.capacity import models as capacity_models  # noqa: F401
 from server.measures import models as measures_models  # noqa: F401
 from server.organisations import models as organisations_models  # noqa: F401

@@ -26,6 +26,14 @@ TEAMS = [
      "Time for the conversations that matter."),
 ]
 
+# The aim each demo team wrote on its board for each box-score area (board_settings).
+BOARD_AIMS = {
+    "aim_performance": "Every patient seen when they need us, and nobody harmed while in our care.",
+    "aim_capacity": "Give back an hour a day to care by cutting time lost to searching and waiting.",
+    "aim_cost": "Spend less on agency cover by planning the rota with the whole team.",
+    "aim_staff_experience": "A team that feels able to change how it works, every week.",
+}
+
 COACHES = [
     ("Eilidh MacLeod", "eilidh.macleod@valueboard.demo", ["Ward 3B Raigmore", "Community Nursing Inverness West",
                                                           "Podiatry Highland", "Ward 44 Queen Elizabeth"]),

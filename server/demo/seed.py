@@ -75,6 +75,7 @@ def seed_box_scores(teams: dict[str, Team], now: datetime | None = None) -> int:
     lead defines measures and categories and enters the weekly values; staff log their own capacity), so
     devices pull it like anything else. Record ids are derived from what they describe, and records that
     already exist are left alone: running it again only fills in what is missing (such as a new week)."""
+    from server.board.models import board_settings_id
     from server.capacity.models import DEFAULT_TIME_LOST_CATEGORIES
     from server.measures.models import measure_value_id
     from server.core import clock
@@ -118,6 +119,7 @@ def seed_box_scores(teams: dict[str, Team], now: datetime | None = None) -> int:
                 fields.update(source="derived", derived_kind=kind, derived_unit=derived_unit,
                               derived_category_id=category_ids[category] if category else None)
             setup.append(_upsert("measures", measure_ids[key], **fields))
+        setup.append(_upsert("board_settings", board_settings_id(team.id), team_id=team.id, **data.BOARD_AIMS))
         write(lead, setup)
 
         for number, (user, _role) in enumerate(staff):

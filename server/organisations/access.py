@@ -53,6 +53,10 @@ class Access:
         """Leads and coaches of the team, and admins, define its box score."""
         return self.can_manage(team_id) or self.can_coach(team_id)
 
+    def can_set_board_aims(self, team_id: str) -> bool:
+        """The aims on the team's board are set by those who define its box score."""
+        return self.can_edit_measures(team_id)
+
     def can_enter_values(self, team_id: str) -> bool:
         """Everyone who works on the box score in the huddle: members, leads, coaches, admins."""
         return self.can_write(team_id) or self.can_coach(team_id)

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from server.accounts.models import User
 from server.accounts.passwords import hash_password
+from server.board.models import BoardSettings
 from server.capacity.models import DEFAULT_TIME_LOST_CATEGORIES, CapacityEntry, TimeLostCategory
 from server.demo import data
 from server.demo.seed import seed
@@ -27,6 +28,7 @@ def test_seed_demo_builds_box_scores_once(app, moment, login):
                              .where(TimeLostCategory.team_id == ward.id)) == len(DEFAULT_TIME_LOST_CATEGORIES)
     authors = set(db.session.scalars(sa.select(CapacityEntry.user_id).where(CapacityEntry.team_id == ward.id)))
     assert len(authors) >= 4
+    assert db.session.get(BoardSettings, ward.id).aim_capacity == data.BOARD_AIMS["aim_capacity"]
     score = box_score(ward, 16)
     rows = {m["name"]: m for g in score["groups"] for m in g["measures"]}
     assert len(rows) == len(data.MEASURES) and all(g["measures"] for g in score["groups"])

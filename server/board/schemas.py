@@ -1,0 +1,13 @@
+"""The fields of a ``board_settings`` record: the aim for each box-score area, each optional text of
+up to 500 characters (``null`` clears it)."""
+
+from __future__ import annotations
+
+from server.core.schemas import Schema, text
+
+
+class BoardSettingsFieldsSchema(Schema):
+    aim_performance = text(500, allow_none=True)
+    aim_capacity = text(500, allow_none=True)
+    aim_cost = text(500, allow_none=True)
+    aim_staff_experience = text(500, allow_none=True)
