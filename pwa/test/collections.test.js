@@ -11,10 +11,23 @@ import { setClock, resetClock } from '../src/lib/clock.js';
 
 afterEach(resetClock);
 const at = (iso) => setClock(() => Date.parse(iso));
+// board_settings_id('team-1') as server/board/models.py computes it
+const SERVER_BOARD_SETTINGS_ID = 'be20b10f-c52a-5e24-8ed8-247550469b60';
 const [entries, categories, measures, values] = ['capacity_entries', 'time_lost_categories', 'measures', 'measure_values'].map(collectionOf);
 
-test('the registry lists the four synced collections, each once', () => {
-  assert.deepEqual(COLLECTIONS.map((c) => c.name), ['capacity_entries', 'time_lost_categories', 'measures', 'measure_values']);
+test('the registry lists the five synced collections, each once', () => {
+  assert.deepEqual(COLLECTIONS.map((c) => c.name), ['capacity_entries', 'time_lost_categories', 'measures', 'measure_values', 'board_settings']);
+});
+
+test('the board settings: one record per team, with the id the server expects, and each aim named by its area', () => {
+  const board = collectionOf('board_settings');
+  // server/board/models.py board_settings_id('team-1')
+  assert.equal(board.recordId('team-1'), SERVER_BOARD_SETTINGS_ID);
+  assert.deepEqual(Object.keys(board.fields), ['aim_performance', 'aim_capacity', 'aim_cost', 'aim_staff_experience']);
+  assert.equal(fieldOf(board, 'aim_cost').label, 'Cost aim');
+  assert.equal(fieldOf(board, 'aim_cost').show('Less agency spend'), '“Less agency spend”');
+  assert.equal(fieldOf(board, 'aim_cost').show(null), 'no aim');
+  assert.deepEqual(board.fix(), { href: '/board-settings', text: 'Open the board’s aims' });
 });
 
 test('a capacity entry reads as people say it', () => {

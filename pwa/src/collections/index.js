@@ -9,9 +9,10 @@ import { capacityEntries } from './capacity-entries.js';
 import { timeLostCategories } from './time-lost-categories.js';
 import { measures } from './measures.js';
 import { measureValues } from './measure-values.js';
+import { boardSettings } from './board-settings.js';
 import { showValue, labelFromName } from './words.js';
 
-export const COLLECTIONS = Object.freeze([capacityEntries, timeLostCategories, measures, measureValues]);
+export const COLLECTIONS = Object.freeze([capacityEntries, timeLostCategories, measures, measureValues, boardSettings]);
 
 const BY_NAME = new Map(COLLECTIONS.map((c) => [c.name, c]));
 

@@ -20,6 +20,8 @@ export function currentTeam(app) {
 
 /** Leads and coaches define the box score (measures; importing values). */
 export const canEditMeasures = (app, teamId) => ['lead', 'coach', 'admin'].includes(teamRole(app, teamId));
+/** The board's aims are set by those who define the box score (server: Access.can_set_board_aims). */
+export const canSetBoardAims = canEditMeasures;
 /** Everyone who works on the box score in the huddle enters weekly values. */
 export const canEnterValues = (app, teamId) => teamRole(app, teamId) !== null;
 /** Leads keep the team's list of time-lost categories. */

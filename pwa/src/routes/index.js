@@ -5,8 +5,9 @@ import { capacityEntriesScreens } from './capacity-entries.js';
 import { timeLostCategoriesScreens } from './time-lost-categories.js';
 import { measuresScreens } from './measures.js';
 import { measureValuesScreens } from './measure-values.js';
+import { boardSettingsScreens } from './board-settings.js';
 
-const SCREENS = [capacityEntriesScreens, timeLostCategoriesScreens, measuresScreens, measureValuesScreens];
+const SCREENS = [capacityEntriesScreens, timeLostCategoriesScreens, measuresScreens, measureValuesScreens, boardSettingsScreens];
 
 /** [pattern, screen] pairs; a pattern's groups become app.params. */
 export const COLLECTION_ROUTES = SCREENS.flatMap((s) => s.routes);

@@ -59,6 +59,7 @@ export async function BoxScoreScreen(app) {
     h('h2', null, 'Manage'),
     h('ul', { class: 'links' },
       h('li', null, link('/measures', editor ? 'Add or change measures' : 'About the measures')),
+      h('li', null, link('/board-settings', 'The board’s aims')),
       h('li', null, link('/categories', canEditCategories(app) ? 'Edit time-lost reasons' : 'Time-lost reasons')),
       editor ? h('li', null, link('/import', 'Import values from a file')) : ''),
     downloads(app, weeks));
