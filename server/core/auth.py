@@ -12,10 +12,3 @@ def public(view):
     view._apidoc = apidoc
     return view
 
-
-def writer(view):
-    """Marks a view whose request is one write transaction from its first read (a sync push):
-    authentication starts it as a writer (:func:`server.core.database.begin_write`) before it looks
-    the token up, so the caller's reads and the writes share it, with no commit in between."""
-    view._writer = True
-    return view

@@ -82,7 +82,7 @@ def _access_query() -> sa.CompoundSelect:
 
 def access_for(user: User | Principal) -> Access:
     # Core, not the ORM: the ORM's execute path costs more than the query here. In the request's
-    # transaction: a sync push's, which authentication started as a writer.
+    # transaction (for a sync push, the read one before it takes the write lock).
     rows = db.session.connection().execute(_access_query(), {"user_id": user.id}).all()
     return Access(
         user_id=user.id,

@@ -12,7 +12,6 @@ from flask import Response
 from flask_smorest import Blueprint
 
 from server.accounts.auth import current_session
-from server.core.auth import writer
 from server.sync_api import operations
 from server.sync_api.encoding import dumps, encode_pull
 from server.sync_api.schemas import (
@@ -34,7 +33,6 @@ def _json(body: dict) -> Response:
 @blp.post("/push")
 @blp.arguments(PushRequestSchema())
 @blp.response(200, PushResponseSchema)
-@writer
 def push(body):
     """Send a device's queued mutations; all or nothing, each mutation applied at most once."""
     session = current_session()
