@@ -6,6 +6,8 @@ IndexedDB directly from the page (`idb`): the production app has no test hook.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 def login(page, server, user: dict, device_name: str | None = None) -> None:
     page.goto(server.url + "/")
@@ -113,3 +115,15 @@ def entry_rows(page):
     return idb(page, """return (await db.getAll('records'))
         .filter((r) => r.collection === 'capacity_entries' && !r.deleted)
         .map((r) => ({ id: r.id, pending: r.pending, ...r.data }));""")
+
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+def artifact(page, name: str) -> Path:
+    """Keep a full-page screenshot for a reviewer to look at (test-artifacts/ is not committed)."""
+    size = page.viewport_size or {"width": 0, "height": 0}
+    path = ARTIFACTS / f"{name}-{size['width']}x{size['height']}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    return path
