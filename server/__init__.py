@@ -51,7 +51,8 @@ def _register_features(app: Flask) -> None:
     """Each feature package registers its own blueprints, CLI commands and synced collections with
     one ``register(app)``, which imports its views only when called (importing a feature's models,
     as Alembic and other features do, loads nothing else). Order matters only where stated."""
-    from server import accounts, board, capacity, demo, health, measures, organisations, sync_api, web
+    from server import (accounts, board, capacity, demo, health, huddles, improvement, measures, organisations,
+                        sync_api, web)
 
     features = (
         health,
@@ -61,6 +62,8 @@ def _register_features(app: Flask) -> None:
         capacity,
         measures,
         board,
+        huddles,
+        improvement,  # links to huddles
         web,
         demo,
     )

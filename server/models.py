@@ -3,6 +3,8 @@
 from server.accounts import models as accounts_models  # noqa: F401
 from server.board import models as board_models  # noqa: F401
 from server.capacity import models as capacity_models  # noqa: F401
+from server.huddles import models as huddles_models  # noqa: F401
+from server.improvement import models as improvement_models  # noqa: F401
 from server.measures import models as measures_models  # noqa: F401
 from server.organisations import models as organisations_models  # noqa: F401
 from server.sync_api import models as sync_models  # noqa: F401

@@ -110,7 +110,7 @@ def test_london_days_and_weeks_follow_the_clock_across_a_clock_change(frozen):
 
 
 def test_tomorrow_for_capacity_entries_moves_with_the_clock_in_either_direction(frozen):
-    from server.capacity.collections import latest_entry_day
+    from server.sync_api.validation import latest_entry_day
 
     moment = frozen("2031-01-06T09:00:00Z")
     assert latest_entry_day() == "2031-01-07"
@@ -140,7 +140,7 @@ def test_production_refuses_a_shifted_clock(monkeypatch, tmp_path):
 @pytest.mark.parametrize("name", sorted(CALENDAR))
 def test_the_server_reads_each_moment_as_the_shared_calendar_says(name, frozen):
     """The same file is read by pwa/test/moments.test.js: both clocks name the same days."""
-    from server.capacity.collections import latest_entry_day
+    from server.sync_api.validation import latest_entry_day
     from server.core.weeks import current_week_start
 
     expected = CALENDAR[name]

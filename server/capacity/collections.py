@@ -22,12 +22,12 @@ from flask import Flask
 
 from server.capacity.models import KINDS
 from server.capacity.projection import project_capacity_entries, project_time_lost_categories
-from server.capacity.schemas import CapacityEntryFieldsSchema, TimeLostCategoryFieldsSchema, latest_entry_day
+from server.capacity.schemas import CapacityEntryFieldsSchema, TimeLostCategoryFieldsSchema
 from server.core.schemas import PRINTABLE_TEXT
 from server.organisations.access import Access
 from server.sync_api.permissions import author_or_manager, record_rule, team_rule
 from server.sync_api.registry import register_collection
-from server.sync_api.validation import marshmallow_validator
+from server.sync_api.validation import latest_entry_day, marshmallow_validator
 from sync import Collection
 
 _ENTRY_REQUIRED = frozenset({"kind", "minutes", "occurred_on"})

@@ -54,11 +54,11 @@ def seed() -> int:
             db.session.add(Membership(team_id=teams[team_name].id, user_id=person.id, role=role))
             created += 1
     db.session.commit()
-    created += seed_box_scores(teams)
+    created += seed_team_records(teams)
     return created
 
 
-# ---- box scores: measures, categories, 16 weeks of capacity entries and weekly values ---------------------
+# ---- huddles, ideas and actions; box scores: measures, categories, 16 weeks of capacity entries and values ---------------------
 DEMO_NAMESPACE = uuid.UUID("0d8c3f4e-93a1-4b47-8a40-5e6c2f7d9b21")
 
 
@@ -70,12 +70,13 @@ def _upsert(collection: str, record_id: str, **fields) -> dict:
     return {"collection": collection, "record_id": record_id, "op": "upsert", "fields": fields}
 
 
-def seed_box_scores(teams: dict[str, Team], now: datetime | None = None) -> int:
-    """Every demo team's box score, written through the sync engine as the people who would write it (the
+def seed_team_records(teams: dict[str, Team], now: datetime | None = None) -> int:
+    """Every demo team's huddle history (:mod:`server.demo.improvement`) and box score, written through the sync engine as the people who would write it (the
     lead defines measures and categories and enters the weekly values; staff log their own capacity), so
     devices pull it like anything else. Record ids are derived from what they describe, and records that
     already exist are left alone: running it again only fills in what is missing (such as a new week)."""
     from server.board.models import board_settings_id
+    from server.demo.improvement import seed_improvement
     from server.capacity.models import DEFAULT_TIME_LOST_CATEGORIES
     from server.measures.models import measure_value_id
     from server.core import clock
@@ -94,17 +95,19 @@ def seed_box_scores(teams: dict[str, Team], now: datetime | None = None) -> int:
         staff = [(people[f"{local}@valueboard.demo"], role) for _n, local, t, role in data.STAFF if t == team_name]
         lead = next(user for user, role in staff if role == "lead")
 
-        def write(user, mutations):
+        def write(user, mutations, written_at=None):
             nonlocal created
             fresh = [m for m in mutations if m["record_id"] not in existing]
             if not fresh:
                 return
-            results = write_as_server(user, fresh)
+            results = write_as_server(user, fresh, written_at=written_at)
             refused = [r for r in results if r["status"] != "applied"]
             if refused:
                 raise RuntimeError(f"demo data refused for {team_name}: {refused[:3]}")
             created += len(fresh)
 
+        # The huddle history first: it is stamped in the past, and a server client's hlcs only rise.
+        seed_improvement(team, lead, write, team_name, _demo_id)
         category_ids = {name: _demo_id(team_name, "category", name) for name in DEFAULT_TIME_LOST_CATEGORIES}
         setup = [_upsert("time_lost_categories", category_ids[name], team_id=team.id, name=name, position=i)
                  for i, name in enumerate(DEFAULT_TIME_LOST_CATEGORIES)]

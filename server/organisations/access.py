@@ -57,6 +57,16 @@ class Access:
         """The aims on the team's board are set by those who define its box score."""
         return self.can_edit_measures(team_id)
 
+    def can_take_part(self, team_id: str) -> bool:
+        """Huddles and improvement work (ideas, PDSA cycles, actions): members and coaches of the
+        team, and admins, create and edit them."""
+        return self.can_write(team_id) or self.can_coach(team_id)
+
+    def can_remove_contribution(self, team_id: str, author_id: str) -> bool:
+        """Delete a huddle or an improvement record: its author (while taking part), the team's
+        leads, and admins."""
+        return self.can_take_part(team_id) and (author_id == self.user_id or self.can_manage(team_id))
+
     def can_enter_values(self, team_id: str) -> bool:
         """Everyone who works on the box score in the huddle: members, leads, coaches, admins."""
         return self.can_write(team_id) or self.can_coach(team_id)

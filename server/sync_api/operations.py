@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from datetime import datetime
 from typing import Any, Optional, Sequence
 
 import sqlalchemy as sa
@@ -107,7 +108,8 @@ def _ensure_server_device(user: User) -> str:
     return device_id
 
 
-def write_as_server(user: User, mutations: Sequence[dict[str, Any]], *, batch_size: int = 500) -> list[dict[str, Any]]:
+def write_as_server(user: User, mutations: Sequence[dict[str, Any]], *, batch_size: int = 500,
+                    written_at: datetime | None = None) -> list[dict[str, Any]]:
     """Write synced records from the server (a CSV import, demo data) under exactly a device's rules.
 
     ``mutations`` are ``{"collection", "record_id", "op": "upsert" | "delete", "fields"?}``
@@ -125,6 +127,10 @@ def write_as_server(user: User, mutations: Sequence[dict[str, Any]], *, batch_si
     the server client's lock from numbering to commit, so concurrent server writes for one user
     queue rather than collide. Each batch **commits** (and so does anything already pending in
     ``db.session``); if one fails, earlier batches stay applied.
+
+    ``written_at`` stamps the writes as made at that (past) moment instead of now, for history
+    recorded after the fact (demo data): the engine still keeps the server client's hlcs rising, so
+    write such batches oldest first.
 
     Returns one result per mutation, in order: ``{"id", "status": "applied" | "rejected",
     "error"?}``. Raises :class:`ApiError` (503 ``sync_unavailable``) if the database is
@@ -149,7 +155,8 @@ def write_as_server(user: User, mutations: Sequence[dict[str, Any]], *, batch_si
                 raise ApiError(503, "sync_unavailable", "The sync store is unavailable; try again shortly.",
                                headers={"Retry-After": "5"}) from exc
             raise
-        stamp = format_hlc(eng.clock_ms(), 0, device_id)  # the engine keeps each one above the last
+        at_ms = eng.clock_ms() if written_at is None else int(written_at.timestamp() * 1000)
+        stamp = format_hlc(at_ms, 0, device_id)  # the engine keeps each one above the last
         body = {
             "client_id": device_id,
             "schema_version": max(eng.schema_versions),

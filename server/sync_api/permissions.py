@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from server.organisations.access import Access
-from sync import Actor, RecordInfo
-from sync.registry import CreatePolicy, RecordPolicy
+from sync import Actor, Collection, RecordInfo
+from sync.registry import CreatePolicy, RecordPolicy, Validator
 
 #: An access rule about one team, such as :meth:`Access.can_manage`.
 TeamRule = Callable[[Access, str], bool]
@@ -50,3 +50,16 @@ def record_rule(rule: TeamRule) -> RecordPolicy:
 def author_or_manager(actor: ServerActor, record: RecordInfo) -> bool:
     """Edit or delete an everyday record: :meth:`Access.can_change_record` (its author or the team's leads)."""
     return actor.access.can_change_record(record.team_id, record.user_id)
+
+
+def _remove_contribution(actor: ServerActor, record: RecordInfo) -> bool:
+    return actor.access.can_remove_contribution(record.team_id, record.user_id)
+
+
+def contribution(name: str, validate: Validator, *, immutable_fields: frozenset[str] = frozenset()) -> Collection:
+    """A collection of the team's shared work (huddles and their notes, ideas, PDSA cycles, actions):
+    members and coaches of the team, and admins, create and edit (:meth:`Access.can_take_part`); the
+    author, the team's leads and admins delete (:meth:`Access.can_remove_contribution`)."""
+    return Collection(name, validate=validate, immutable_fields=immutable_fields,
+                      can_create=team_rule(Access.can_take_part), can_update=record_rule(Access.can_take_part),
+                      can_delete=_remove_contribution)

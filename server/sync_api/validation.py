@@ -16,12 +16,13 @@ synced record are checked more strictly than marshmallow's defaults: ``15.0``, `
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Callable, Optional, Protocol
 
 import marshmallow as ma
 from marshmallow import fields
 
+from server.core import clock
 from server.core.errors import flatten_messages
 from server.core.weeks import is_monday
 from sync import Actor, RecordInfo, Rejected
@@ -87,6 +88,31 @@ class MondayDate(IsoDate):
         if day.isoformat() < EARLIEST_WEEK:
             raise ma.ValidationError(f"Must be on or after {EARLIEST_WEEK}.")
         return day
+
+
+_latest_day: tuple[float, float, str] = (0.0, 0.0, "")
+
+
+def latest_entry_day() -> str:
+    """Tomorrow in Europe/London as ISO text: the latest day a capacity entry or a huddle may be dated
+    (a device's clock may run a little ahead). Fast paths check it for every pushed record, so it
+    is worked out once per London day (from one London midnight to the next) rather than per entry."""
+    global _latest_day
+    since, until, day = _latest_day
+    now = clock.timestamp()
+    if not since <= now < until:  # a new day, or a test moved the clock back
+        today = clock.today()
+        tomorrow = today + timedelta(days=1)
+        since = clock.london_midnight(today).timestamp()
+        until = clock.london_midnight(tomorrow).timestamp()
+        day = tomorrow.isoformat()
+        _latest_day = (since, until, day)  # one tuple: threads see the old triple or the new one
+    return day
+
+
+def not_after_tomorrow(value: str) -> None:
+    if value > latest_entry_day():
+        raise ma.ValidationError("Must not be more than one day in the future.")
 
 
 def invalid_fields(errors: dict[str, list[str]]) -> Rejected:

@@ -1,4 +1,4 @@
-"""seed-demo: every demo team gets a box score with 16 weeks of data, written through sync; running it again adds nothing."""
+"""seed-demo: every demo team gets a box score and a huddle history of 16 weeks, written through sync; running it again adds nothing."""
 
 from __future__ import annotations
 
@@ -17,11 +17,12 @@ from server.sync_api.models import SyncRecord
 from tests.conftest import PASSWORD
 
 
-def test_seed_demo_builds_box_scores_once(app, moment, login):
+def test_seed_demo_builds_box_scores_and_huddle_histories_once(app, moment, login):
     assert seed() > 4 * len(data.TEAMS) * len(data.MEASURES)
     records = db.session.scalar(sa.select(sa.func.count()).select_from(SyncRecord))
     assert seed() == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SyncRecord)) == records
+    check_huddle_history()
 
     ward = db.session.scalar(sa.select(Team).where(Team.name == "Ward 3B Raigmore"))
     assert db.session.scalar(sa.select(sa.func.count()).select_from(TimeLostCategory)
@@ -47,3 +48,33 @@ def test_seed_demo_builds_box_scores_once(app, moment, login):
     pulled = api.get("/api/sync/pull?limit=1000").json
     assert {c["collection"] for c in pulled["changes"]} >= {"measures", "measure_values", "capacity_entries",
                                                            "time_lost_categories"}
+
+
+def check_huddle_history() -> None:
+    """The demo's huddle history (called by the seed test above, which has seeded)."""
+    from datetime import timedelta
+
+    from server.core import clock
+    from server.core.weeks import current_week_start, last_weeks
+    from server.demo.improvement import MISSED, WEEKS
+    from server.huddles.models import Huddle, HuddleNote
+    from server.improvement.models import IDEA_STATUSES, Action, Idea, IdeaMove, PdsaCycle
+    from server.organisations.models import WEEKDAYS
+
+    ward = db.session.scalar(sa.select(Team).where(Team.name == "Ward 3B Raigmore"))
+    tuesday = WEEKDAYS.index(ward.huddle_day)
+    expected = [m + timedelta(days=tuesday) for n, m in enumerate(last_weeks(WEEKS, current_week_start()))
+                if n not in MISSED and m + timedelta(days=tuesday) <= clock.today()]
+    held = sorted(db.session.scalars(sa.select(Huddle.held_on).where(Huddle.team_id == ward.id)))
+    assert held == expected  # two weeks missed; this week's may be still to come
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(HuddleNote).where(HuddleNote.team_id == ward.id)) >= 3 * len(held)
+    statuses = set(db.session.scalars(sa.select(Idea.status).where(Idea.team_id == ward.id)))
+    assert statuses == set(IDEA_STATUSES)
+    decided = set(db.session.scalars(sa.select(PdsaCycle.act).where(PdsaCycle.team_id == ward.id)))
+    assert decided == {"adopt", "adapt", "abandon", None}
+    overdue = db.session.scalars(sa.select(Action.title).where(
+        Action.team_id == ward.id, Action.status == "open", Action.due_on < clock.today())).all()
+    assert "Book estates to move the shelving" in overdue
+    # each move is dated at the huddle it was made in, not when the seed ran
+    first_move = db.session.scalar(sa.select(sa.func.min(IdeaMove.moved_at)).where(IdeaMove.team_id == ward.id))
+    assert first_move.date() == held[0]
