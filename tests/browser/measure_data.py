@@ -2,8 +2,8 @@
 
 `seed_signals` gives a team one measure for every kind of signal the box score shows (each
 variation icon, high and low, and each assurance icon), entered by hand or worked out from
-capacity entries, with the values that produce them (checked against server.measures.spc in
-tests/measures/test_spc_vectors.py's cases' style, and by the box score test itself).
+capacity entries, with values that produce them; test_boxscore.py checks what each shows, and that
+the device's analysis is the server's.
 """
 
 from __future__ import annotations
