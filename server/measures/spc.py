@@ -23,9 +23,14 @@ Choices where domain.md is silent, and why:
   the same way). A trend point takes the trend's direction even when it also fires a rule on the
   other side of the mean; a turning point shared by two trends keeps the trend it ends.
 - Variation is the signal of the latest recorded value; there is none (None) until the latest
-  phase has 2 values. Assurance uses the latest phase's limits and is strict, like
-  NHSRplotthedots: a target exactly on a limit is "hit and miss". A neutral measure has no good
-  side, so no assurance; a run chart has no process limits, so no assurance either.
+  phase has 2 values. Each special-cause point also says which way it points (`signal_side`,
+  "high" or "low": the H or L of the Making Data Count icons): a trend point by the trend's
+  direction (rising is high), any other by its side of the centre line, the same reading that
+  decides improvement or concern; `variation_side` is the latest value's. A neutral measure needs
+  it most: its purple icon has nothing else to say which way the process moved. Assurance uses
+  the latest phase's limits and is strict, like NHSRplotthedots: a target exactly on a limit is
+  "hit and miss". A neutral measure has no good side, so no assurance; a run chart has no process
+  limits, so no assurance either.
 - IHI run charts: the median is frozen after `baseline_points` values, like the XmR limits.
   Points on the median neither count towards nor break a shift, and equal neighbours count once
   in a trend (Perla, Provost & Murray 2011). Too few or too many runs is a property of the whole
@@ -115,17 +120,20 @@ def analyse(
         found = dict(zip(positions, range(len(xs))))
         for i in range(start, stop):
             point: dict[str, Any] = {"index": i, "value": None, "phase": phase_no, **lines,
-                                     "rules": [], "special": False, "signal": None}
+                                     "rules": [], "special": False, "signal": None,
+                                     "signal_side": None}
             if i in found:
                 k = found[i]
+                moved = _moved(rules[k], sides[k], trend_dirs[k])
                 point.update(value=_round(xs[k]), rules=rules[k], special=bool(rules[k]),
-                             signal=_signal(rules[k], sides[k], trend_dirs[k], direction))
+                             signal=_signal(rules[k], moved, direction),
+                             signal_side=None if moved == 0 else "high" if moved > 0 else "low")
             points.append(point)
 
     latest = next((p for p in reversed(points) if p["value"] is not None), None)
-    variation = None
+    variation = variation_side = None
     if latest is not None and phases[latest["phase"]]["n"] >= 2:
-        variation = latest["signal"]
+        variation, variation_side = latest["signal"], latest["signal_side"]
     assurance = _assurance(phases[-1], target, direction) if rule_set == "mdc" and phases else None
     return {
         "rule_set": rule_set,
@@ -136,9 +144,10 @@ def analyse(
         "points": points,
         "phases": phases,
         "variation": variation,
+        "variation_side": variation_side,
         "assurance": assurance,
         "special_count": sum(1 for p in points if p["special"]),
-        "summary": _summary(rule_set, points, phases, variation, assurance, baseline_points),
+        "summary": _summary(rule_set, points, phases, variation, variation_side, assurance, baseline_points),
     }
 
 
@@ -283,12 +292,22 @@ def _runs_limits(useful: int) -> tuple[int, int] | None:
     return math.ceil(mean - 1.96 * sd), math.floor(mean + 1.96 * sd)
 
 
-def _signal(rules: list[str], side: int, trend_dir: int, direction: str) -> str:
+def _moved(rules: list[str], side: int, trend_dir: int) -> int:
+    """Which way a point's signal points: +1 (high), -1 (low), 0 for no signal.
+
+    A trend point moves with its trend, wherever it sits; any other special point by its side of
+    the centre line, which is never 0 for it: a point on the centre line can only be in a trend.
+    """
+    if not rules:
+        return 0
+    return trend_dir if "trend" in rules else side
+
+
+def _signal(rules: list[str], moved: int, direction: str) -> str:
     if not rules:
         return "common_cause"
     if direction == "neutral":
         return "neutral"
-    moved = trend_dir if "trend" in rules else side
     return "improvement" if moved == (1 if direction == "up" else -1) else "concern"
 
 
@@ -316,13 +335,16 @@ ASSURANCE_TEXT = {
 
 
 def _summary(rule_set: str, points: list[dict[str, Any]], phases: list[dict[str, Any]],
-             variation: str | None, assurance: str | None, baseline_points: int) -> str:
+             variation: str | None, variation_side: str | None, assurance: str | None,
+             baseline_points: int) -> str:
     label = RULE_SET_LABELS[rule_set]
     if not any(p["value"] is not None for p in points):
         return f"{label}: no data yet."
     if variation is None:
         return f"{label}: not enough data yet (at least 2 values since the last re-base are needed)."
     text = f"{label}: {VARIATION_TEXT[variation]}"
+    if variation_side is not None:
+        text += f" ({variation_side})"
     if assurance is not None:
         text += f"; {ASSURANCE_TEXT[assurance]}"
     text += "."

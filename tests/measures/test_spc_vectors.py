@@ -60,6 +60,8 @@ CASES = [
           B + [10, 9, 10, 9, 10, 9], direction="up"),
     _case("shift_neutral", "7 above the mean on a neutral measure: a neutral signal.",
           B + [12, 13, 12, 13, 12, 13, 12], direction="neutral"),
+    _case("shift_neutral_low", "7 below the mean on a neutral measure: a neutral signal, low.",
+          B + [10, 9, 10, 9, 10, 9], direction="neutral"),
     _case("point_on_mean_breaks_run", "6 above, one on the mean (11), one above: no shift.",
           B11 + [12, 13, 12, 13, 12, 13, 11, 12]),
     _case("trend_of_6_is_no_signal", "6 rising values: no signal.", B + [9, 10, 11, 12, 13, 14, 13]),
@@ -240,6 +242,25 @@ def test_missing_weeks_vector_keeps_positions_and_skips_gaps():
     assert expected["phases"][0]["centre"] == pytest.approx(134 / 12, abs=1e-6)
     assert expected["points"][15]["rules"] == ["outside_limits"]
     assert expected["variation"] == "improvement"
+
+
+def test_signal_side_is_the_h_or_l_of_the_icons():
+    """High or low: a trend by its direction wherever its points sit, anything else by its side."""
+    rising = _vector("trend_of_7_rising")  # 8 to 14: the first points are below the mean
+    assert [(p["value"], p["signal_side"]) for p in rising["points"][12:15]] == [(8, "high"), (9, "high"), (10, "high")]
+    falling = _vector("trend_of_7_falling_down_is_better")  # 14 to 8: the first points are above it
+    assert [(p["signal"], p["signal_side"]) for p in falling["points"][12:14]] == [("improvement", "low")] * 2
+    assert (falling["variation"], falling["variation_side"]) == ("improvement", "low")
+    assert (_vector("shift_concern")["variation"], _vector("shift_concern")["variation_side"]) == ("concern", "low")
+    assert (_vector("shift_neutral")["variation"], _vector("shift_neutral")["variation_side"]) == ("neutral", "high")
+    low = _vector("shift_neutral_low")
+    assert (low["variation"], low["variation_side"]) == ("neutral", "low")
+    assert low["summary"].startswith("XmR chart, Making Data Count rules: the latest value shows special cause variation (low).")
+    beyond = _vector("beyond_limits")  # 17 above the upper limit, 5 below the lower
+    assert [(p["value"], p["signal_side"]) for p in beyond["points"][12:]] == [(17, "high"), (11, None), (5, "low")]
+    # No signal, no side: common cause points and a series too short to judge.
+    assert {p["signal_side"] for p in _vector("long_common_cause")["points"] if not p["special"]} == {None}
+    assert _vector("one_point")["variation_side"] is None
 
 
 def test_ihi_too_few_runs_vector_counts_two_runs():

@@ -19,7 +19,10 @@ export const ASSURANCE_WORDS = {
   hit_and_miss: 'Hit and miss: the target may or may not be met',
 };
 
-export const variationText = (a) => (a?.variation ? VARIATION_WORDS[a.variation] : 'Not enough data yet');
+// H or L on the icons: which way the latest value's signal points (the analysis's variation_side).
+export const SIDE_WORDS = { high: 'high', low: 'low' };
+export const variationText = (a) => (!a?.variation ? 'Not enough data yet'
+  : `${VARIATION_WORDS[a.variation]}${a.variation_side ? ` (${SIDE_WORDS[a.variation_side]})` : ''}`);
 export const assuranceText = (a, m) => (a?.assurance ? ASSURANCE_WORDS[a.assurance]
   : m.target == null ? 'No target set' : m.rule_set === 'ihi' ? 'Not assessed on a run chart' : m.direction === 'neutral' ? 'No better direction' : 'Not enough data yet');
 
@@ -27,6 +30,22 @@ export const assuranceText = (a, m) => (a?.assurance ? ASSURANCE_WORDS[a.assuran
 export function unitOf(m) {
   if (m.source === 'derived') return m.derived_unit === 'percent_of_contracted' ? '%' : 'hours';
   return m.unit || '';
+}
+
+/**
+ * How many decimal places a measure's levels (mean, limits, target) are worth: percentages and
+ * hours worked out from minutes to one place; anything typed in, as many places as its values use
+ * (none for patients counted in whole numbers), at most two.
+ */
+export function decimalsFor(m, values) {
+  if (unitOf(m) === '%' || m.source === 'derived') return 1;
+  let places = 0;
+  for (const v of values) {
+    if (v === null || v === undefined) continue;
+    const [, fraction = ''] = String(Math.round(v * 100) / 100).split('.');
+    places = Math.max(places, fraction.length);
+  }
+  return Math.min(places, 2);
 }
 
 export function formatValue(v) {

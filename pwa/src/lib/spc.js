@@ -57,12 +57,16 @@ export function analyse(values, options = {}) {
     phases.push({ start, end: stop - 1, ...phase });
     const found = new Map(positions.map((i, k) => [i, k]));
     for (let i = start; i < stop; i++) {
-      const point = { index: i, value: null, phase: phaseNo, ...lines, rules: [], special: false, signal: null };
+      const point = {
+        index: i, value: null, phase: phaseNo, ...lines, rules: [], special: false, signal: null, signal_side: null,
+      };
       if (found.has(i)) {
         const k = found.get(i);
+        const moved = movedOf(rules[k], sides[k], trendDirs[k]);
         Object.assign(point, {
           value: round(xs[k]), rules: rules[k], special: rules[k].length > 0,
-          signal: signalOf(rules[k], sides[k], trendDirs[k], direction),
+          signal: signalOf(rules[k], moved, direction),
+          signal_side: moved === 0 ? null : moved > 0 ? 'high' : 'low',
         });
       }
       points.push(point);
@@ -71,7 +75,9 @@ export function analyse(values, options = {}) {
 
   let latest = null;
   for (let i = points.length - 1; i >= 0 && latest === null; i--) if (points[i].value !== null) latest = points[i];
-  const variation = latest !== null && phases[latest.phase].n >= 2 ? latest.signal : null;
+  const enough = latest !== null && phases[latest.phase].n >= 2;
+  const variation = enough ? latest.signal : null;
+  const variationSide = enough ? latest.signal_side : null;
   const assurance = ruleSet === 'mdc' && phases.length ? assuranceOf(phases[phases.length - 1], target, direction) : null;
   return {
     rule_set: ruleSet,
@@ -82,9 +88,10 @@ export function analyse(values, options = {}) {
     points,
     phases,
     variation,
+    variation_side: variationSide,
     assurance,
     special_count: points.filter((p) => p.special).length,
-    summary: summaryOf(ruleSet, points, phases, variation, assurance, baselinePoints),
+    summary: summaryOf(ruleSet, points, phases, variation, variationSide, assurance, baselinePoints),
   };
 }
 
@@ -220,10 +227,16 @@ function runsLimits(useful) {
   return [Math.ceil(m - 1.96 * sd), Math.floor(m + 1.96 * sd)];
 }
 
-function signalOf(rules, side, trendDir, direction) {
+// Which way a point's signal points: +1 (high), -1 (low), 0 for no signal. A trend point moves
+// with its trend; any other special point by its side of the centre line (never 0 for it).
+function movedOf(rules, side, trendDir) {
+  if (!rules.length) return 0;
+  return rules.includes('trend') ? trendDir : side;
+}
+
+function signalOf(rules, moved, direction) {
   if (!rules.length) return 'common_cause';
   if (direction === 'neutral') return 'neutral';
-  const moved = rules.includes('trend') ? trendDir : side;
   return moved === (direction === 'up' ? 1 : -1) ? 'improvement' : 'concern';
 }
 
@@ -246,13 +259,14 @@ const ASSURANCE_TEXT = {
   hit_and_miss: 'the process will hit and miss the target by chance',
 };
 
-function summaryOf(ruleSet, points, phases, variation, assurance, baselinePoints) {
+function summaryOf(ruleSet, points, phases, variation, variationSide, assurance, baselinePoints) {
   const label = RULE_SET_LABELS[ruleSet];
   if (!points.some((p) => p.value !== null)) return `${label}: no data yet.`;
   if (variation === null) {
     return `${label}: not enough data yet (at least 2 values since the last re-base are needed).`;
   }
   let text = `${label}: ${VARIATION_TEXT[variation]}`;
+  if (variationSide !== null) text += ` (${variationSide})`;
   if (assurance !== null) text += `; ${ASSURANCE_TEXT[assurance]}`;
   text += '.';
   const special = points.filter((p) => p.special).length;

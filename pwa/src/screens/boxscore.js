@@ -3,17 +3,33 @@
 import { h, link, plural } from '../ui/h.js';
 import { localBoxScore, DEFAULT_WEEKS, MAX_WEEKS } from '../data/boxscore.js';
 import { renderSpcChart } from '../lib/spc-chart.js';
+import { variationIcon, assuranceIcon, markIcon } from '../lib/spc-icons.js';
 import { currentTeam, canEditMeasures, canEditCategories, teamSettings, rawFetch } from '../data/team.js';
 import { categoryRecords } from '../data/categories.js';
 import {
-  variationText, assuranceText, formatValue, withUnit, unitOf, sourceText, shortWeek, longWeek,
-  SUBGROUP_LABELS, DIRECTION_LABELS, STATUS_LABELS,
+  variationText, assuranceText, formatValue, withUnit, unitOf, sourceText, shortWeek, longWeek, decimalsFor,
+  SUBGROUP_LABELS, DIRECTION_LABELS, STATUS_LABELS, ASSURANCE_WORDS, VARIATION_WORDS,
 } from '../lib/measure-text.js';
 import { FlashMessage } from '../ui/flash.js';
 
 const WEEK_CHOICES = [4, 8, 12, 26, 52];
+// The words under each icon (its full words are its text alternative, from measure-text.js).
 const SHORT_VARIATION = { improvement: 'Improving', concern: 'Concerning', neutral: 'Special cause', common_cause: 'Common cause' };
 const SHORT_ASSURANCE = { pass: 'Passing', fail: 'Failing', hit_and_miss: 'Hit and miss' };
+const VALUE_KEY = {
+  improvement: 'improving: shaded blue, in bold, with a square',
+  concern: 'concerning: shaded orange, in bold, with a diamond',
+  neutral: 'neither better nor worse: shaded purple, in bold, with a triangle',
+};
+// Why a measure has no assurance icon, in as few words as fit its narrow column.
+const NO_ASSURANCE = { target: 'No target', ihi: 'Run chart', neutral: 'Neutral', data: 'Too few data' };
+
+/** An SVG string from lib/spc-icons.js (built from constants and escaped words) in a span. */
+function svg(html, cls) {
+  const span = h('span', { class: cls });
+  span.innerHTML = html;
+  return span;
+}
 
 function weeksParam() {
   const n = Number(new URLSearchParams(location.search).get('weeks'));
@@ -52,10 +68,10 @@ export async function BoxScoreScreen(app) {
     h('div', { class: 'toolbar' },
       h('div', { class: 'form-group' }, h('label', { class: 'label', for: 'weeks' }, 'Weeks shown'), select),
       manual ? link('/values', 'Enter this week’s values', { class: 'button button--secondary' }) : ''),
-    measures.length ? h('p', { class: 'hint-text' }, `The last ${plural(weeks, 'week')}, ${shortWeek(score.weeks[0])} to this week. On a small screen, scroll the table sideways for earlier weeks.`) : '',
+    measures.length ? h('p', { class: 'hint-text' }, `The last ${plural(weeks, 'week')}, ${shortWeek(score.weeks[0])} to this week. Each measure’s target, variation and assurance stay in view while the weeks scroll sideways.`) : '',
     measures.length ? table(score, weeks) : h('p', { class: 'inset' }, 'This team has no measures on its box score yet. ',
       editor ? link('/measures/new', 'Add the first measure') : 'Your team lead or coach adds them.'),
-    measures.length ? h('p', { class: 'hint-text' }, 'Variation: common cause, or a special cause that is improving or concerning. Assurance: whether the target is consistently passed, failed, or hit and miss. Each follows the rule set its measure uses (Making Data Count unless the team chose IHI run chart rules). Open a measure for its chart.') : '',
+    measures.length ? key() : '',
     h('h2', null, 'Manage'),
     h('ul', { class: 'links' },
       h('li', null, link('/measures', editor ? 'Add or change measures' : 'About the measures')),
@@ -67,29 +83,58 @@ export async function BoxScoreScreen(app) {
 
 function table(score, weeks) {
   const nWeeks = score.weeks.length;
-  const cols = nWeeks + 4;
   const weekHead = (wk, i) => {
     const label = i === nWeeks - 1 ? 'This week' : i === nWeeks - 2 ? 'Last week' : null;
     return h('th', { scope: 'col', class: i === nWeeks - 1 ? 'bs__now' : null },
       label ? [label, h('span', { class: 'bs__sub' }, shortWeek(wk))] : shortWeek(wk));
   };
+  // A group heading is a row of its own: a header cell over the pinned columns (so it stays in
+  // view) and an empty cell under the weeks, rather than one header cell spanning data cells it
+  // does not head (axe's th-has-data-cells).
   const bodies = score.groups.map((g) => h('tbody', { 'data-group': g.group },
-    h('tr', { class: 'bs__group' }, h('th', { scope: 'rowgroup', colspan: cols }, h('span', null, g.label))),
+    h('tr', { class: 'bs__group' },
+      h('th', { scope: 'rowgroup', colspan: 4, class: 'bs__pin bs__groupname' }, g.label),
+      h('td', { colspan: nWeeks })),
     g.measures.length ? g.measures.map((m) => measureRow(m, nWeeks))
-      : h('tr', null, h('td', { class: 'bs__empty bs__measure' }, `No ${g.label.toLowerCase()} measures.`), h('td', { colspan: cols - 1 }))));
-  const region = h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'bs-caption', 'data-testid': 'boxscore' },
+      : h('tr', null, h('td', { class: 'bs__empty bs__pin bs__groupname', colspan: 4 }, `No ${g.label.toLowerCase()} measures.`), h('td', { colspan: nWeeks }))));
+  const region = h('div', { class: 'table-scroll bs-scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'bs-caption', 'data-testid': 'boxscore' },
     h('table', { class: 'bs' },
       h('caption', { id: 'bs-caption', class: 'visually-hidden' }, `Box score, the last ${plural(weeks, 'week')} (${shortWeek(score.weeks[0])} to this week)`),
       h('thead', null, h('tr', null,
-        h('th', { scope: 'col', class: 'bs__measure' }, 'Measure'),
-        h('th', { scope: 'col' }, 'Target'),
-        h('th', { scope: 'col', class: 'bs__words' }, 'Variation'),
-        h('th', { scope: 'col', class: 'bs__words' }, 'Assurance'),
+        h('th', { scope: 'col', class: 'bs__pin bs__measure' }, 'Measure'),
+        h('th', { scope: 'col', class: 'bs__pin bs__target' }, 'Target'),
+        // Soft hyphens let a phone's narrow columns break these words; wider screens never do.
+        h('th', { scope: 'col', class: 'bs__pin bs__variation' }, 'Varia\u00adtion'),
+        h('th', { scope: 'col', class: 'bs__pin bs__assurance' }, 'Assur\u00adance'),
         score.weeks.map(weekHead))),
       bodies));
-  // Show the latest weeks first on a narrow screen (the measure column stays put).
-  setTimeout(() => { region.scrollLeft = region.scrollWidth; }, 0);
+  // The region scrolls right-to-left (boxscore.css), so it opens at the latest weeks with no script
+  // racing the first layout; scrollLeft is 0 there and negative towards earlier weeks. Every sync
+  // redraws the screen: someone who has scrolled back to earlier weeks is kept there.
+  const before = document.querySelector('[data-testid=boxscore]');
+  if (before && before.scrollLeft < -1) {
+    const kept = before.scrollLeft;
+    setTimeout(() => { region.scrollLeft = kept; }, 0);
+  }
   return region;
+}
+
+function variationCell(a) {
+  const cell = h('td', { class: 'bs__pin bs__variation', 'data-testid': 'variation', 'data-signal': a.variation || '', 'data-side': a.variation_side || '' });
+  if (!a.variation) cell.append(h('span', { class: 'bs__why' }, 'Too few data'));
+  else cell.append(svg(variationIcon(a.variation, a.variation_side, variationText(a)), 'bs__icon'), h('span', { class: 'bs__caption', 'aria-hidden': 'true' }, SHORT_VARIATION[a.variation]));
+  return cell;
+}
+
+function assuranceCell(a, m) {
+  const cell = h('td', { class: 'bs__pin bs__assurance', 'data-testid': 'assurance', 'data-signal': a.assurance || '' });
+  if (a.assurance) {
+    cell.append(svg(assuranceIcon(a.assurance, ASSURANCE_WORDS[a.assurance]), 'bs__icon'), h('span', { class: 'bs__caption', 'aria-hidden': 'true' }, SHORT_ASSURANCE[a.assurance]));
+  } else {
+    const why = m.target == null ? 'target' : m.rule_set === 'ihi' ? 'ihi' : m.direction === 'neutral' ? 'neutral' : 'data';
+    cell.append(h('span', { class: 'bs__why' }, NO_ASSURANCE[why]));
+  }
+  return cell;
 }
 
 function measureRow(m, nWeeks) {
@@ -97,18 +142,55 @@ function measureRow(m, nWeeks) {
   const sub = [unit === '%' ? 'percent' : unit, m.subgroup ? SUBGROUP_LABELS[m.subgroup] : '', m.status === 'less_frequent' ? 'watched less often' : ''].filter(Boolean).join(' · ');
   const points = m.analysis.points;
   return h('tr', { 'data-measure': m.id },
-    h('th', { scope: 'row', class: 'bs__measure' }, link(`/boxscore/${m.id}`, m.name), sub ? h('span', { class: 'bs__sub' }, sub) : ''),
-    h('td', null, m.target == null ? h('span', { 'aria-label': 'No target' }, '–') : formatValue(m.target)),
-    h('td', { class: 'bs__words', 'data-testid': 'variation', 'data-signal': m.analysis.variation || '' },
-      h('span', { class: `signal signal--${m.analysis.variation || 'none'}` }, SHORT_VARIATION[m.analysis.variation] || 'Too few data')),
-    h('td', { class: 'bs__words', 'data-testid': 'assurance', 'data-signal': m.analysis.assurance || '' },
-      h('span', { class: `signal signal--${m.analysis.assurance || 'none'}` }, SHORT_ASSURANCE[m.analysis.assurance] || (m.target == null ? 'No target' : '–'))),
+    h('th', { scope: 'row', class: 'bs__pin bs__measure' }, link(`/boxscore/${m.id}`, m.name), sub ? h('span', { class: 'bs__sub' }, sub) : ''),
+    h('td', { class: 'bs__pin bs__target' }, m.target == null
+      ? [h('span', { 'aria-hidden': 'true' }, '–'), h('span', { class: 'visually-hidden' }, 'No target')] : formatValue(m.target)),
+    variationCell(m.analysis),
+    assuranceCell(m.analysis, m),
     m.series.map((s, i) => {
-      const special = points[i]?.special;
-      const attrs = { 'data-week': s.week_start, 'data-value': s.value ?? '', class: [i === nWeeks - 1 ? 'bs__now' : '', special ? 'is-special' : ''].filter(Boolean).join(' ') || null };
+      const p = points[i];
+      const attrs = {
+        'data-week': s.week_start, 'data-value': s.value ?? '', 'data-signal': p?.special ? p.signal : null,
+        class: [i === nWeeks - 1 ? 'bs__now' : '', p?.special ? `is-special is-${p.signal}` : ''].filter(Boolean).join(' ') || null,
+      };
       if (s.value === null) return h('td', attrs, h('span', { 'aria-hidden': 'true' }, '·'), h('span', { class: 'visually-hidden' }, 'no value'));
-      return h('td', attrs, formatValue(s.value), special ? h('span', { class: 'visually-hidden' }, ' (special cause)') : '');
+      if (!p?.special) return h('td', attrs, formatValue(s.value));
+      // A special-cause value: its signal's colour, shape and weight, and the words for a screen reader.
+      return h('td', attrs, svg(markIcon(p.signal), 'bs__mark'), formatValue(s.value),
+        h('span', { class: 'visually-hidden' }, ` (${VARIATION_WORDS[p.signal].toLowerCase()})`));
     }));
+}
+
+/** What the icons, letters and marked values mean: always on the screen beside the table. */
+function key() {
+  const item = (icons, words) => h('li', null, h('span', { class: 'bs-key__icons' }, icons), h('span', null, words));
+  const icon = (html) => svg(html, 'bs__icon');
+  const pair = (kind) => [icon(variationIcon(kind, 'high')), icon(variationIcon(kind, 'low'))];
+  return h('section', { class: 'bs-key', 'aria-labelledby': 'bs-key-title', 'data-testid': 'boxscore-key' },
+    h('h2', { id: 'bs-key-title' }, 'Key'),
+    h('div', { class: 'bs-key__groups' },
+      h('div', null,
+        h('h3', null, 'Variation'),
+        h('ul', { class: 'bs-key__list' },
+          item(icon(variationIcon('common_cause')), 'Common cause: grey, no letter. Only the variation the process always has.'),
+          item(pair('improvement'), 'Special cause, improving: blue, squares.'),
+          item(pair('concern'), 'Special cause, concerning: orange, diamonds.'),
+          item(pair('neutral'), 'Special cause, neither better nor worse (a measure with no better direction): purple, triangles.')),
+        h('p', null, h('strong', null, 'H'), ' a high signal: high values or a rising trend. ', h('strong', null, 'L'), ' a low signal: low values or a falling trend.')),
+      h('div', null,
+        h('h3', null, 'Assurance'),
+        h('ul', { class: 'bs-key__list' },
+          item(icon(assuranceIcon('pass')), [h('strong', null, 'P'), ' Consistently passing the target: blue.']),
+          item(icon(assuranceIcon('fail')), [h('strong', null, 'F'), ' Consistently failing the target: orange.']),
+          item(icon(assuranceIcon('hit_and_miss')), [h('strong', null, '?'), ' Hit and miss: the target may or may not be met: grey.'])),
+        h('p', null, 'Only for a measure with a target and a better direction (not a neutral one), on an XmR chart.')),
+      h('div', null,
+        h('h3', null, 'Values'),
+        h('ul', { class: 'bs-key__list bs-key__values' },
+          Object.entries(VALUE_KEY).map(([kind, words]) => item(
+            h('span', { class: `bs-key__value is-special is-${kind}` }, svg(markIcon(kind), 'bs__mark'), '12'),
+            `A special-cause value, ${words}.`))),
+        h('p', null, 'Each measure follows its own rule set (Making Data Count unless the team chose IHI run chart rules). Open a measure for its chart.'))));
 }
 
 function downloads(app, weeks) {
@@ -158,11 +240,15 @@ export async function MeasureChartScreen(app) {
   }
   const a = m.analysis;
   const categories = new Map((await categoryRecords(app.db, app.teamId)).map((c) => [c.id, c]));
-  const labels = a.points.map((p) => `w/c ${shortWeek(p.week_start)}`);
   const chart = h('div', { 'data-testid': 'chart' });
-  // A narrower drawing on a phone keeps its text readable (the SVG scales to the screen's width).
+  // A phone gets a drawing about as wide as its screen, so the SVG (which scales to the width)
+  // keeps its text near the size it was drawn at.
   const narrow = window.innerWidth < 600;
-  chart.innerHTML = renderSpcChart(a, { title: m.name, unit: unitOf(m), labels, width: narrow ? 380 : 640, height: narrow ? 280 : 260 }); // escaped by renderSpcChart
+  chart.innerHTML = renderSpcChart(a, { // escaped by renderSpcChart
+    title: m.name, unit: unitOf(m), weeks: a.points.map((p) => p.week_start),
+    decimals: decimalsFor(m, a.points.map((p) => p.value)),
+    width: narrow ? Math.max(300, window.innerWidth - 50) : 720, height: narrow ? 380 : 340, fontSize: narrow ? 13 : 12,
+  });
   const facts = [
     ['Aim', m.aim], ['Target', m.target == null ? 'None' : withUnit(m.target, m)], ['Better', DIRECTION_LABELS[m.direction]],
     ['Group', [score.groups.find((g) => g.group === m.group)?.label, SUBGROUP_LABELS[m.subgroup]].filter(Boolean).join(', ')],
@@ -171,7 +257,11 @@ export async function MeasureChartScreen(app) {
   ].filter(([, v]) => v);
   return h('div', null,
     h('h1', null, m.name),
-    h('p', { class: 'lede', 'data-testid': 'chart-words' }, `${variationText(a)}. ${assuranceText(a, m)}.`),
+    // The icons as on the box score; the words beside them say what they show, so they are not read twice.
+    h('div', { class: 'chart-signals' },
+      a.variation ? svg(variationIcon(a.variation, a.variation_side), 'bs__icon') : '',
+      a.assurance ? svg(assuranceIcon(a.assurance), 'bs__icon') : '',
+      h('p', { class: 'lede', 'data-testid': 'chart-words' }, `${variationText(a)}. ${assuranceText(a, m)}.`)),
     chart,
     h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', null, k), h('dd', null, v)])),
     h('details', { class: 'details' }, h('summary', null, 'Values week by week'),
@@ -181,7 +271,7 @@ export async function MeasureChartScreen(app) {
         h('tbody', null, [...a.points].reverse().map((p) => h('tr', null,
           h('td', null, longWeek(p.week_start)),
           h('td', null, p.value === null ? 'No value' : withUnit(p.value, m)),
-          h('td', null, p.value === null ? '' : p.special ? (p.signal === 'improvement' ? 'Special cause, improving' : p.signal === 'concern' ? 'Special cause, concerning' : 'Special cause') : 'Common cause')))))),
+          h('td', null, p.value === null ? '' : `${VARIATION_WORDS[p.signal]}${p.signal_side ? ` (${p.signal_side})` : ''}`)))))),
     h('ul', { class: 'links' },
       h('li', null, link('/boxscore', 'Back to the box score')),
       canEditMeasures(app) ? h('li', null, link(`/measures/${m.id}`, 'Edit this measure')) : '',
