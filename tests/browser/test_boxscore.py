@@ -244,10 +244,12 @@ def test_summary_columns_show_every_signal_as_an_icon_with_words_and_a_key(page,
     assert weeks[-1] == {"signal": "improvement", "bg": "rgb(217, 243, 253)", "weight": "700", "mark": "rect",
                          "hidden": " (special cause: improving)"}
     assert weeks[0]["mark"] is None and weeks[0]["weight"] == "400" and weeks[0]["bg"] == "rgb(255, 255, 255)"
-    concern = page.eval_on_selector(f"tr[data-measure='{made['concern_low']['record_id']}'] td[data-week]:last-child",
-                                    "td => [getComputedStyle(td).backgroundColor, td.querySelector('svg.spc-mark > *').tagName]")
-    neutral = page.eval_on_selector(f"tr[data-measure='{made['neutral_low']['record_id']}'] td[data-week]:last-child",
-                                    "td => [getComputedStyle(td).backgroundColor, td.querySelector('svg.spc-mark > *').tagName]")
+    # One evaluate reads both rows: a sync that lands between two reads re-renders the table and a
+    # detached cell has no computed style.
+    concern, neutral = page.evaluate("""(ids) => ids.map((id) => {
+        const td = document.querySelector(`tr[data-measure='${id}'] td[data-week]:last-child`);
+        return [getComputedStyle(td).backgroundColor, td.querySelector('svg.spc-mark > *').tagName];
+    })""", [made["concern_low"]["record_id"], made["neutral_low"]["record_id"]])
     assert concern == ["rgb(251, 233, 218)", "path"] and neutral == ["rgb(236, 225, 245)", "path"]
 
     # The key is on the screen: every icon, what the letters and the shaded values mean.
