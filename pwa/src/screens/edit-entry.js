@@ -6,6 +6,8 @@ import { addDays } from '../lib/dates.js';
 import { today } from '../lib/clock.js';
 import { getRecord } from '../records.js';
 import { upsert } from '../write.js';
+import { canLogCapacity } from '../data/team.js';
+import { coachLogsNothing } from './log.js';
 
 export async function EditEntryScreen(app) {
   return entryForm(app, { fixing: false });
@@ -32,7 +34,9 @@ async function entryForm(app, { fixing }) {
     if (!r || r.deleted) return gone();
     values = r.data;
   }
-  const categories = await teamCategories(app.db, values.team_id || app.teamId);
+  const teamId = values.team_id || app.teamId;
+  if (!canLogCapacity(app, teamId)) return h('div', null, h('h1', null, fixing ? 'Fix and send again' : 'Edit entry'), coachLogsNothing(app, teamId));
+  const categories = await teamCategories(app.db, teamId);
   if (values.category && !categories.includes(values.category)) categories.push(values.category);
   const fieldErrors = rejected?.error?.fields || {};
 

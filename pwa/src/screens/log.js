@@ -6,6 +6,15 @@ import { KINDS, capacityEntries } from '../collections/capacity-entries.js';
 import { formatMinutes, addDays } from '../lib/dates.js';
 import { today } from '../lib/clock.js';
 import { upsert, newId } from '../write.js';
+import { canLogCapacity, currentTeam } from '../data/team.js';
+
+/** Why a coach who follows a team sees no logging for it (the server would refuse the entries). */
+export function coachLogsNothing(app, teamId = app.teamId) {
+  const name = currentTeam({ ...app, teamId })?.name || 'this team';
+  return h('p', { 'data-testid': 'coach-logs-nothing' },
+    `You follow ${name} as its coach, so you do not log capacity for it: its staff log their own time. `,
+    'You can read its ', link('/boxscore', 'box score'), ' and enter its weekly values.');
+}
 
 export async function saveEntry(app, { kind, minutes, category, note, occurred_on }) {
   const fields = { team_id: app.teamId, kind, minutes, occurred_on: occurred_on || today() };
@@ -19,6 +28,7 @@ export async function saveEntry(app, { kind, minutes, category, note, occurred_o
 export async function LogScreen(app) {
   const kind = app.params[0];
   if (!app.teamId) return h('div', null, h('h1', null, 'No team'), h('p', null, 'You need to be in a team to log capacity.'));
+  if (!canLogCapacity(app)) return h('div', null, h('h1', null, `Log ${KINDS[kind].toLowerCase()}`), coachLogsNothing(app));
   const categories = kind === 'time_lost' ? await teamCategories(app.db, app.teamId) : [];
   const state = { minutes: null };
   const root = h('div', { class: 'log' });
