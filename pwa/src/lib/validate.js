@@ -1,22 +1,16 @@
 // Field rules of a synced record, checked on the device before it is saved, from the description
 // the server is tested against too (spec/collections/<collection>.json; tests/vectors/collections/).
 // Messages name fields by the label the screen shows, never by their internal names.
+import { characters } from './characters.js';
 
-const segmenter = typeof Intl !== 'undefined' && Intl.Segmenter ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : null;
+export { characters };
+
 // Characters as people count them may take several code points each: the server stores at most
 // this many (server/core/schemas.py CODE_POINTS_PER_CHARACTER).
 const CODE_POINTS_PER_CHARACTER = 4;
 const CONTROL = /[\0-\x08\x0b\x0c\x0e-\x1f]/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const EARLIEST_WEEK = '2000-01-03';
-
-/** How many characters a person sees: "👍🏽", "é" and "🇬🇧" are one each (grapheme clusters). */
-export function characters(text) {
-  if (!segmenter) return [...text].length;
-  let n = 0;
-  for (const _ of segmenter.segment(text)) n += 1;
-  return n;
-}
 
 const realDate = (v) => typeof v === 'string' && ISO_DATE.test(v) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
 const monday = (v) => new Date(`${v}T00:00:00Z`).getUTCDay() === 1;
