@@ -21,7 +21,10 @@ export function formatDay(isoDate, ref = today()) {
 
 /** "Thursday 22 October 2026": a day in a heading or a printed summary. */
 export function longDay(isoDate) {
-  return new Date(`${isoDate}T12:00:00Z`).toLocaleDateString('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  // In two parts: browsers differ on a comma after the weekday.
+  const day = new Date(`${isoDate}T12:00:00Z`);
+  const part = (options) => day.toLocaleDateString('en-GB', { ...options, timeZone: 'UTC' });
+  return `${part({ weekday: 'long' })} ${part({ day: 'numeric', month: 'long', year: 'numeric' })}`;
 }
 
 /** A day inside a sentence: "today", "yesterday" or "on Thu 3 Dec". */
