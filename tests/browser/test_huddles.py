@@ -161,3 +161,160 @@ def test_a_whole_huddle_offline_on_a_tablet_then_synced(new_context, world):
 def huddle_minutes(page) -> int:
     """The duration the summary shows ("7 minutes")."""
     return int(page.locator("[data-testid=summary-facts] dd").nth(2).inner_text().split()[0])
+
+
+def test_two_devices_write_into_one_step_offline_and_both_keep_their_words(new_context, world):
+    lead, member = world.user("lead", "lead"), world.user("member")
+    tablet, lead_page = device(new_context, TABLET)
+    login(lead_page, world.server, lead)
+    wait_for_sw(lead_page)
+    open_huddle_mode(lead_page)
+    lead_page.click("button:text-is('Start today’s huddle')")
+    sync_now(lead_page)
+    wait_saved(lead_page)
+
+    phone, member_page = device(new_context, PHONE)
+    login(member_page, world.server, member)
+    wait_for_sw(member_page)
+    wait_saved(member_page)
+    open_huddle_mode(member_page)  # resumes the huddle the tablet started
+    expect(member_page.locator("#step-title")).to_have_text("Step 1 of 7: The box score’s new signals")
+
+    tablet.set_offline(True)
+    phone.set_offline(True)
+    go_to_step(lead_page, "Barriers and escalations")
+    go_to_step(member_page, "Barriers and escalations")
+    add_note(lead_page, "No porters after 8pm")
+    add_note(member_page, "Pharmacy closes at 5 on Fridays")
+
+    for context, page in ((tablet, lead_page), (phone, member_page)):
+        context.set_offline(False)
+        sync_now(page)
+        wait_saved(page)
+    sync_now(lead_page)  # the tablet synced before the phone had sent its note
+    both = ["No porters after 8pm", "Pharmacy closes at 5 on Fridays"]
+    for page in (lead_page, member_page):
+        expect(page.locator("[data-testid=notes] .huddle__text")).to_have_text(both)
+    # The lead may delete anyone's note; a member only their own.
+    expect(lead_page.locator("[data-testid=notes] button:text-is('Delete')")).to_have_count(2)
+    expect(member_page.locator("[data-testid=notes] button:text-is('Delete')")).to_have_count(1)
+    artifact(member_page, "huddle-two-devices")
+    [huddle] = server_records(world, lead, "huddles").values()
+    notes = sorted((n["step"], n["text"], n["huddle_id"], n["user_id"]) for n in server_records(world, lead, "huddle_notes").values())
+    assert notes == [("barriers", "No porters after 8pm", huddle["id"], lead["id"]),
+                     ("barriers", "Pharmacy closes at 5 on Fridays", huddle["id"], member["id"])]
+
+
+def test_the_timer_warns_gently_two_minutes_before_the_end(new_context, world):
+    context, page = device(new_context, TABLET)
+    login(page, world.server, world.user("timer", "lead"))
+    open_huddle_mode(page)
+    page.click("button:text-is('Start today’s huddle')")
+    timer = page.locator("[data-testid=timer]")
+    expect(timer.locator("[role=status]")).to_have_text("")
+    page.clock.pause_at(world.server.now() + timedelta(minutes=12, seconds=59))
+    expect(timer.locator(".huddle-timer__time")).to_have_text("12:59")
+    expect(timer.locator("[role=status]")).to_have_text("")
+    page.clock.run_for(2000)
+    expect(timer.locator(".huddle-timer__time")).to_have_text("13:01")
+    expect(timer.locator("[role=status]")).to_have_text("2 minutes left: a good time to agree actions and wrap up.")
+    expect(timer).to_have_attribute("data-phase", "warning")
+    artifact(page, "huddle-timer-warning")
+    page.clock.run_for(120_000)
+    expect(timer.locator("[role=status]")).to_have_text("15 minutes are up. Finish when you are ready.")
+
+
+def run_a_short_huddle(page, world, user) -> None:
+    open_huddle_mode(page)
+    page.click("button:text-is('Start today’s huddle')")
+    add_note(page, "Falls down to 2 this week")
+    go_to_step(page, "Celebrations")
+    add_note(page, "Welcome back, Sam\nand thanks to night staff")
+    go_to_step(page, "New ideas")
+    page.fill("#idea-title", "Bleep-free hour")
+    page.click("button:text-is('Add idea')")
+    expect(page.locator("[data-testid=huddle-ideas] li")).to_have_count(1)
+    go_to_step(page, "Actions and next steps")
+    page.fill("#action-title", "Order a second hoist")
+    page.click("button:text-is('Add action')")
+    expect(page.locator("[data-testid=huddle-actions] li")).to_have_count(1)
+    page.fill("#attendee-count", "7")
+    page.check("#finance-present")
+    page.select_option("#facilitator", user["id"])
+
+
+@pytest.mark.parametrize("size", [TABLET, PHONE], ids=["tablet", "phone"])
+def test_huddle_mode_and_the_summary_have_no_axe_violations_and_the_summary_copies_as_text(new_context, world, size):
+    user = world.user("axe", "lead")
+    context, page = device(new_context, size)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=world.server.url)
+    login(page, world.server, user)
+    open_huddle_mode(page)
+    check(page, "huddle mode: start")
+    run_a_short_huddle(page, world, user)
+    page.click("button:text-is('Save who came')")
+    expect(page.locator("[data-testid=flash]")).to_have_text("Saved who came.")
+    page.fill("#note-text", "x" * 2001)
+    page.click("button:text-is('Add note')")
+    expect(page.locator("#note-text-error")).to_have_text("Use 2,000 characters or fewer (this is 2,001)")
+    check(page, "huddle mode: actions step, with an error")
+    artifact(page, "huddle-mode")
+    page.fill("#note-text", "")
+    go_to_step(page, "The box score’s new signals")
+    expect(page.locator("[data-testid=signals]")).to_contain_text("No new signals")
+    check(page, "huddle mode: the box score's new signals")
+    page.clock.pause_at(world.server.now() + timedelta(minutes=11, seconds=50))
+    page.click("button:text-is('Finish the huddle')")
+    expect(page.locator("[data-testid=summary-facts] dd")).to_have_text(
+        ["7 people (no manager, a finance colleague)", "Axe Tester", "12 minutes"])
+    page.clock.resume()
+    check(page, "huddle summary")
+    artifact(page, "huddle-summary")
+
+    today = world.server.today()
+    team = world.team["name"]
+    expected = f"""Huddle of {team}, {today:%A} {today.day} {today:%B %Y}
+
+Who came: 7 people (no manager, a finance colleague)
+Facilitated by: Axe Tester
+How long it took: 12 minutes
+
+The box score’s new signals
+- Falls down to 2 this week
+
+Tests of change
+- No notes
+
+Celebrations
+- Welcome back, Sam / and thanks to night staff
+
+New ideas
+- No notes
+
+Actions and next steps
+- No notes
+
+Barriers and escalations
+- No notes
+
+Questions
+- No notes
+
+Ideas raised
+- Bleep-free hour
+
+Actions agreed
+- Order a second hoist (no owner yet; no due date)
+"""
+    page.click("button:text-is('Copy as text')")
+    expect(page.locator("[data-testid=copy-status]")).to_have_text("Copied. Paste it into an email.")
+    assert page.evaluate("() => navigator.clipboard.readText()") == expected
+    page.click("summary:text-is('Show the summary as plain text')")
+    expect(page.locator("#summary-text")).to_have_value(expected)
+    check(page, "huddle summary with its plain text open")
+
+    page.click("a:text-is('Past huddles')")
+    expect(page.locator("[data-testid=past-huddles] li")).to_have_count(1)
+    check(page, "past huddles")
+    page.emulate_media(media="print")
+    expect(page.locator("header")).to_be_hidden()

@@ -157,7 +157,7 @@ export function summaryText({ teamName, huddle, notes, ideas: raised, actions: a
     const stepNotes = notes.filter((n) => n.step === step);
     lines.push('', title, ...(stepNotes.length ? stepNotes.map((n) => `- ${n.text.replace(/\s*\n\s*/g, ' / ')}`) : ['- No notes']));
   }
-  lines.push('', 'New ideas', ...(raised.length ? raised.map((i) => `- ${i.title}`) : ['- None']));
+  lines.push('', 'Ideas raised', ...(raised.length ? raised.map((i) => `- ${i.title}`) : ['- None']));
   lines.push('', 'Actions agreed', ...(agreed.length ? agreed.map((a) => `- ${actionText(a, nameOf)}`) : ['- None']));
   return `${lines.join('\n')}\n`;
 }

@@ -63,7 +63,7 @@ export async function HuddleSummaryScreen(app) {
     copied, fallback,
     STEPS.map(({ step, title }) => section(title,
       notes.filter((n) => n.step === step).map((n) => h('li', { class: 'summary__note' }, n.text)), 'No notes.')),
-    section('New ideas', outcomes.ideas.map((i) => h('li', null, link(`/teams/${teamId}/ideas/${i.id}`, i.title))), 'None.'),
+    section('Ideas raised', outcomes.ideas.map((i) => h('li', null, link(`/teams/${teamId}/ideas/${i.id}`, i.title))), 'None.'),
     section('Actions agreed', outcomes.actions.map((a) => h('li', null,
       isOverdue(a) ? [h('span', { class: 'tag tag--overdue' }, 'Overdue'), ' '] : '', h('strong', null, a.title), ` (${actionDetails(a, nameOf)})`)), 'None.'),
     h('p', { class: 'no-print' },

@@ -58,7 +58,7 @@ async function running(app, teamId, huddle) {
   const counts = Object.fromEntries(STEPS.map((s) => [s.step, notes.filter((n) => n.step === s.step).length]));
 
   const stepList = h('nav', { class: 'huddle__steps', 'aria-label': 'Agenda' }, h('ol', null, STEPS.map((s, i) => h('li', null,
-    link(`${here}?step=${s.step}`, [s.title, counts[s.step] ? h('span', { class: 'huddle__count' }, ` ${plural(counts[s.step], 'note')}`) : ''],
+    link(`${here}?step=${s.step}`, [s.title, counts[s.step] ? [' ', h('span', { class: 'huddle__count' }, plural(counts[s.step], 'note'))] : ''],
       i === index ? { 'aria-current': 'step' } : {})))));
 
   const notesList = h('ul', { class: 'cards', 'data-testid': 'notes' });
