@@ -168,7 +168,7 @@ async function signals(app, teamId) {
     found.length
       ? h('ul', null, found.map((s) => h('li', null, h('strong', null, s.measure.name), `: ${signalText(s)}. `,
         app.teamId === teamId ? link(`/boxscore/${s.measure.id}`, 'Chart', { 'aria-label': `Chart of ${s.measure.name}` }) : '')))
-      : h('p', null, 'No new signals: every measure shows common cause variation this week and last.'),
+      : h('p', null, 'No new signals in the box score this week or last.'),
     app.teamId === teamId ? h('p', null, link('/boxscore', 'Open the box score')) : '');
 }
 
