@@ -10,13 +10,16 @@ import pytest
 
 from server.board.collections import BOARD_SETTINGS_COLLECTION
 from server.capacity.collections import capacity_entries, time_lost_categories
+from server.huddles.collections import HUDDLE_NOTES_COLLECTION, HUDDLES_COLLECTION
+from server.improvement.collections import ACTIONS_COLLECTION, IDEAS_COLLECTION, PDSA_CYCLES_COLLECTION
 from server.measures.collections import MEASURE_VALUES_COLLECTION, MEASURES_COLLECTION
 from server.organisations.access import Access
 from server.sync_api.permissions import ServerActor
 
 VECTORS = json.loads((Path(__file__).resolve().parent / "vectors" / "access" / "create.json").read_text("utf-8"))
 COLLECTIONS = {c.name: c for c in (capacity_entries(), time_lost_categories(), MEASURES_COLLECTION,
-                                   MEASURE_VALUES_COLLECTION, BOARD_SETTINGS_COLLECTION)}
+                                   MEASURE_VALUES_COLLECTION, BOARD_SETTINGS_COLLECTION, HUDDLES_COLLECTION,
+                                   HUDDLE_NOTES_COLLECTION, IDEAS_COLLECTION, PDSA_CYCLES_COLLECTION, ACTIONS_COLLECTION)}
 TEAM = "team-1"
 
 

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { teamRole, canLogCapacity, canEditCategories, canEditMeasures, canEnterValues, canSetBoardAims } from '../src/data/team.js';
+import { teamRole, canLogCapacity, canEditCategories, canEditMeasures, canEnterValues, canSetBoardAims, canTakePart } from '../src/data/team.js';
 
 const V = JSON.parse(readFileSync(new URL('../../tests/vectors/access/create.json', import.meta.url), 'utf8'));
 const GATES = {
@@ -13,6 +13,11 @@ const GATES = {
   measures: canEditMeasures,
   measure_values: canEnterValues,
   board_settings: canSetBoardAims,
+  huddles: canTakePart,
+  huddle_notes: canTakePart,
+  ideas: canTakePart,
+  pdsa_cycles: canTakePart,
+  actions: canTakePart,
 };
 const TEAM = { id: 'team-1', name: 'Ward 4' };
 

@@ -5,6 +5,13 @@ import timeLostCategories from '../../../spec/collections/time_lost_categories.j
 import measures from '../../../spec/collections/measures.json' with { type: 'json' };
 import measureValues from '../../../spec/collections/measure_values.json' with { type: 'json' };
 import boardSettings from '../../../spec/collections/board_settings.json' with { type: 'json' };
+import huddles from '../../../spec/collections/huddles.json' with { type: 'json' };
+import huddleNotes from '../../../spec/collections/huddle_notes.json' with { type: 'json' };
+import ideas from '../../../spec/collections/ideas.json' with { type: 'json' };
+import pdsaCycles from '../../../spec/collections/pdsa_cycles.json' with { type: 'json' };
+import actions from '../../../spec/collections/actions.json' with { type: 'json' };
 
 export { checkFields } from '../lib/validate.js';
-export const SPECS = new Map([capacityEntries, timeLostCategories, measures, measureValues, boardSettings].map((s) => [s.collection, s]));
+export const SPECS = new Map([
+  capacityEntries, timeLostCategories, measures, measureValues, boardSettings, huddles, huddleNotes, ideas, pdsaCycles, actions,
+].map((s) => [s.collection, s]));

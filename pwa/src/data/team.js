@@ -42,6 +42,13 @@ export const canEditMeasures = hasPart(['lead', 'coach', 'admin']);
 export const canSetBoardAims = canEditMeasures;
 /** Everyone who works on the box score in the huddle enters weekly values. */
 export const canEnterValues = hasPart(['lead', 'member', 'coach', 'admin']);
+/** Huddles, their notes, ideas and actions: members and coaches of the team, and admins (server:
+ * Access.can_take_part). */
+export const canTakePart = hasPart(['lead', 'member', 'coach', 'admin']);
+/** Deleting one of those: its author (while taking part), the team's leads, and admins
+ * (Access.can_remove_contribution). */
+export const canRemoveContribution = (app, teamId, authorId) => hasPart(['lead', 'admin'])(app, teamId)
+  || (canTakePart(app, teamId) && !!authorId && authorId === app.me?.id);
 /** Leads keep the team's list of time-lost categories. */
 export const canEditCategories = hasPart(['lead', 'admin']);
 
