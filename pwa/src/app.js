@@ -85,7 +85,12 @@ export async function startApp(root) {
     const here = location.pathname;
     const item = (href, text) => h('li', null, link(href, text, here === href ? { 'aria-current': 'page' } : {}));
     nav.replaceChildren(h('ul', null,
-      item('/', 'Home'), COLLECTION_NAV.map(([href, text]) => item(href, text)), item('/sign-out', 'Sign out')));
+      item('/', 'Home'),
+      COLLECTION_NAV.map(([href, text]) => {
+        const to = typeof href === 'function' ? href(app.teamId) : href;
+        return to ? item(to, text) : '';
+      }),
+      item('/sign-out', 'Sign out')));
   }
 
   // ---- routing ----

@@ -21,7 +21,7 @@ import { openDB, deleteDB } from 'idb';
 export const DB_NAME = 'valueboard';
 import { DB_VERSION } from './db-versions.js';
 import { KEPT_WITH_OUTBOX } from './meta-keys.js';
-import { COLLECTIONS } from './collections/index.js';
+import { STORED_COLLECTIONS } from './collections/index.js';
 
 export { DB_VERSION, OUTBOX_FORMAT, SYNC_SCHEMA_VERSION, READS_OUTBOX_FORMATS } from './db-versions.js';
 
@@ -57,7 +57,7 @@ export async function openDb(name = DB_NAME, { version = DB_VERSION } = {}) {
       // by the version in its `since`. A changed index is a new one (new name, the next version);
       // an index, once released, is never edited.
       const records = tx.objectStore('records');
-      for (const c of COLLECTIONS) {
+      for (const c of STORED_COLLECTIONS) {
         for (const index of c.indexes) {
           if (index.since > oldVersion && index.since <= newVersion) records.createIndex(recordIndex(c.name, index.name), index.keyPath);
         }

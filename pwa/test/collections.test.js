@@ -15,8 +15,43 @@ const at = (iso) => setClock(() => Date.parse(iso));
 const SERVER_BOARD_SETTINGS_ID = 'be20b10f-c52a-5e24-8ed8-247550469b60';
 const [entries, categories, measures, values] = ['capacity_entries', 'time_lost_categories', 'measures', 'measure_values'].map(collectionOf);
 
-test('the registry lists the five synced collections, each once', () => {
-  assert.deepEqual(COLLECTIONS.map((c) => c.name), ['capacity_entries', 'time_lost_categories', 'measures', 'measure_values', 'board_settings']);
+test('the registry lists the ten synced collections, each once', () => {
+  assert.deepEqual(COLLECTIONS.map((c) => c.name), ['capacity_entries', 'time_lost_categories', 'measures', 'measure_values', 'board_settings',
+    'huddles', 'huddle_notes', 'ideas', 'pdsa_cycles', 'actions']);
+});
+
+test('huddles, their notes, ideas, PDSA cycles and actions read in the words of their screens', async () => {
+  at('2026-12-04T10:00:00Z');
+  const [huddles, notes, ideas, cycles, actions] = ['huddles', 'huddle_notes', 'ideas', 'pdsa_cycles', 'actions'].map(collectionOf);
+  const db = await openDb(`collections-improvement-${process.pid}`);
+  const session = { device_id: 'dev', user: { id: 'u1' } };
+  await upsert(db, session, 'huddles', 'h1', { team_id: 't1', held_on: '2026-12-03', attendee_count: 9, manager_present: true, finance_present: false });
+  await upsert(db, session, 'ideas', 'i1', { team_id: 't1', title: 'Bleep-free hour', status: 'testing', raised_on: '2026-11-26' });
+  assert.equal(huddles.describe({ held_on: '2026-12-03' }), 'the huddle yesterday');
+  assert.equal(huddles.describe({ held_on: '2026-11-26' }), 'the huddle on Thu 26 Nov');
+  assert.equal(await describeRecord(db, notes, { huddle_id: 'h1', step: 'celebrations', text: 'Thanks, night shift' }),
+    'note under Celebrations at the huddle yesterday');
+  assert.equal(await describeRecord(db, cycles, { idea_id: 'i1', started_on: '2026-11-30', plan: 'Try it on Mondays' }),
+    'PDSA cycle testing “Bleep-free hour” started Mon 30 Nov');
+  assert.equal(ideas.describe({ title: 'Bleep-free hour' }), 'idea “Bleep-free hour”');
+  assert.equal(actions.describe({ title: 'Order a second scanner' }), 'action “Order a second scanner”');
+  const show = (c, field, v) => { const f = fieldOf(c, field); return `${f.label}: ${f.show(v)}`; };
+  assert.equal(show(ideas, 'status', 'prioritised'), 'Column: Prioritised');
+  assert.equal(show(ideas, 'pick', null), 'PICK chart: not placed');
+  assert.equal(show(notes, 'step', 'tests_of_change'), 'Agenda step: Tests of change');
+  assert.equal(show(huddles, 'manager_present', false), 'A manager came: no');
+  assert.equal(show(cycles, 'act', 'adapt'), 'Act: our decision: Adapt');
+  assert.equal(show(actions, 'due_on', '2026-12-01'), 'Due: Tue 1 Dec');
+  // Each refused change is fixed where it was made, in its team.
+  const refused = (collection, fields, op = 'upsert') => ({ mutation: { collection, record_id: 'r9', op, fields }, error: { code: 'validation_error' } });
+  const here = { team_id: 't1', data: { huddle_id: 'h1', idea_id: 'i1' } };
+  assert.deepEqual(huddles.fix(refused('huddles', { team_id: 't1' }), null), { href: '/teams/t1/huddles/r9', text: 'Open the huddle' });
+  assert.deepEqual(notes.fix(refused('huddle_notes', {}), here), { href: '/teams/t1/huddles/h1', text: 'Open the huddle' });
+  assert.deepEqual(ideas.fix(refused('ideas', {}), here), { href: '/teams/t1/ideas/r9', text: 'Open the idea' });
+  assert.deepEqual(ideas.fix(refused('ideas', { team_id: 't1' }), null), { href: '/teams/t1/ideas', text: 'Open the ideas' });
+  assert.deepEqual(cycles.fix(refused('pdsa_cycles', {}), here), { href: '/teams/t1/ideas/i1', text: 'Open the idea' });
+  assert.deepEqual(actions.fix(refused('actions', {}), here), { href: '/teams/t1/actions', text: 'Open the actions' });
+  assert.equal(actions.fix(refused('actions', {}, 'delete'), here), null);
 });
 
 test('the board settings: one record per team, with the id the server expects, and each aim named by its area', () => {

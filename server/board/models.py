@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.core.models import Base, UTCDateTime
+from server.core.schemas import CODE_POINTS_PER_CHARACTER  # text columns hold what written_text() accepts
 from server.measures.models import GROUPS
 
 #: A team has one ``board_settings`` record, whose id is ``uuid5(this, team_id)``: two leads setting
@@ -28,8 +29,8 @@ class BoardSettings(Base):
     __tablename__ = "board_settings"
 
     team_id: Mapped[str] = mapped_column(sa.ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
-    aim_performance: Mapped[str | None] = mapped_column(sa.String(500))
-    aim_capacity: Mapped[str | None] = mapped_column(sa.String(500))
-    aim_cost: Mapped[str | None] = mapped_column(sa.String(500))
-    aim_staff_experience: Mapped[str | None] = mapped_column(sa.String(500))
+    aim_performance: Mapped[str | None] = mapped_column(sa.String(500 * CODE_POINTS_PER_CHARACTER))
+    aim_capacity: Mapped[str | None] = mapped_column(sa.String(500 * CODE_POINTS_PER_CHARACTER))
+    aim_cost: Mapped[str | None] = mapped_column(sa.String(500 * CODE_POINTS_PER_CHARACTER))
+    aim_staff_experience: Mapped[str | None] = mapped_column(sa.String(500 * CODE_POINTS_PER_CHARACTER))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.core.models import Base, UTCDateTime
+from server.core.schemas import CODE_POINTS_PER_CHARACTER  # text columns hold what written_text() accepts
 
 KINDS = ("time_lost", "meeting", "admin")
 
@@ -35,8 +36,8 @@ class CapacityEntry(Base):
     kind: Mapped[str] = mapped_column(sa.String(10))
     minutes: Mapped[int]
     occurred_on: Mapped[date]
-    category: Mapped[str | None] = mapped_column(sa.String(80))
-    note: Mapped[str | None] = mapped_column(sa.String(500))
+    category: Mapped[str | None] = mapped_column(sa.String(80 * CODE_POINTS_PER_CHARACTER))
+    note: Mapped[str | None] = mapped_column(sa.String(500 * CODE_POINTS_PER_CHARACTER))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -53,7 +54,7 @@ class CapacityWeeklyTotal(Base):
     team_id: Mapped[str] = mapped_column(sa.ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
     week_start: Mapped[date] = mapped_column(primary_key=True)  # the Monday
     kind: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
-    category: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    category: Mapped[str] = mapped_column(sa.String(80 * CODE_POINTS_PER_CHARACTER), primary_key=True)
     minutes: Mapped[int] = mapped_column(default=0)
     entries: Mapped[int] = mapped_column(default=0)
 
@@ -63,7 +64,7 @@ class TimeLostCategory(Base):
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     team_id: Mapped[str] = mapped_column(sa.ForeignKey("teams.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(sa.String(80))
+    name: Mapped[str] = mapped_column(sa.String(80 * CODE_POINTS_PER_CHARACTER))
     # Names it had before a rename: entries logged under them still count for this category.
     former_names: Mapped[list] = mapped_column(sa.JSON, default=list)
     position: Mapped[int] = mapped_column(default=0)

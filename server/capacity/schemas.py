@@ -13,19 +13,19 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from server.capacity.models import KINDS
-from server.core.schemas import Schema, text
+from server.core.schemas import Schema, written_text
 from server.sync_api.validation import IsoDate, StrictBoolean, StrictInteger, not_after_tomorrow
 
 class CapacityEntryFieldsSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     minutes = StrictInteger(required=True, validate=validate.Range(min=1, max=1440))
     occurred_on = IsoDate(required=True, validate=not_after_tomorrow)
-    category = text(80, allow_none=True)
-    note = text(500, allow_none=True)
+    category = written_text(80, allow_none=True)
+    note = written_text(500, allow_none=True)
 
 
 class TimeLostCategoryFieldsSchema(Schema):
-    name = text(80, required=True)
-    former_names = fields.List(text(80), validate=validate.Length(max=100))
+    name = written_text(80, required=True)
+    former_names = fields.List(written_text(80), validate=validate.Length(max=100))
     position = StrictInteger(validate=validate.Range(min=0, max=1_000_000))
     archived = StrictBoolean()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from server.core.schemas import Schema, identifier, text
+from server.core.schemas import Schema, identifier, written_text
 from server.huddles.models import STEPS
 from server.sync_api.validation import IsoDate, StrictBoolean, StrictInteger, not_after_tomorrow
 
@@ -27,4 +27,4 @@ class HuddleFieldsSchema(Schema):
 class HuddleNoteFieldsSchema(Schema):
     huddle_id = identifier(required=True)
     step = fields.String(required=True, validate=validate.OneOf(STEPS))
-    text = text(2000, required=True)
+    text = written_text(2000, required=True)

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from server.core.schemas import Schema, identifier, text
+from server.core.schemas import Schema, identifier, written_text
 from server.improvement.models import ACTION_STATUSES, IDEA_STATUSES, PDSA_DECISIONS, PICKS
 from server.sync_api.validation import IsoDate, not_after_tomorrow
 
 
 class IdeaFieldsSchema(Schema):
-    title = text(200, required=True)
-    description = text(4000, allow_none=True)
+    title = written_text(200, required=True)
+    description = written_text(4000, allow_none=True)
     status = fields.String(validate=validate.OneOf(IDEA_STATUSES))
     pick = fields.String(allow_none=True, validate=validate.OneOf(PICKS))
     measure_ids = fields.List(identifier(), validate=validate.Length(max=20))
@@ -32,14 +32,14 @@ class IdeaFieldsSchema(Schema):
 class PdsaCycleFieldsSchema(Schema):
     idea_id = identifier(required=True)
     started_on = IsoDate(required=True, validate=not_after_tomorrow)
-    plan = text(4000, required=True)
-    do = text(4000, allow_none=True)
-    study = text(4000, allow_none=True)
+    plan = written_text(4000, required=True)
+    do = written_text(4000, allow_none=True)
+    study = written_text(4000, allow_none=True)
     act = fields.String(allow_none=True, validate=validate.OneOf(PDSA_DECISIONS))
 
 
 class ActionFieldsSchema(Schema):
-    title = text(200, required=True)
+    title = written_text(200, required=True)
     owner_user_id = identifier(allow_none=True)
     due_on = IsoDate(allow_none=True)
     status = fields.String(validate=validate.OneOf(ACTION_STATUSES))

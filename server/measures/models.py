@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.core.models import Base, UTCDateTime
+from server.core.schemas import CODE_POINTS_PER_CHARACTER  # text columns hold what written_text() accepts
 
 GROUPS = ("performance", "capacity", "cost", "staff_experience")
 SUBGROUPS = ("quality", "safety", "experience", "access", "flow", "other")
@@ -33,14 +34,14 @@ class Measure(Base):
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     team_id: Mapped[str] = mapped_column(sa.ForeignKey("teams.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(sa.String(120))
+    name: Mapped[str] = mapped_column(sa.String(120 * CODE_POINTS_PER_CHARACTER))
     group: Mapped[str] = mapped_column(sa.String(20))
     subgroup: Mapped[str | None] = mapped_column(sa.String(20))
-    unit: Mapped[str | None] = mapped_column(sa.String(40))
+    unit: Mapped[str | None] = mapped_column(sa.String(40 * CODE_POINTS_PER_CHARACTER))
     direction: Mapped[str] = mapped_column(sa.String(7), default="neutral")
     target: Mapped[float | None] = mapped_column(sa.Float)
-    aim: Mapped[str | None] = mapped_column(sa.String(500))
-    operational_definition: Mapped[str | None] = mapped_column(sa.String(2000))
+    aim: Mapped[str | None] = mapped_column(sa.String(500 * CODE_POINTS_PER_CHARACTER))
+    operational_definition: Mapped[str | None] = mapped_column(sa.String(2000 * CODE_POINTS_PER_CHARACTER))
     source: Mapped[str] = mapped_column(sa.String(10), default="manual")
     # For derived measures: which capacity entries, and whether as hours or % of contracted hours.
     derived_kind: Mapped[str | None] = mapped_column(sa.String(10))
@@ -68,7 +69,7 @@ class MeasureValue(Base):
     measure_id: Mapped[str] = mapped_column(sa.String(36))
     week_start: Mapped[date]  # the Monday of the ISO week, Europe/London
     value: Mapped[float] = mapped_column(sa.Float)
-    note: Mapped[str | None] = mapped_column(sa.String(500))
+    note: Mapped[str | None] = mapped_column(sa.String(500 * CODE_POINTS_PER_CHARACTER))
     user_id: Mapped[str] = mapped_column(sa.String(36))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from server.core.schemas import Schema, identifier, text
+from server.core.schemas import Schema, identifier, written_text
 from server.measures.boxscore import DEFAULT_WEEKS, MAX_WEEKS
 from server.measures.models import DERIVED_KINDS, DERIVED_UNITS, DIRECTIONS, GROUPS, RULE_SETS, SOURCES, STATUSES, SUBGROUPS
 from server.sync_api.validation import FiniteFloat, MondayDate, StrictBoolean, StrictInteger
@@ -13,14 +13,14 @@ from server.sync_api.validation import FiniteFloat, MondayDate, StrictBoolean, S
 class MeasureFieldsSchema(Schema):
     """The ``fields`` of a ``measures`` mutation. Loaded partially for an update."""
 
-    name = text(120, required=True)
+    name = written_text(120, required=True)
     group = fields.String(required=True, validate=validate.OneOf(GROUPS))
     subgroup = fields.String(allow_none=True, validate=validate.OneOf(SUBGROUPS))
-    unit = text(40, allow_none=True)
+    unit = written_text(40, allow_none=True)
     direction = fields.String(validate=validate.OneOf(DIRECTIONS))
     target = FiniteFloat(allow_none=True)
-    aim = text(500, allow_none=True)
-    operational_definition = text(2000, allow_none=True)
+    aim = written_text(500, allow_none=True)
+    operational_definition = written_text(2000, allow_none=True)
     source = fields.String(validate=validate.OneOf(SOURCES))
     derived_kind = fields.String(allow_none=True, validate=validate.OneOf(DERIVED_KINDS))
     derived_category_id = fields.String(allow_none=True, validate=validate.Length(min=1, max=36))
@@ -46,7 +46,7 @@ class MeasureValueFieldsSchema(Schema):
     measure_id = identifier(required=True)
     week_start = MondayDate(required=True)
     value = FiniteFloat(required=True, allow_none=True, metadata={"description": "null: the week was cleared"})
-    note = text(500, allow_none=True)
+    note = written_text(500, allow_none=True)
 
 
 # ---- HTTP ----------------------------------------------------------------------------------------

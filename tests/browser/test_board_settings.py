@@ -26,7 +26,7 @@ def test_a_lead_sets_the_aims_offline_and_a_member_reads_them(browser, world, ne
     lead_page.fill("#aim_capacity", "Give back an hour a day to care")
     lead_page.fill("#aim_cost", "x" * 501)
     lead_page.click("button:text-is('Save aims')")
-    expect(lead_page.locator("#aim_cost-error")).to_have_text("Use 500 characters or fewer (this is 501)")
+    expect(lead_page.locator("#aim_cost-error")).to_have_text("Cost aim must be 500 characters or fewer (it has 501).")
     expect(lead_page.locator("#aim_cost")).to_be_focused()
     lead_page.fill("#aim_cost", "Less agency spend 🙂" + "x" * 480)  # 500 characters as people count them
     lead_page.click("button:text-is('Save aims')")

@@ -79,7 +79,7 @@ def test_note_has_no_patient_details_reminder(page, world):
     page.click("[data-testid=log-admin]")
     page.click("summary:has-text('Add a note')")
     assert "Do not write patient details" in page.inner_text("#note-hint")
-    assert page.get_attribute("#note", "aria-describedby") == "note-hint"
+    assert page.get_attribute("#note", "aria-describedby") == "note-hint note-count"  # the reminder, then the character count
     page.fill("#note", "rota")
     page.click("button.pick[data-minutes='5']")
     page.wait_for_selector("[data-testid=flash]")

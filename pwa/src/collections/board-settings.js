@@ -3,20 +3,25 @@
 // (server/board/models.py board_settings_id), so two leads setting aims offline edit one record.
 import { GROUP_LABELS } from '../lib/measure-text.js';
 import { uuid5 } from '../lib/uuid5.js';
+import { collection } from './words.js';
 
 export const BOARD_SETTINGS_NAMESPACE = '0e7c2f4a-9b1d-4c6e-8a53-2d9f7b1e4c80';
 /** The aim fields, in the box score's order: aim_performance, aim_capacity, … */
-export const AIM_FIELDS = Object.keys(GROUP_LABELS).map((group) => `aim_${group}`);
+export const AIM_FIELDS = /* @__PURE__ */ (/* @__PURE__ */ Object.keys(GROUP_LABELS)).map((group) => `aim_${group}`);
 const areaOf = (field) => GROUP_LABELS[field.slice('aim_'.length)];
 
-export const boardSettings = {
+/** What the database needs of it (db.js; the service worker loads only this part). */
+export const boardSettingsStored = {
   name: 'board_settings',
-  noun: 'the board’s aims',
   indexes: [],
+};
+
+export const boardSettings = /* @__PURE__ */ collection(boardSettingsStored, {
+  noun: 'the board’s aims',
   recordId: (teamId) => uuid5(BOARD_SETTINGS_NAMESPACE, teamId),
   describe: () => 'the board’s aims',
-  fields: Object.fromEntries(AIM_FIELDS.map((field) => [field, {
+  fields: /* @__PURE__ */ Object.fromEntries(/* @__PURE__ */ AIM_FIELDS.map((field) => [field, {
     label: `${areaOf(field)} aim`, show: (v) => (v == null ? 'no aim' : `“${v}”`), restore: true,
   }])),
   fix: () => ({ href: '/board-settings', text: 'Open the board’s aims' }),
-};
+});

@@ -1,6 +1,7 @@
 // Capacity entries: one person's minutes of time lost (with a reason), meetings or admin on a
 // day. What a record is and how it reads; its screens are in ../routes/capacity-entries.js.
 import { formatMinutes, formatDay, dayPhrase } from '../lib/dates.js';
+import { collection } from './words.js';
 
 export const KINDS = {
   time_lost: 'Time lost',
@@ -14,13 +15,17 @@ export function whatText(e) {
   return e.kind === 'time_lost' && e.category ? `${kind}: ${e.category}` : kind;
 }
 
-export const capacityEntries = {
+/** What the database needs of it (db.js; the service worker loads only this part). */
+export const capacityEntriesStored = {
   name: 'capacity_entries',
-  noun: 'an entry',
   indexes: [
     // One person's entries by day: home, "My entries" and the tally read a week or a day of them.
     { name: 'owner_day', keyPath: ['collection', 'team_id', 'data.user_id', 'data.occurred_on'], since: 2 },
   ],
+};
+
+export const capacityEntries = /* @__PURE__ */ collection(capacityEntriesStored, {
+  noun: 'an entry',
   /** "15 min time lost to Waiting on Thu 3 Dec", "1 h meeting today"; parts it lacks are left out. */
   describe(e) {
     const kind = (KINDS[e.kind] || 'entry').toLowerCase();
@@ -42,4 +47,4 @@ export const capacityEntries = {
   fix(rejected) {
     return rejected.mutation.op === 'delete' ? null : { href: `/attention/${rejected.rid}`, text: 'Fix and send again' };
   },
-};
+});

@@ -5,16 +5,28 @@
 // Each collection's screens and routes are in ../routes/<collection>.js, listed in ../routes/index.js:
 // kept apart so that db.js, and the service worker that opens the database, load no screens.
 import { getRecord } from '../records.js';
-import { capacityEntries } from './capacity-entries.js';
-import { timeLostCategories } from './time-lost-categories.js';
-import { measures } from './measures.js';
-import { measureValues } from './measure-values.js';
-import { boardSettings } from './board-settings.js';
+import { capacityEntries, capacityEntriesStored } from './capacity-entries.js';
+import { timeLostCategories, timeLostCategoriesStored } from './time-lost-categories.js';
+import { measures, measuresStored } from './measures.js';
+import { measureValues, measureValuesStored } from './measure-values.js';
+import { boardSettings, boardSettingsStored } from './board-settings.js';
+import { huddles, huddlesStored, huddleNotes, huddleNotesStored } from './huddles.js';
+import { ideas, ideasStored, pdsaCycles, pdsaCyclesStored, actions, actionsStored } from './improvement.js';
 import { showValue, labelFromName } from './words.js';
 
-export const COLLECTIONS = Object.freeze([capacityEntries, timeLostCategories, measures, measureValues, boardSettings]);
+/** Each collection's name and IndexedDB indexes, all db.js needs: the service worker, which opens
+ * the database, bundles only these (the pure marks let the build drop the words below from it). */
+export const STORED_COLLECTIONS = [
+  capacityEntriesStored, timeLostCategoriesStored, measuresStored, measureValuesStored, boardSettingsStored,
+  huddlesStored, huddleNotesStored, ideasStored, pdsaCyclesStored, actionsStored,
+];
 
-const BY_NAME = new Map(COLLECTIONS.map((c) => [c.name, c]));
+export const COLLECTIONS = /* @__PURE__ */ Object.freeze([
+  capacityEntries, timeLostCategories, measures, measureValues, boardSettings,
+  huddles, huddleNotes, ideas, pdsaCycles, actions,
+]);
+
+const BY_NAME = /* @__PURE__ */ new Map(/* @__PURE__ */ COLLECTIONS.map((c) => [c.name, c]));
 
 /** A collection the app does not know (a newer server's) still reads, plainly. */
 function unknown(name) {

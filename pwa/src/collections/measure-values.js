@@ -2,11 +2,16 @@
 // is and how it reads; the values and import screens are in ../routes/measure-values.js.
 import { formatValue, shortWeek, longWeek } from '../lib/measure-text.js';
 import { measures } from './measures.js';
+import { collection } from './words.js';
 
-export const measureValues = {
+/** What the database needs of it (db.js; the service worker loads only this part). */
+export const measureValuesStored = {
   name: 'measure_values',
-  noun: 'a weekly value',
   indexes: [],
+};
+
+export const measureValues = /* @__PURE__ */ collection(measureValuesStored, {
+  noun: 'a weekly value',
   /** The records its words name: the measure. */
   related: (v) => (v.measure_id ? [[measures.name, v.measure_id]] : []),
   /** "weekly value 41 of “Patients seen” for week beginning 23 Nov". */
@@ -24,4 +29,4 @@ export const measureValues = {
     measure_id: { label: 'Measure' },
   },
   fix: () => ({ href: '/values', text: 'Enter the value again' }),
-};
+});

@@ -1,9 +1,14 @@
 // Time-lost categories ("reasons"): the team's list that people pick from when they log time
 // lost. What a record is and how it reads; its screen is in ../routes/time-lost-categories.js.
-export const timeLostCategories = {
+import { collection } from './words.js';
+/** What the database needs of it (db.js; the service worker loads only this part). */
+export const timeLostCategoriesStored = {
   name: 'time_lost_categories',
-  noun: 'a time-lost reason',
   indexes: [],
+};
+
+export const timeLostCategories = /* @__PURE__ */ collection(timeLostCategoriesStored, {
+  noun: 'a time-lost reason',
   describe: (c) => (c.name ? `time-lost reason “${c.name}”` : 'a time-lost reason'),
   // A name is not put back from here: a rename must also keep the old name in former_names
   // (data/categories.js renameFields), which the reasons screen does.
@@ -14,4 +19,4 @@ export const timeLostCategories = {
     archived: { label: 'Archived', restore: true },
   },
   fix: () => ({ href: '/categories', text: 'Open the time-lost reasons' }),
-};
+});

@@ -1,16 +1,31 @@
-// Who may do what in a team (mirrors server/measures/collections.py and
-// server/capacity/collections.py), and the team settings the box score needs offline.
+// Who may do what in a team: the PWA's copy of server/organisations/access.py as each collection's
+// policy uses it (server/*/collections.py), so a screen offers only what the server will accept;
+// and the team settings the box score needs offline.
 import { getMeta, setMeta } from '../db.js';
 import { META, teamSettingsKey } from '../meta-keys.js';
 
-/** 'lead' | 'member' | 'coach' | 'admin' | null for the current user in `teamId`. */
-export function teamRole(app, teamId = app.teamId) {
+/** The parts the current user has in `teamId`: 'admin', 'lead' or 'member', 'coach' (a coach may
+ * also be a member of a team they follow, and then has both parts' rights). */
+function partsIn(app, teamId) {
   const me = app.me || {};
-  if (me.role === 'admin') return 'admin';
+  const parts = new Set();
+  if (me.role === 'admin') parts.add('admin');
   const member = (me.teams || []).find((t) => t.id === teamId);
-  if (member) return member.role === 'lead' ? 'lead' : 'member';
-  if ((me.coached_teams || []).some((t) => t.id === teamId)) return 'coach';
-  return null;
+  if (member) parts.add(member.role === 'lead' ? 'lead' : 'member');
+  if ((me.coached_teams || []).some((t) => t.id === teamId)) parts.add('coach');
+  return parts;
+}
+
+const hasPart = (roles) => (app, teamId = app.teamId) => {
+  const parts = partsIn(app, teamId);
+  return roles.some((role) => parts.has(role));
+};
+
+/** 'lead' | 'member' | 'coach' | 'admin' | null for the current user in `teamId`: the part that
+ * names them there (a coach who is also a member is a member). */
+export function teamRole(app, teamId = app.teamId) {
+  const parts = partsIn(app, teamId);
+  return ['admin', 'lead', 'member', 'coach'].find((role) => parts.has(role)) || null;
 }
 
 export function currentTeam(app) {
@@ -18,14 +33,24 @@ export function currentTeam(app) {
   return [...(me.teams || []), ...(me.coached_teams || [])].find((t) => t.id === app.teamId) || null;
 }
 
+/** Members (and leads) log their own capacity; a coach who only follows the team does not
+ * (server: Access.can_write). */
+export const canLogCapacity = hasPart(['lead', 'member', 'admin']);
 /** Leads and coaches define the box score (measures; importing values). */
-export const canEditMeasures = (app, teamId) => ['lead', 'coach', 'admin'].includes(teamRole(app, teamId));
+export const canEditMeasures = hasPart(['lead', 'coach', 'admin']);
 /** The board's aims are set by those who define the box score (server: Access.can_set_board_aims). */
 export const canSetBoardAims = canEditMeasures;
 /** Everyone who works on the box score in the huddle enters weekly values. */
-export const canEnterValues = (app, teamId) => teamRole(app, teamId) !== null;
+export const canEnterValues = hasPart(['lead', 'member', 'coach', 'admin']);
+/** Huddles, their notes, ideas and actions: members and coaches of the team, and admins (server:
+ * Access.can_take_part). */
+export const canTakePart = hasPart(['lead', 'member', 'coach', 'admin']);
+/** Deleting one of those: its author (while taking part), the team's leads, and admins
+ * (Access.can_remove_contribution). */
+export const canRemoveContribution = (app, teamId, authorId) => hasPart(['lead', 'admin'])(app, teamId)
+  || (canTakePart(app, teamId) && !!authorId && authorId === app.me?.id);
 /** Leads keep the team's list of time-lost categories. */
-export const canEditCategories = (app, teamId) => ['lead', 'admin'].includes(teamRole(app, teamId));
+export const canEditCategories = hasPart(['lead', 'admin']);
 
 /**
  * The team's settings (contracted hours per week for "% of contracted hours"), as last read from

@@ -19,6 +19,14 @@ export function formatDay(isoDate, ref = today()) {
   return new Date(`${isoDate}T12:00:00Z`).toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
 }
 
+/** "Thursday 22 October 2026": a day in a heading or a printed summary. */
+export function longDay(isoDate) {
+  // In two parts: browsers differ on a comma after the weekday.
+  const day = new Date(`${isoDate}T12:00:00Z`);
+  const part = (options) => day.toLocaleDateString('en-GB', { ...options, timeZone: 'UTC' });
+  return `${part({ weekday: 'long' })} ${part({ day: 'numeric', month: 'long', year: 'numeric' })}`;
+}
+
 /** A day inside a sentence: "today", "yesterday" or "on Thu 3 Dec". */
 export function dayPhrase(isoDate, ref = today()) {
   const day = formatDay(isoDate, ref);

@@ -6,11 +6,13 @@ import { timeLostCategoriesScreens } from './time-lost-categories.js';
 import { measuresScreens } from './measures.js';
 import { measureValuesScreens } from './measure-values.js';
 import { boardSettingsScreens } from './board-settings.js';
+import { huddlesScreens } from './huddles.js';
 
-const SCREENS = [capacityEntriesScreens, timeLostCategoriesScreens, measuresScreens, measureValuesScreens, boardSettingsScreens];
+const SCREENS = [capacityEntriesScreens, timeLostCategoriesScreens, measuresScreens, measureValuesScreens, boardSettingsScreens, huddlesScreens];
 
 /** [pattern, screen] pairs; a pattern's groups become app.params. */
 export const COLLECTION_ROUTES = SCREENS.flatMap((s) => s.routes);
 
-/** [href, text] of the main navigation's links to collection screens, in this order. */
+/** [href, text] of the main navigation's links to collection screens, in this order; an href may be a
+ * function of the current team's id (a team's own URL), which returns nothing when there is no team. */
 export const COLLECTION_NAV = SCREENS.flatMap((s) => s.nav);

@@ -3,6 +3,7 @@
 import { h, link } from '../ui/h.js';
 import { getRecord, listRecords } from '../records.js';
 import { upsert } from '../write.js';
+import { problemsWith } from '../collections/rules.js';
 import { canSetBoardAims } from '../data/team.js';
 import { GROUP_LABELS } from '../lib/measure-text.js';
 import { FlashMessage } from '../ui/flash.js';
@@ -47,12 +48,14 @@ export async function BoardSettingsScreen(app) {
     e.preventDefault();
     const changes = {};
     let firstBad = null;
+    const typed = Object.fromEntries(AIM_FIELDS.map((f) => [f, inputs[f].value.trim() || null]));
+    // The rules the server checks (spec/collections/): characters as people count them.
+    const problems = await problemsWith(boardSettings, typed);
     for (const f of AIM_FIELDS) {
-      const value = inputs[f].value.trim() || null;
-      // Characters as people count them: an emoji is one.
-      const tooLong = value !== null && [...value].length > MAX;
+      const value = typed[f];
+      const tooLong = !!problems[f];
       errors[f].hidden = !tooLong;
-      errors[f].textContent = tooLong ? `Use ${MAX} characters or fewer (this is ${[...value].length})` : '';
+      errors[f].textContent = problems[f] || '';
       inputs[f].toggleAttribute('aria-invalid', tooLong);
       inputs[f].setAttribute('aria-describedby', tooLong ? `${f}-error ${f}-hint` : `${f}-hint`);
       if (tooLong) firstBad ||= inputs[f];

@@ -3,6 +3,7 @@
 // The quick-log and tally screens read the same list (data/capacity.js teamCategories).
 import { h, link } from '../ui/h.js';
 import { upsert, newId } from '../write.js';
+import { problemsWith } from '../collections/rules.js';
 import { canEditCategories } from '../data/team.js';
 import { categoryRecords, ensureCategories, renameFields, reorder, DEFAULT_CATEGORIES } from '../data/categories.js';
 import { FlashMessage } from '../ui/flash.js';
@@ -34,7 +35,7 @@ export async function CategoriesScreen(app) {
     if (!editor) return li;
     const small = (text, aria, onclick, extra = '') => h('button', { type: 'button', class: `button button--small ${extra || 'button--secondary'}`, 'aria-label': aria, onclick }, text);
     const renameForm = () => {
-      const input = h('input', { class: 'input', id: 'rename-input', maxlength: 80, value: c.name });
+      const input = h('input', { class: 'input', id: 'rename-input', value: c.name });
       const error = h('p', { class: 'error-message', id: 'rename-error', hidden: true });
       const form = h('form', { novalidate: true },
         h('label', { class: 'label', for: 'rename-input' }, `New name for “${c.name}”`), error,
@@ -44,7 +45,7 @@ export async function CategoriesScreen(app) {
       form.addEventListener('submit', async (e) => {
         e.preventDefault();
         const name = input.value.trim();
-        const problem = !name ? 'Enter a name' : name.length > 80 ? 'Use 80 characters or fewer' : name !== c.name && taken(name, c.id) ? 'Another reason already has this name' : null;
+        const problem = !name ? 'Enter a name' : (await problemsWith(timeLostCategories, { name })).name || (name !== c.name && taken(name, c.id) ? 'Another reason already has this name' : null);
         if (problem) {
           error.textContent = problem;
           error.hidden = false;
@@ -84,7 +85,7 @@ export async function CategoriesScreen(app) {
 
   let addForm = '';
   if (editor) {
-    const input = h('input', { class: 'input', id: 'new-category', maxlength: 80, autocomplete: 'off' });
+    const input = h('input', { class: 'input', id: 'new-category', autocomplete: 'off' });
     const error = h('p', { class: 'error-message', id: 'new-category-error', hidden: true });
     addForm = h('form', { class: 'section', novalidate: true, 'aria-labelledby': 'add-title' },
       h('h2', { id: 'add-title' }, 'Add a reason'),
@@ -93,7 +94,7 @@ export async function CategoriesScreen(app) {
     addForm.addEventListener('submit', async (e) => {
       e.preventDefault();
       const name = input.value.trim();
-      const problem = !name ? 'Enter a name' : name.length > 80 ? 'Use 80 characters or fewer' : taken(name) ? 'This reason is already on the list' : null;
+      const problem = !name ? 'Enter a name' : (await problemsWith(timeLostCategories, { name })).name || (taken(name) ? 'This reason is already on the list' : null);
       if (problem) {
         error.textContent = problem;
         error.hidden = false;

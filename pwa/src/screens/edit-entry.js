@@ -6,6 +6,10 @@ import { addDays } from '../lib/dates.js';
 import { today } from '../lib/clock.js';
 import { getRecord } from '../records.js';
 import { upsert } from '../write.js';
+import { canLogCapacity } from '../data/team.js';
+import { coachLogsNothing } from './log.js';
+import { problemsWith, refusedFields, refusalText, specOf } from '../collections/rules.js';
+import { errorSlot, showErrors, characterCounter } from '../ui/field-errors.js';
 
 export async function EditEntryScreen(app) {
   return entryForm(app, { fixing: false });
@@ -32,12 +36,15 @@ async function entryForm(app, { fixing }) {
     if (!r || r.deleted) return gone();
     values = r.data;
   }
-  const categories = await teamCategories(app.db, values.team_id || app.teamId);
+  const teamId = values.team_id || app.teamId;
+  if (!canLogCapacity(app, teamId)) return h('div', null, h('h1', null, fixing ? 'Fix and send again' : 'Edit entry'), coachLogsNothing(app, teamId));
+  const categories = await teamCategories(app.db, teamId);
   if (values.category && !categories.includes(values.category)) categories.push(values.category);
-  const fieldErrors = rejected?.error?.fields || {};
+  const fieldErrors = rejected ? await refusedFields(capacityEntries, rejected) : {};
+  const noteRule = (await specOf(capacityEntries)).fields.note;
 
-  const err = (name) => (fieldErrors[name] ? h('p', { class: 'error-message', id: `${name}-error` }, [].concat(fieldErrors[name]).join(' ')) : '');
-  const described = (name, extra) => [fieldErrors[name] ? `${name}-error` : '', extra || ''].filter(Boolean).join(' ') || null;
+  const err = (name) => errorSlot(name, fieldErrors[name]);
+  const described = (name, extra) => [`${name}-error`, extra || ''].filter(Boolean).join(' ');
   const kindRadios = h('fieldset', { class: 'fieldset' }, h('legend', { class: 'legend' }, 'What happened'), err('kind'),
     h('div', { class: 'radios' }, Object.entries(KINDS).map(([k, label]) => h('div', { class: 'radio' },
       h('input', { type: 'radio', name: 'kind', id: `kind-${k}`, value: k, checked: values.kind === k, class: 'radio__input' }),
@@ -45,6 +52,7 @@ async function entryForm(app, { fixing }) {
   const categorySelect = h('select', { class: 'select', id: 'category', name: 'category', 'aria-describedby': described('category') },
     h('option', { value: '' }, 'No reason'),
     categories.map((c) => h('option', { value: c, selected: c === values.category }, c)));
+  const noteInput = h('textarea', { class: 'textarea', id: 'note', name: 'note', rows: 3, 'aria-describedby': described('note', 'note-hint') }, values.note || '');
   const form = h('form', { class: 'form', novalidate: true },
     kindRadios,
     h('div', { class: 'form-group' }, h('label', { class: 'label', for: 'minutes' }, 'Minutes'), err('minutes'),
@@ -55,7 +63,7 @@ async function entryForm(app, { fixing }) {
     h('div', { class: 'form-group' }, h('label', { class: 'label', for: 'note' }, 'Note (optional)'),
       h('div', { class: 'hint-text warning-text', id: 'note-hint' }, 'Do not write patient details here: no names, CHI numbers or anything that identifies a person.'),
       err('note'),
-      h('textarea', { class: 'textarea', id: 'note', name: 'note', rows: 3, maxlength: 500, 'aria-describedby': described('note', 'note-hint') }, values.note || '')),
+      noteInput, characterCounter(noteInput, noteRule.max_length)),
     h('div', { class: 'button-group' },
       h('button', { type: 'submit', class: 'button' }, fixing ? 'Send again' : 'Save changes'),
       link(fixing ? '/attention' : '/entries', 'Cancel', { class: 'link-cancel' })));
@@ -63,17 +71,11 @@ async function entryForm(app, { fixing }) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const d = Object.fromEntries(new FormData(form));
-    const minutes = Number(d.minutes);
-    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) {
-      const input = form.querySelector('#minutes');
-      input.setAttribute('aria-invalid', 'true');
-      input.setCustomValidity('Enter minutes from 1 to 1440');
-      input.reportValidity();
-      return;
-    }
-    const next = { kind: d.kind, minutes, occurred_on: d.occurred_on || today(), category: d.kind === 'time_lost' ? (d.category || null) : null, note: d.note.trim() || null };
+    const next = { kind: d.kind, minutes: d.minutes === '' ? null : Number(d.minutes), occurred_on: d.occurred_on || today(), category: d.kind === 'time_lost' ? (d.category || null) : null, note: d.note.trim() || null };
     const fields = {};
     for (const [k, v] of Object.entries(next)) if (fixing || (values[k] ?? null) !== v) fields[k] = v;
+    // Checked on the device with the server's rules: nothing refused here is "saved" first.
+    if (showErrors(form, await problemsWith(capacityEntries, fields))) return;
     if (fixing && rejected.mutation.op === 'upsert' && !values.created_at) fields.team_id = values.team_id || app.teamId;
     if (Object.keys(fields).length) await upsert(app.db, app.session, capacityEntries.name, recordId, fields);
     if (fixing) await app.db.delete('rejected', rejected.rid);
@@ -84,7 +86,7 @@ async function entryForm(app, { fixing }) {
     h('h1', null, fixing ? 'Fix and send again' : 'Edit entry'),
     rejected ? h('div', { class: 'error-summary', role: 'alert' },
       h('h2', { class: 'error-summary__title' }, 'The server could not accept this change'),
-      h('p', null, rejected.error?.message || 'It was refused.')) : '',
+      h('p', null, refusalText(rejected))) : '',
     form);
 
   function gone() {

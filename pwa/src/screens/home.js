@@ -3,7 +3,8 @@ import { myEntries, recentRange, mostCommonYesterday, groupTotals } from '../dat
 import { KINDS, capacityEntries } from '../collections/capacity-entries.js';
 import { formatMinutes } from '../lib/dates.js';
 import { today } from '../lib/clock.js';
-import { saveEntry } from './log.js';
+import { saveEntry, coachLogsNothing } from './log.js';
+import { canLogCapacity } from '../data/team.js';
 import { FlashMessage } from '../ui/flash.js';
 
 export async function HomeScreen(app) {
@@ -29,7 +30,7 @@ export async function HomeScreen(app) {
         }, h('span', { class: 'team__name' }, t.name), h('span', { class: 'team__role' }, roleLabel(t.role))))))
       : h('p', null, 'You are not in a team yet. Ask your team lead or an administrator to add you.'));
 
-  const logSection = team ? h('section', { 'aria-labelledby': 'log-title', class: 'section' },
+  const logSection = team && !canLogCapacity(app, team.id) ? h('section', { class: 'section' }, coachLogsNothing(app, team.id)) : team ? h('section', { 'aria-labelledby': 'log-title', class: 'section' },
     h('h2', { id: 'log-title' }, `Log capacity for ${team.name}`),
     h('ul', { class: 'big-actions' },
       Object.entries(KINDS).map(([kind, label]) => h('li', null,

@@ -6,11 +6,27 @@ import { KINDS, capacityEntries } from '../collections/capacity-entries.js';
 import { formatMinutes, addDays } from '../lib/dates.js';
 import { today } from '../lib/clock.js';
 import { upsert, newId } from '../write.js';
+import { canLogCapacity, currentTeam } from '../data/team.js';
+import { problemsWith, specOf } from '../collections/rules.js';
+import { errorSlot, showErrors, characterCounter } from '../ui/field-errors.js';
 
-export async function saveEntry(app, { kind, minutes, category, note, occurred_on }) {
+/** Why a coach who follows a team sees no logging for it (the server would refuse the entries). */
+export function coachLogsNothing(app, teamId = app.teamId) {
+  const name = currentTeam({ ...app, teamId })?.name || 'this team';
+  return h('p', { 'data-testid': 'coach-logs-nothing' },
+    `You follow ${name} as its coach, so you do not log capacity for it: its staff log their own time. `,
+    'You can read its ', link('/boxscore', 'box score'), ' and enter its weekly values.');
+}
+
+function entryFields(app, { kind, minutes, category, note, occurred_on }) {
   const fields = { team_id: app.teamId, kind, minutes, occurred_on: occurred_on || today() };
   if (kind === 'time_lost' && category) fields.category = category;
   if (note) fields.note = note;
+  return fields;
+}
+
+export async function saveEntry(app, entry) {
+  const fields = entryFields(app, entry);
   const id = newId();
   await upsert(app.db, app.session, capacityEntries.name, id, fields);
   return { id, ...fields };
@@ -19,23 +35,28 @@ export async function saveEntry(app, { kind, minutes, category, note, occurred_o
 export async function LogScreen(app) {
   const kind = app.params[0];
   if (!app.teamId) return h('div', null, h('h1', null, 'No team'), h('p', null, 'You need to be in a team to log capacity.'));
+  if (!canLogCapacity(app)) return h('div', null, h('h1', null, `Log ${KINDS[kind].toLowerCase()}`), coachLogsNothing(app));
+  const noteRule = (await specOf(capacityEntries)).fields.note;
   const categories = kind === 'time_lost' ? await teamCategories(app.db, app.teamId) : [];
   const state = { minutes: null };
   const root = h('div', { class: 'log' });
   const live = h('p', { class: 'visually-hidden', 'aria-live': 'polite' });
 
   const dateInput = h('input', { class: 'input input--date', type: 'date', id: 'occurred_on', value: today(), max: addDays(today(), 1) });
-  const noteInput = h('textarea', { class: 'textarea', id: 'note', rows: 2, maxlength: 500, 'aria-describedby': 'note-hint' });
+  const noteInput = h('textarea', { class: 'textarea', id: 'note', rows: 2, 'aria-describedby': 'note-hint' });
   const extras = h('details', { class: 'details' },
     h('summary', null, 'Add a note or change the date'),
-    h('div', { class: 'form-group' }, h('label', { class: 'label', for: 'occurred_on' }, 'Date'), dateInput),
+    h('div', { class: 'form-group' }, h('label', { class: 'label', for: 'occurred_on' }, 'Date'), errorSlot('occurred_on'), dateInput),
     h('div', { class: 'form-group' },
       h('label', { class: 'label', for: 'note' }, 'Note (optional)'),
       h('div', { class: 'hint-text warning-text', id: 'note-hint' }, 'Do not write patient details here: no names, CHI numbers or anything that identifies a person.'),
-      noteInput));
+      errorSlot('note'), noteInput, characterCounter(noteInput, noteRule.max_length)));
 
   async function finish(category) {
-    const e = await saveEntry(app, { kind, minutes: state.minutes, category, note: noteInput.value.trim(), occurred_on: dateInput.value || today() });
+    const entry = { kind, minutes: state.minutes, category, note: noteInput.value.trim(), occurred_on: dateInput.value || today() };
+    // Checked on the device with the server's rules: what is refused here is never "Saved" first.
+    if (showErrors(extras, await problemsWith(capacityEntries, entryFields(app, entry), { creating: true }))) return;
+    const e = await saveEntry(app, entry);
     app.navigate('/', { flash: { text: `Saved: ${capacityEntries.describe(e)}.`, undo: { collection: capacityEntries.name, id: e.id } } });
   }
 

@@ -3,6 +3,7 @@
 import { h, link } from '../ui/h.js';
 import { listRecords, getRecord } from '../records.js';
 import { upsert, newId } from '../write.js';
+import { problemsWith } from '../collections/rules.js';
 import { GROUPS } from '../data/boxscore.js';
 import { canEditMeasures } from '../data/team.js';
 import { categoryRecords } from '../data/categories.js';
@@ -94,7 +95,7 @@ export async function MeasureFormScreen(app) {
       h('input', { type: 'radio', class: 'radio__input', name, id: `${name}-${k}`, value: k, checked: values[name] === k }),
       h('label', { class: 'radio__label', for: `${name}-${k}` }, label)))));
   const input = (name, attrs = {}) => h('input', { class: 'input', id: name, name, value: values[name] ?? '', ...attrs });
-  const textarea = (name, max, hintId) => h('textarea', { class: 'textarea', id: name, name, rows: 3, maxlength: max, 'aria-describedby': hintId || null }, values[name] || '');
+  const textarea = (name, max, hintId) => h('textarea', { class: 'textarea', id: name, name, rows: 3, 'aria-describedby': hintId || null }, values[name] || '');
   const select = (name, options, selected) => h('select', { class: 'select', id: name, name },
     Object.entries(options).map(([k, label]) => h('option', { value: k, selected: k === (selected ?? '') }, label)));
 
@@ -105,7 +106,7 @@ export async function MeasureFormScreen(app) {
     group('derived_kind', 'Work out from', select('derived_kind', KIND_TEXT, values.derived_kind || 'time_lost')),
     group('derived_category_id', 'Time-lost reason', select('derived_category_id', categoryOptions, values.derived_category_id || ''), 'For time lost only: count one reason (its earlier names too), or all of them.'),
     radios('derived_unit', 'Show it as', DERIVED_UNIT_TEXT, '% of contracted hours uses the team’s contracted hours per week.'));
-  const manualBox = h('div', null, group('unit', 'Unit (optional)', input('unit', { maxlength: 40 }), 'For example: patients, %, £, days.'));
+  const manualBox = h('div', null, group('unit', 'Unit (optional)', input('unit'), 'For example: patients, %, £, days.'));
 
   // Re-bases live in form controls (not in script state), so a background refresh cannot drop them.
   const mondays = Array.from({ length: 52 }, (_, i) => addDays(weekStart(today()), -7 * i));
@@ -122,7 +123,7 @@ export async function MeasureFormScreen(app) {
 
   const form = h('form', { class: 'form narrow', novalidate: true },
     h('div', { class: 'error-summary', role: 'alert', tabindex: '-1', hidden: true }),
-    group('name', 'Name', input('name', { maxlength: 120, required: true })),
+    group('name', 'Name', input('name', { required: true })),
     radios('group', 'Group', GROUP_LABELS),
     group('subgroup', 'Area (performance measures)', select('subgroup', { '': 'None', ...SUBGROUP_LABELS }, values.subgroup || '')),
     radios('source', 'Where the numbers come from', { manual: 'Entered each week', derived: 'Worked out from capacity entries' }),
@@ -172,6 +173,10 @@ export async function MeasureFormScreen(app) {
     if (!next.name) problems.push(['name', 'Enter a name for the measure']);
     if (!GROUPS.includes(next.group)) problems.push(['group', 'Choose a group']);
     if (next.target !== null && !Number.isFinite(next.target)) problems.push(['target', 'Enter the target as a number, or leave it empty']);
+    // Then the rules the server checks (spec/collections/), in this form's words.
+    for (const [k, msg] of Object.entries(await problemsWith(measuresCollection, next, { creating }))) {
+      if (err[k] && !problems.some(([field]) => field === k)) problems.push([k, msg]);
+    }
     if (showErrors(problems)) return;
 
     let fields;

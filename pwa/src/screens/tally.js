@@ -3,12 +3,14 @@ import { h } from '../ui/h.js';
 import { teamCategories, myEntries } from '../data/capacity.js';
 import { formatMinutes } from '../lib/dates.js';
 import { today } from '../lib/clock.js';
-import { saveEntry } from './log.js';
+import { saveEntry, coachLogsNothing } from './log.js';
+import { canLogCapacity } from '../data/team.js';
 import { remove } from '../write.js';
 import { capacityEntries } from '../collections/capacity-entries.js';
 
 export async function TallyScreen(app) {
   if (!app.teamId) return h('div', null, h('h1', null, 'Tally'), h('p', null, 'You are not in a team yet.'));
+  if (!canLogCapacity(app)) return h('div', null, h('h1', null, 'Tally time lost'), coachLogsNothing(app));
   const categories = await teamCategories(app.db, app.teamId);
   const step = Number(localStorage.getItem('vb-tally-step') || 5);
   const entries = (await myEntries(app.db, app.teamId, app.session.user.id, today(), today())).filter((r) => r.data.kind === 'time_lost');

@@ -3,6 +3,12 @@
 import { h, plural, link } from './h.js';
 import { formatTime } from '../lib/dates.js';
 
+/** "2 changes need attention": changes the server refused, kept on the device until fixed or discarded. */
+export function attentionMessage(status) {
+  return status.rejected ? `${plural(status.rejected, 'change')} ${status.rejected === 1 ? 'needs' : 'need'} attention` : '';
+}
+
+// One true thing: "saved" only when nothing is waiting and nothing was refused.
 export function statusMessage(status, online) {
   if (status.state === 'signed_out') return 'Signed out';
   if (status.state === 'update_needed') return `Update needed before ${plural(status.pending, 'change')} can sync`;
@@ -10,6 +16,7 @@ export function statusMessage(status, online) {
   if (status.state === 'failed') return 'Sync failed — will retry';
   if (status.pending) return `${plural(status.pending, 'change')} waiting to sync`;
   if (status.state === 'syncing') return 'Syncing…';
+  if (status.rejected) return attentionMessage(status);
   if (!status.lastSyncAt) return online ? 'Not synced yet' : 'Offline — not synced yet';
   return 'All changes saved to the server';
 }
@@ -30,12 +37,13 @@ export function StatusBar(app) {
     el.dataset.state = s.state;
     net.textContent = online ? 'Online' : 'Offline';
     const text = statusMessage(s, online);
-    if (text !== lastText) msg.textContent = lastText = text;
+    const attention = attentionMessage(s);
+    // The refused changes are the message itself when nothing else is going on, else a link beside it.
+    if (text !== lastText) msg.replaceChildren(text === attention ? link('/attention', text, { class: 'status__link' }) : text);
+    lastText = text;
     // The exact time rides along in <time datetime>, for whoever (or whatever) needs more than the minute.
     when.replaceChildren(...(s.lastSyncAt ? ['Last sync ', h('time', { datetime: s.lastSyncAt, 'data-testid': 'last-sync' }, formatTime(s.lastSyncAt))] : []));
-    extra.replaceChildren(
-      s.rejected ? link('/attention', `${plural(s.rejected, 'change')} ${s.rejected === 1 ? 'needs' : 'need'} attention`, { class: 'status__link' }) : '',
-    );
+    extra.replaceChildren(attention && text !== attention ? link('/attention', attention, { class: 'status__link' }) : '');
     el.hidden = !app.session;
     // Syncing runs by itself; the button is for the moment before a huddle, or after a failure.
     retry.hidden = !online || ['syncing', 'signed_out', 'update_needed'].includes(s.state);

@@ -1,0 +1,43 @@
+// Each screen that writes records offers it only to those the server lets write them: the gates in
+// src/data/team.js against the table the server's collection policies are tested against
+// (tests/vectors/access/create.json, tests/test_access_vectors.py).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { teamRole, canLogCapacity, canEditCategories, canEditMeasures, canEnterValues, canSetBoardAims, canTakePart } from '../src/data/team.js';
+
+const V = JSON.parse(readFileSync(new URL('../../tests/vectors/access/create.json', import.meta.url), 'utf8'));
+const GATES = {
+  capacity_entries: canLogCapacity,
+  time_lost_categories: canEditCategories,
+  measures: canEditMeasures,
+  measure_values: canEnterValues,
+  board_settings: canSetBoardAims,
+  huddles: canTakePart,
+  huddle_notes: canTakePart,
+  ideas: canTakePart,
+  pdsa_cycles: canTakePart,
+  actions: canTakePart,
+};
+const TEAM = { id: 'team-1', name: 'Ward 4' };
+
+/** The app as /api/me describes the user for each part they may have in the team. */
+function appFor(role) {
+  const me = { role: role === 'admin' ? 'admin' : role.startsWith('coach') ? 'coach' : 'staff', teams: [], coached_teams: [] };
+  if (['member', 'lead', 'coach_and_member'].includes(role)) me.teams.push({ ...TEAM, role: role === 'lead' ? 'lead' : 'member' });
+  if (role.startsWith('coach')) me.coached_teams.push(TEAM);
+  return { me, teamId: TEAM.id };
+}
+
+for (const [role, expected] of Object.entries(V.roles)) {
+  test(`a ${role} is offered what the server lets them add`, () => {
+    const app = appFor(role);
+    const offered = Object.fromEntries(Object.entries(GATES).map(([name, gate]) => [name, gate(app, TEAM.id)]));
+    assert.deepEqual(offered, expected);
+  });
+}
+
+test('a coach who is also a member of the team is a member there', () => {
+  assert.equal(teamRole(appFor('coach_and_member')), 'member');
+  assert.equal(teamRole(appFor('coach')), 'coach');
+});
