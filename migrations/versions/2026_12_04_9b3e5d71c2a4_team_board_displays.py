@@ -1,7 +1,7 @@
 """Board displays: a team's ward TV signs in on an account of its own ("display" role) that reads the team.
 
 Revision ID: 9b3e5d71c2a4
-Revises: 3f094e1a5ad8
+Revises: b3e8d51c7a20
 Create Date: 2026-12-04 18:45:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9b3e5d71c2a4'
-down_revision = '3f094e1a5ad8'
+down_revision = 'b3e8d51c7a20'
 branch_labels = None
 depends_on = None
 
