@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from flask import current_app
 
 from server.accounts.auth import new_token
-from server.accounts.models import Device, LoginFailure, User, normalise_email
+from server.accounts.models import DISPLAY_ROLE, Device, LoginFailure, User, normalise_email
 from server.accounts.passwords import burn_verification_time, hash_password, verify_password
-from server.core.errors import ApiError, conflict, not_found
+from server.core.errors import ApiError, conflict, forbidden, not_found
 from server.core import clock
 from server.extensions import db
 
@@ -85,6 +85,12 @@ def register_device(user: User, device_name: str) -> tuple[str, Device]:
 def revoke_device(device: Device) -> None:
     if device.revoked_at is None:
         device.revoked_at = clock.now()
+
+
+def refuse_display(caller: User) -> None:
+    """A ward TV must not be signed out by whoever walks past it: only a lead or an admin does that."""
+    if caller.role == DISPLAY_ROLE:
+        raise forbidden("A board display is signed out by the team's lead or an administrator.")
 
 
 def revoke_device_by_id(*, caller: User, device_id: str) -> Device:

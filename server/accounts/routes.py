@@ -31,8 +31,10 @@ def login(data):
 @blp.post("/auth/logout")
 @blp.response(204)
 def logout():
-    """Revoke the token used for this request."""
-    operations.revoke_device(current_session().device)
+    """Revoke the token used for this request (a board display is signed out by its team's lead)."""
+    session = current_session()
+    operations.refuse_display(session.user)
+    operations.revoke_device(session.device)
     db.session.commit()
 
 
@@ -41,18 +43,20 @@ def logout():
 def list_devices():
     session = current_session()
     devices = operations.devices_of(session.user)
-    return {"devices": [{**_device(d), "current": d.id == session.device.id} for d in devices]}
+    return {"devices": [{**device_fields(d), "current": d.id == session.device.id} for d in devices]}
 
 
 @blp.delete("/devices/<device_id>")
 @blp.response(204)
 def revoke_device(device_id):
     """Sign a device out, for example a lost phone; it wipes its local data the next time it connects."""
-    operations.revoke_device_by_id(caller=current_session().user, device_id=device_id)
+    caller = current_session().user
+    operations.refuse_display(caller)
+    operations.revoke_device_by_id(caller=caller, device_id=device_id)
     db.session.commit()
 
 
-def _device(device):
+def device_fields(device):
     return {
         "id": device.id,
         "user_id": device.user_id,

@@ -1,6 +1,6 @@
 from marshmallow import fields, validate
 
-from server.accounts.models import ROLES
+from server.accounts.models import DISPLAY_ROLE, ROLES
 from server.core.schemas import PRINTABLE_TEXT, Schema, identifier, text
 
 
@@ -15,7 +15,7 @@ class UserSchema(Schema):
     id = identifier(dump_only=True)
     email = fields.String()
     name = fields.String()
-    role = fields.String(validate=validate.OneOf(ROLES))
+    role = fields.String(validate=validate.OneOf((*ROLES, DISPLAY_ROLE)))
 
 
 class UserCreateSchema(Schema):
@@ -43,6 +43,10 @@ class DeviceSchema(Schema):
 
 class DeviceListSchema(Schema):
     devices = fields.List(fields.Nested(DeviceSchema))
+
+
+class DeviceNameSchema(Schema):
+    device_name = text(120, required=True)
 
 
 class UserListSchema(Schema):

@@ -1,7 +1,8 @@
 """Who may read and write which teams: the one place these rules live.
 
 Staff read and write their own teams; leads also manage members and settings; coaches read the
-teams they follow (and write coach things such as milestone confirmations); admins do everything.
+teams they follow (and write coach things such as milestone confirmations); a team's board display
+(a ward TV) reads its team and writes nothing; admins do everything.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from server.accounts.auth import Principal
 from server.accounts.models import User
 from server.core.errors import ApiError, forbidden, not_found
 from server.extensions import db
-from server.organisations.models import CoachAssignment, Membership, Team
+from server.organisations.models import CoachAssignment, Membership, Team, TeamDisplay
 
 
 @dataclass(frozen=True)
@@ -25,13 +26,14 @@ class Access:
     member_of: frozenset[str]
     lead_of: frozenset[str]
     coach_of: frozenset[str]
+    displays: frozenset[str] = frozenset()
 
     @property
     def readable(self) -> frozenset[str]:
-        return self.member_of | self.coach_of
+        return self.member_of | self.coach_of | self.displays
 
     def can_read(self, team_id: str) -> bool:
-        return self.is_admin or team_id in self.member_of or team_id in self.coach_of
+        return self.is_admin or team_id in self.member_of or team_id in self.coach_of or team_id in self.displays
 
     def can_write(self, team_id: str) -> bool:
         """Write the team's everyday records (entries, huddles, ideas)."""
@@ -77,7 +79,9 @@ class Access:
         return self.readable
 
 
-_COACH = "coach"  # not a membership role (member | lead): marks the coach assignments below
+# Not membership roles (member | lead): they mark the coach assignments and board displays below.
+_COACH = "coach"
+_DISPLAY = "display"
 
 
 @functools.cache
@@ -87,6 +91,7 @@ def _access_query() -> sa.CompoundSelect:
     return sa.union_all(
         sa.select(Membership.team_id, Membership.role).where(Membership.user_id == sa.bindparam("user_id")),
         sa.select(CoachAssignment.team_id, sa.literal(_COACH)).where(CoachAssignment.coach_id == sa.bindparam("user_id")),
+        sa.select(TeamDisplay.team_id, sa.literal(_DISPLAY)).where(TeamDisplay.user_id == sa.bindparam("user_id")),
     )
 
 
@@ -97,9 +102,10 @@ def access_for(user: User | Principal) -> Access:
     return Access(
         user_id=user.id,
         is_admin=user.role == "admin",
-        member_of=frozenset(team_id for team_id, role in rows if role != _COACH),
+        member_of=frozenset(team_id for team_id, role in rows if role not in (_COACH, _DISPLAY)),
         lead_of=frozenset(team_id for team_id, role in rows if role == "lead"),
         coach_of=frozenset(team_id for team_id, role in rows if role == _COACH),
+        displays=frozenset(team_id for team_id, role in rows if role == _DISPLAY),
     )
 
 

@@ -66,3 +66,17 @@ class CoachAssignment(Base):
 
     team: Mapped[Team] = relationship()
     coach: Mapped[User] = relationship()
+
+
+class TeamDisplay(Base):
+    """The account of a team's board display (a ward TV): it reads that team and writes nothing.
+    Its devices are signed in and out by the team's leads and admins."""
+
+    __tablename__ = "team_displays"
+
+    user_id: Mapped[str] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    team_id: Mapped[str] = mapped_column(sa.ForeignKey("teams.id", ondelete="CASCADE"), unique=True)
+    created_at: Mapped[datetime] = created_column()
+
+    team: Mapped[Team] = relationship()
+    user: Mapped[User] = relationship()

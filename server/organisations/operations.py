@@ -5,10 +5,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from server.accounts.models import User
+from server.accounts.models import DISPLAY_ROLE, NO_PASSWORD, Device, User
+from server.accounts.operations import register_device, revoke_device
 from server.core.errors import ApiError, conflict, not_found, validation_error
 from server.extensions import db
-from server.organisations.models import Board, CoachAssignment, Membership, Team
+from server.organisations.models import Board, CoachAssignment, Membership, Team, TeamDisplay
 
 
 def create_board(*, name: str) -> Board:
@@ -114,3 +115,42 @@ def list_teams(team_ids: frozenset[str] | None) -> list[Team]:
     if team_ids is not None:
         query = query.where(Team.id.in_(team_ids))
     return list(db.session.scalars(query))
+
+
+def _display_account(team: Team) -> User:
+    """The team's display account, made the first time a lead signs in a screen for it."""
+    display = db.session.scalar(sa.select(TeamDisplay).where(TeamDisplay.team_id == team.id))
+    if display is not None:
+        return display.user
+    # Not a person's address: the reserved .invalid domain can never receive mail or be registered.
+    address = f"display-{team.id}@displays.valueboard.invalid"
+    user = User(email=address, email_normalised=address, name=f"{team.name} board display"[:120],
+                password_hash=NO_PASSWORD, role=DISPLAY_ROLE)
+    db.session.add(user)
+    db.session.flush()
+    db.session.add(TeamDisplay(user_id=user.id, team_id=team.id))
+    db.session.flush()
+    return user
+
+
+def sign_in_display(team: Team, device_name: str) -> tuple[str, Device, User]:
+    """A new device token for the team's board display (a ward TV)."""
+    user = _display_account(team)
+    token, device = register_device(user, device_name)
+    return token, device, user
+
+
+def displays_of(team: Team) -> list[Device]:
+    """The team's signed-in board displays."""
+    return list(db.session.scalars(
+        sa.select(Device).join(TeamDisplay, TeamDisplay.user_id == Device.user_id)
+        .where(TeamDisplay.team_id == team.id, Device.revoked_at.is_(None)).order_by(Device.created_at)
+    ))
+
+
+def sign_out_display(team: Team, device_id: str) -> Device:
+    device = next((d for d in displays_of(team) if d.id == device_id), None)
+    if device is None:
+        raise not_found("display")
+    revoke_device(device)
+    return device

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from server.accounts.models import User
 from server.extensions import db
-from server.organisations.models import CoachAssignment, Membership, Team
+from server.organisations.models import CoachAssignment, Membership, Team, TeamDisplay
 
 
 def teams_of(user: User) -> tuple[list[dict], list[dict]]:
@@ -44,3 +44,12 @@ def team_people(team_id: str) -> tuple[list[dict], list[dict]]:
         [{"team_id": team_id, "user_id": m.id, "name": m.name, "email": m.email, "role": m.role} for m in members],
         [{"team_id": team_id, "user_id": c.id, "name": c.name, "email": c.email, "role": "coach"} for c in coaches],
     )
+
+
+def displayed_team(user: User) -> dict | None:
+    """The team whose board a display account shows."""
+    row = db.session.execute(
+        sa.select(Team.id, Team.name, Team.board_id).join(TeamDisplay, TeamDisplay.team_id == Team.id)
+        .where(TeamDisplay.user_id == user.id)
+    ).first()
+    return None if row is None else {"id": row.id, "name": row.name, "board_id": row.board_id, "role": "display"}

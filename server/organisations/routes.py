@@ -2,11 +2,19 @@ from flask_smorest import Blueprint
 
 from server.accounts import operations as accounts
 from server.accounts.auth import current_session
-from server.accounts.schemas import UserCreateSchema, UserListSchema, UserSchema
+from server.accounts.routes import device_fields
+from server.accounts.schemas import (
+    DeviceListSchema,
+    DeviceNameSchema,
+    LoginResponseSchema,
+    UserCreateSchema,
+    UserListSchema,
+    UserSchema,
+)
 from server.extensions import db
 from server.organisations import operations
 from server.organisations.access import access_for, readable_team_or_404, require, require_admin
-from server.organisations.queries import team_people, teams_of
+from server.organisations.queries import displayed_team, team_people, teams_of
 from server.organisations.schemas import (
     BoardListSchema,
     BoardSchema,
@@ -33,7 +41,7 @@ def _access():
 def me():
     user = current_session().user
     teams, coached = teams_of(user)
-    return {**UserSchema().dump(user), "teams": teams, "coached_teams": coached}
+    return {**UserSchema().dump(user), "teams": teams, "coached_teams": coached, "display_of": displayed_team(user)}
 
 
 @blp.post("/users")
@@ -155,4 +163,44 @@ def delete_coach(team_id, user_id):
     team = readable_team_or_404(access, team_id)
     require_admin(current_session().user)
     operations.unassign_coach(team, user_id)
+    db.session.commit()
+
+
+def _managed_team(team_id: str, message: str):
+    access = _access()
+    team = readable_team_or_404(access, team_id)
+    require(access.can_manage(team.id), message)
+    return team
+
+
+_DISPLAYS_ARE_FOR_LEADS = "Only the team's lead or an administrator can sign a board display in or out."
+
+
+@blp.post("/teams/<team_id>/displays")
+@blp.arguments(DeviceNameSchema)
+@blp.response(201, LoginResponseSchema)
+def sign_in_display(data, team_id):
+    """Sign in a screen (a ward TV) as the team's board display: it reads the team and writes nothing.
+    The answer is a sign-in like ``/auth/login``'s, for the screen to keep."""
+    team = _managed_team(team_id, _DISPLAYS_ARE_FOR_LEADS)
+    token, device, user = operations.sign_in_display(team, data["device_name"])
+    db.session.commit()
+    return {"token": token, "device_id": device.id, "user": user}
+
+
+@blp.get("/teams/<team_id>/displays")
+@blp.response(200, DeviceListSchema)
+def list_displays(team_id):
+    """The team's signed-in board displays."""
+    team = _managed_team(team_id, _DISPLAYS_ARE_FOR_LEADS)
+    current = current_session().device_id
+    return {"devices": [{**device_fields(d), "current": d.id == current} for d in operations.displays_of(team)]}
+
+
+@blp.delete("/teams/<team_id>/displays/<device_id>")
+@blp.response(204)
+def sign_out_display(team_id, device_id):
+    """Sign a board display out; it wipes its local data the next time it connects."""
+    team = _managed_team(team_id, _DISPLAYS_ARE_FOR_LEADS)
+    operations.sign_out_display(team, device_id)
     db.session.commit()

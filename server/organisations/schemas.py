@@ -68,3 +68,5 @@ class MyTeamSchema(Schema):
 class MeSchema(UserSchema):
     teams = fields.List(fields.Nested(MyTeamSchema))
     coached_teams = fields.List(fields.Nested(MyTeamSchema))
+    # For a board display (role "display"): the team whose board it shows; null for people.
+    display_of = fields.Nested(MyTeamSchema, allow_none=True)

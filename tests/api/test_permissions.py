@@ -1,14 +1,15 @@
 """Every endpoint, every kind of caller: exactly the status they should get, and nothing of another team.
 
-The world: team A (a lead, a member, a coach), team B (an outsider who is a member of B only), and an
-admin. ``test_every_api_route_is_in_the_matrix`` keeps the matrix complete as endpoints are added.
+The world: team A (a lead, a member, a coach, and its board display: a ward TV signed in by the lead),
+team B (an outsider who is a member of B only), and an admin. ``test_every_api_route_is_in_the_matrix`` keeps the matrix complete as endpoints are added.
 """
 
+import dataclasses
 from dataclasses import dataclass
 
 import pytest
 
-ROLES = ("admin", "lead", "member", "coach", "outsider")
+ROLES = ("admin", "lead", "member", "coach", "outsider", "display")
 
 
 @dataclass
@@ -20,6 +21,15 @@ class World:
     spare_coach: object
     assigned_coach: object
     a_member_device: str
+    a_display_device: str
+
+
+def sign_in_display(lead, team, device_name):
+    """The lead signs a screen in as the team's board display: an ApiClient on that screen's token."""
+    response = lead.post(f"/api/teams/{team.id}/displays", json={"device_name": device_name})
+    assert response.status_code == 201, response.json
+    body = response.json
+    return dataclasses.replace(lead, token=body["token"], device_id=body["device_id"], user=body["user"])
 
 
 @pytest.fixture
@@ -27,16 +37,19 @@ def world(make_board, make_team, make_user, login):
     team_a, team_b = make_team(board=make_board(), name="Team A"), make_team(board=make_board(), name="Team B")
     coach_user = make_user("coach", coach_of=[team_a])
     member_user = make_user("staff", team=team_a)
+    lead = login(make_user("staff", team=team_a, team_role="lead"))
     callers = {
         "admin": login(make_user("admin")),
-        "lead": login(make_user("staff", team=team_a, team_role="lead")),
+        "lead": lead,
         "member": login(member_user),
         "coach": login(coach_user),
         "outsider": login(make_user("staff", team=team_b)),
+        "display": sign_in_display(lead, team_a, "Ward TV"),
     }
     return World(team_a, team_b, callers, spare_user=make_user("staff", team=team_a),
                  spare_coach=make_user("coach"), assigned_coach=make_user("coach", coach_of=[team_a]),
-                 a_member_device=login(member_user, "Second phone").device_id)
+                 a_member_device=login(member_user, "Second phone").device_id,
+                 a_display_device=sign_in_display(lead, team_a, "Staff room TV").device_id)
 
 
 def new_user_body():
@@ -48,10 +61,10 @@ def new_user_body():
 
 # (method, path, body, {role: status}); paths use {a}, {b}, {spare}, {coach}, {assigned}, {device}.
 EVERYONE_200 = {role: 200 for role in ROLES}
-READERS_OF_A = {"admin": 200, "lead": 200, "member": 200, "coach": 200, "outsider": 404}
-MANAGERS_OF_A = {"admin": 200, "lead": 200, "member": 403, "coach": 403, "outsider": 404}
-ADMIN_ONLY = {"admin": 200, "lead": 403, "member": 403, "coach": 403, "outsider": 403}
-ADMIN_ONLY_ON_A = {"admin": 200, "lead": 403, "member": 403, "coach": 403, "outsider": 404}
+READERS_OF_A = {"admin": 200, "lead": 200, "member": 200, "coach": 200, "outsider": 404, "display": 200}
+MANAGERS_OF_A = {"admin": 200, "lead": 200, "member": 403, "coach": 403, "outsider": 404, "display": 403}
+ADMIN_ONLY = {"admin": 200, "lead": 403, "member": 403, "coach": 403, "outsider": 403, "display": 403}
+ADMIN_ONLY_ON_A = {"admin": 200, "lead": 403, "member": 403, "coach": 403, "outsider": 404, "display": 403}
 
 
 def _with(expected, success):
@@ -62,8 +75,10 @@ MATRIX = [
     ("GET", "/api/me", None, EVERYONE_200),
     ("GET", "/api/devices", None, EVERYONE_200),
     # The device belongs to the member: their own to revoke, and invisible to anyone else but an admin.
-    ("DELETE", "/api/devices/{device}", None, {"admin": 204, "lead": 404, "member": 204, "coach": 404, "outsider": 404}),
-    ("POST", "/api/auth/logout", None, {role: 204 for role in ROLES}),
+    # A board display signs nothing out, itself included: that is for the team's lead.
+    ("DELETE", "/api/devices/{device}", None,
+     {"admin": 204, "lead": 404, "member": 204, "coach": 404, "outsider": 404, "display": 403}),
+    ("POST", "/api/auth/logout", None, {**{role: 204 for role in ROLES}, "display": 403}),
     ("GET", "/api/users", None, ADMIN_ONLY),
     ("POST", "/api/users", new_user_body, _with(ADMIN_ONLY, 201)),
     ("GET", "/api/boards", None, EVERYONE_200),
@@ -82,7 +97,7 @@ MATRIX = [
     ("GET", "/api/teams/{a}/boxscore.xlsx", None, READERS_OF_A),
     # Importing values: the team's leads and coaches, and admins (a preview of a file with no rows).
     ("POST", "/api/teams/{a}/measure-values/import", "values_file",
-     {"admin": 200, "lead": 200, "member": 403, "coach": 200, "outsider": 404}),
+     {"admin": 200, "lead": 200, "member": 403, "coach": 200, "outsider": 404, "display": 403}),
     # Sync: every signed-in device pulls the teams it may read; a push for another device is refused for
     # everyone (which records each role may write is per mutation, in tests/sync_api); conflicts of team A
     # are for its readers (403 for the rest, as the sync protocol pins it: a team id alone reveals nothing).
@@ -91,12 +106,17 @@ MATRIX = [
     ("GET", "/api/sync/pull", None, EVERYONE_200),
     ("GET", "/api/sync/conflicts", None, {role: 422 for role in ROLES}),
     ("GET", "/api/sync/conflicts?team_id={a}", None, {**READERS_OF_A, "outsider": 403}),
+    # Board displays (ward TVs) are signed in and out by the team's leads and admins.
+    ("POST", "/api/teams/{a}/displays", lambda: {"device_name": "Corridor TV"}, _with(MANAGERS_OF_A, 201)),
+    ("GET", "/api/teams/{a}/displays", None, MANAGERS_OF_A),
+    ("DELETE", "/api/teams/{a}/displays/{display}", None, _with(MANAGERS_OF_A, 204)),
 ]
 
 
 def _path(template, world):
     return template.format(a=world.team_a.id, b=world.team_b.id, spare=world.spare_user.id,
-                           coach=world.spare_coach.id, assigned=world.assigned_coach.id, device=world.a_member_device)
+                           coach=world.spare_coach.id, assigned=world.assigned_coach.id, device=world.a_member_device,
+                           display=world.a_display_device)
 
 
 CASES = [(m, p, b, role, exp[role]) for m, p, b, exp in MATRIX for role in ROLES]
@@ -125,7 +145,7 @@ def test_endpoint_gives_each_role_exactly_its_status(world, method, template, bo
     text = response.get_data().decode("utf-8", "replace")  # exports may be binary (.xlsx)
     if role == "outsider":
         assert world.team_a.id not in text and "Team A" not in text
-    if role in ("lead", "member", "coach"):
+    if role in ("lead", "member", "coach", "display"):
         assert world.team_b.id not in text and "Team B" not in text
 
 
@@ -140,6 +160,6 @@ def test_every_api_route_is_in_the_matrix(app):
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             routes.add((method, path))
     normalised_matrix = {(m, p.replace("{spare}", "<user_id>").replace("{coach}", "<user_id>")
-                          .replace("{assigned}", "<user_id>")) for m, p in covered}
+                          .replace("{assigned}", "<user_id>").replace("{display}", "{device}")) for m, p in covered}
     missing = {r for r in routes - public if r not in normalised_matrix}
     assert not missing, f"endpoints with no permission expectations: {sorted(missing)}"

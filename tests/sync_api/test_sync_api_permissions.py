@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from server.board.collections import BOARD_SETTINGS_COLLECTION
 from server.capacity.collections import capacity_entries, time_lost_categories
+from server.huddles.collections import HUDDLE_NOTES_COLLECTION, HUDDLES_COLLECTION
+from server.improvement.collections import ACTIONS_COLLECTION, IDEAS_COLLECTION, PDSA_CYCLES_COLLECTION
 from server.measures.collections import MEASURE_VALUES_COLLECTION, MEASURES_COLLECTION
 from server.organisations.access import Access
 from server.sync_api.permissions import ServerActor
@@ -18,17 +21,25 @@ PEOPLE = {
     "coach": Access("u-coach", False, frozenset(), frozenset(), frozenset({TEAM})),
     "admin": Access("u-admin", True, frozenset(), frozenset(), frozenset()),
     "outsider": Access("u-out", False, frozenset({OTHER}), frozenset({OTHER}), frozenset()),
+    # The team's ward TV reads the team and writes nothing.
+    "display": Access("u-tv", False, frozenset(), frozenset(), frozenset(), displays=frozenset({TEAM})),
 }
 
 # who may (create, edit someone else's record, delete someone else's record) in TEAM
+_CONTRIBUTION = {"member": "ce", "lead": "ced", "coach": "ce", "admin": "ced", "outsider": "", "display": ""}
 EXPECTED = {
-    "capacity_entries": {"member": "c", "lead": "ced", "coach": "", "admin": "ced", "outsider": ""},
-    "time_lost_categories": {"member": "", "lead": "ced", "coach": "", "admin": "ced", "outsider": ""},
-    "measures": {"member": "", "lead": "ced", "coach": "ced", "admin": "ced", "outsider": ""},
-    "measure_values": {"member": "ce", "lead": "ce", "coach": "ce", "admin": "ce", "outsider": ""},
+    "capacity_entries": {"member": "c", "lead": "ced", "coach": "", "admin": "ced", "outsider": "", "display": ""},
+    "time_lost_categories": {"member": "", "lead": "ced", "coach": "", "admin": "ced", "outsider": "", "display": ""},
+    "measures": {"member": "", "lead": "ced", "coach": "ced", "admin": "ced", "outsider": "", "display": ""},
+    "measure_values": {"member": "ce", "lead": "ce", "coach": "ce", "admin": "ce", "outsider": "", "display": ""},
+    "board_settings": {"member": "", "lead": "ce", "coach": "ce", "admin": "ce", "outsider": "", "display": ""},
+    "huddles": _CONTRIBUTION, "huddle_notes": _CONTRIBUTION, "ideas": _CONTRIBUTION, "pdsa_cycles": _CONTRIBUTION,
+    "actions": _CONTRIBUTION,
 }
 COLLECTIONS = {c.name: c for c in (capacity_entries(), time_lost_categories(), MEASURES_COLLECTION,
-                                   MEASURE_VALUES_COLLECTION)}
+                                   MEASURE_VALUES_COLLECTION, BOARD_SETTINGS_COLLECTION, HUDDLES_COLLECTION,
+                                   HUDDLE_NOTES_COLLECTION, IDEAS_COLLECTION, PDSA_CYCLES_COLLECTION,
+                                   ACTIONS_COLLECTION)}
 
 
 def actor(who: str) -> ServerActor:
