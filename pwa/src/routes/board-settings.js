@@ -1,7 +1,7 @@
 // The board settings screen and its route (app.js builds its router from ./index.js).
-import { BoardSettingsScreen } from '../screens/board-settings.js';
+import { lazy } from './lazy.js';
 
 export const boardSettingsScreens = {
-  routes: [[/^\/board-settings$/, BoardSettingsScreen]],
+  routes: [[/^\/board-settings$/, lazy(() => import('../screens/board-settings.js'), 'BoardSettingsScreen')]],
   nav: [],
 };

@@ -4,13 +4,15 @@
 // links no CSS of a lazy chunk into the page.
 
 // One chunk for the three: each shared chunk the shell splits off costs its own gzip dictionary.
-const lazy = (name) => async (app) => (await import('../screens/huddle.js'))[name](app);
+import { lazy } from './lazy.js';
+
+const huddleScreen = (name) => lazy(() => import('../screens/huddle.js'), name);
 
 export const huddlesScreens = {
   routes: [
-    [/^\/teams\/([\w-]+)\/huddle$/, lazy('HuddleScreen')],
-    [/^\/teams\/([\w-]+)\/huddles$/, lazy('HuddlesScreen')],
-    [/^\/teams\/([\w-]+)\/huddles\/([\w-]+)$/, lazy('HuddleSummaryScreen')],
+    [/^\/teams\/([\w-]+)\/huddle$/, huddleScreen('HuddleScreen')],
+    [/^\/teams\/([\w-]+)\/huddles$/, huddleScreen('HuddlesScreen')],
+    [/^\/teams\/([\w-]+)\/huddles\/([\w-]+)$/, huddleScreen('HuddleSummaryScreen')],
   ],
   // The current team's huddle (the href is made from app.teamId; none without a team).
   nav: [[(teamId) => teamId && `/teams/${teamId}/huddle`, 'Huddle']],

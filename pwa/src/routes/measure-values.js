@@ -1,12 +1,11 @@
 // Weekly values' screens and their routes: entering this and last week's values, and importing
 // them from a file (app.js builds its router from ./index.js).
-import { ValuesScreen } from '../screens/values.js';
-import { ImportScreen } from '../screens/import.js';
+import { lazy } from './lazy.js';
 
 export const measureValuesScreens = {
   routes: [
-    [/^\/values$/, ValuesScreen],
-    [/^\/import$/, ImportScreen],
+    [/^\/values$/, lazy(() => import('../screens/values.js'), 'ValuesScreen')],
+    [/^\/import$/, lazy(() => import('../screens/import.js'), 'ImportScreen')],
   ],
   nav: [],
 };

@@ -1,7 +1,7 @@
 // Time-lost categories' screen and its route (app.js builds its router from ./index.js).
-import { CategoriesScreen } from '../screens/categories.js';
+import { lazy } from './lazy.js';
 
 export const timeLostCategoriesScreens = {
-  routes: [[/^\/categories$/, CategoriesScreen]],
+  routes: [[/^\/categories$/, lazy(() => import('../screens/categories.js'), 'CategoriesScreen')]],
   nav: [],
 };
