@@ -1,6 +1,6 @@
 // Dates as the team sees them: Europe/London calendar days (today comes from ./clock.js), ISO
 // weeks Monday to Sunday.
-import { today, londonDay } from './clock.js';
+import { today, londonDay, londonTime } from './clock.js';
 
 export function addDays(isoDate, days) {
   const d = new Date(`${isoDate}T12:00:00Z`);
@@ -37,4 +37,24 @@ export function formatTime(iso) {
   const d = new Date(iso);
   const sameDay = londonDay(d) === today();
   return d.toLocaleString('en-GB', sameDay ? { hour: '2-digit', minute: '2-digit' } : { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+}
+
+const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+
+/**
+ * The day of a weekly meeting held on `weekday` ("tuesday") at `time` ("09:30", London): today if
+ * it is still to come today, else the next such day. Null when no day is set.
+ */
+export function nextWeekly(weekday, time, ref = today(), timeNow = londonTime()) {
+  const day = WEEKDAYS.indexOf(weekday);
+  if (day < 0) return null;
+  const todayIndex = (new Date(`${ref}T12:00:00Z`).getUTCDay() + 6) % 7;
+  let ahead = (day - todayIndex + 7) % 7;
+  if (ahead === 0 && time && time <= timeNow) ahead = 7;
+  return addDays(ref, ahead);
+}
+
+/** A day in full: "Tuesday 27 October". */
+export function longDay(isoDate) {
+  return new Date(`${isoDate}T12:00:00Z`).toLocaleDateString('en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' });
 }
