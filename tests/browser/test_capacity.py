@@ -118,7 +118,7 @@ def test_edit_and_delete_own_entries_offline(page, context, world):
     assert page.inner_text("[data-testid=today-total]") == "55 min"
     delete = page.locator("button[aria-label^='Delete 10 min admin']")
     delete.click()
-    delete.click()  # confirm
+    page.click("button[aria-label^='Yes, delete 10 min admin']")  # confirm
     page.wait_for_selector("[data-testid=flash]:has-text('Deleted')")
     assert page.inner_text("[data-testid=today-total]") == "45 min"
     outbox = idb(page, "return (await db.getAll('outbox')).map((m) => [m.id, m.op, m.fields || null]);")
