@@ -26,6 +26,7 @@ const ROUTES = [
   [/^\/attention$/, AttentionScreen],
   [/^\/conflicts$/, ConflictsScreen],
   [/^\/sign-out$/, SignOutScreen],
+  [/^\/devices$/, async (app) => (await import('./screens/devices.js')).DevicesScreen(app)],
   ...COLLECTION_ROUTES,
 ];
 
@@ -107,7 +108,7 @@ export async function startApp(root) {
     if (!app.session) return nav.replaceChildren();
     const item = (href, text) => h('li', null, link(href, text, here === href ? { 'aria-current': 'page' } : {}));
     nav.replaceChildren(h('ul', null,
-      item('/', 'Home'), COLLECTION_NAV.map(([href, text]) => item(href, text)), item('/sign-out', 'Sign out')));
+      item('/', 'Home'), COLLECTION_NAV.map(([href, text]) => item(href, text)), item('/devices', 'My devices'), item('/sign-out', 'Sign out')));
   }
 
   // ---- routing ----
