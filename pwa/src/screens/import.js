@@ -12,7 +12,7 @@ export async function ImportScreen(app) {
   if (!app.teamId) return h('div', null, title, h('p', null, 'You are not in a team yet.'));
   if (!canEditMeasures(app)) {
     return h('div', null, title, h('p', { 'data-testid': 'read-only' }, 'Only your team’s leads and coaches can import values.'),
-      h('p', null, link('/boxscore', 'Back to the box score')));
+      h('p', null, link('/boxscore', 'Back to the box score', { class: 'block-link' })));
   }
   const result = h('div', { 'data-testid': 'import-result', tabindex: '-1' });
   const fileInput = h('input', { type: 'file', id: 'file', name: 'file', class: 'input', accept: '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'aria-describedby': 'file-hint' });
