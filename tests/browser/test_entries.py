@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.pwa_helpers import log_entry, login
+from tests.browser.pwa_helpers import log_entry, login, sync_now
 
 pytestmark = pytest.mark.browser
 
@@ -35,6 +35,8 @@ def test_my_entries_newest_first_with_small_edit_and_delete(page, world, size):
         assert c["background"] == "rgba(0, 0, 0, 0)", c
     delete = page.locator("button[aria-label='Delete 30 min admin today']")
     delete.click()
+    # A sync landing while the delete waits for its confirmation leaves the confirmation standing.
+    sync_now(page)
     confirm = page.locator("button[aria-label='Yes, delete 30 min admin today']")
     assert confirm.inner_text() == "Yes, delete"
     confirm.click()

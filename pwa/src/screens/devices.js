@@ -37,6 +37,7 @@ function deviceItem(app, d) {
       onclick: async () => {
         if (action.dataset.confirm !== 'yes') {
           action.dataset.confirm = 'yes';
+          action.setAttribute('data-dirty', ''); // no background refresh rebuilds the list under the confirmation
           action.textContent = `Yes, sign out ${d.name}`;
           return;
         }

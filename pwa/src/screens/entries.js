@@ -42,6 +42,8 @@ function entryItem(app, r) {
     onclick: async () => {
       if (del.dataset.confirm !== 'yes') {
         del.dataset.confirm = 'yes';
+        // A background refresh (after a sync) must not rebuild the list under the confirmation.
+        del.setAttribute('data-dirty', '');
         del.setAttribute('aria-label', `Yes, delete ${label}`);
         del.textContent = 'Yes, delete';
         return;
