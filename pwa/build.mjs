@@ -24,7 +24,8 @@ const app = await build({
   metafile: true, legalComments: 'none', logLevel: 'warning',
 });
 const url = (p) => '/' + relative(DIST, join(process.cwd(), p));
-const [entryPath, entry] = Object.entries(app.metafile.outputs).find(([, o]) => o.entryPoint);
+// Screens loaded with import() are entry points too (dynamic ones): the shell's is main.js.
+const [entryPath, entry] = Object.entries(app.metafile.outputs).find(([, o]) => o.entryPoint?.endsWith('src/main.js'));
 const js = url(entryPath);
 const css = entry.cssBundle ? url(entry.cssBundle) : null;
 // The shell: the entry and every chunk reached from it by static imports.

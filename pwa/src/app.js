@@ -18,6 +18,7 @@ import { ConflictsScreen } from './screens/conflicts.js';
 import { SignOutScreen } from './screens/sign-out.js';
 import { NotFoundScreen } from './screens/not-found.js';
 import { COLLECTION_ROUTES, COLLECTION_NAV } from './routes/index.js';
+import { lazy } from './routes/lazy.js';
 import { META } from './meta-keys.js';
 
 // The app's own screens, then each collection's (routes/index.js).
@@ -26,6 +27,7 @@ const ROUTES = [
   [/^\/attention$/, AttentionScreen],
   [/^\/conflicts$/, ConflictsScreen],
   [/^\/sign-out$/, SignOutScreen],
+  [/^\/devices$/, lazy(() => import('./screens/devices.js'), 'DevicesScreen')],
   ...COLLECTION_ROUTES,
 ];
 
@@ -65,7 +67,18 @@ export async function startApp(root) {
 
   // ---- chrome: skip link, header, status, update banner, main, nav ----
   const main = h('main', { id: 'main', class: 'width', tabindex: '-1' });
-  const nav = h('nav', { 'aria-label': 'Main', class: 'nav' });
+  const nav = h('nav', { 'aria-label': 'Main', class: 'nav', id: 'main-nav' });
+  // On a phone the navigation folds behind one button (a disclosure: the links follow it in
+  // reading order), so the header leaves the screen to the page; wider screens show it all.
+  const menuButton = h('button', {
+    type: 'button', class: 'header__menu', 'aria-expanded': 'false', 'aria-controls': 'main-nav',
+    onclick: () => setMenu(menuButton.getAttribute('aria-expanded') !== 'true'),
+  }, 'Menu');
+  const setMenu = (open, { focusButton = false } = {}) => {
+    menuButton.setAttribute('aria-expanded', String(open));
+    header.classList.toggle('header--open', open);
+    if (focusButton) menuButton.focus();
+  };
   const chrome = {
     status: StatusBar(app),
     banner: UpdateBanner(app),
@@ -74,15 +87,26 @@ export async function startApp(root) {
   const header = h('header', { class: 'header' },
     h('div', { class: 'width header__inner' },
       h('a', { href: '/', 'data-link': '', class: 'header__brand' }, h('span', { class: 'header__logo', 'aria-hidden': 'true' }, 'VB'), 'Valueboard'),
-      nav),
+      menuButton, nav),
     chrome.status.el, chrome.banner.el);
+  nav.addEventListener('click', (e) => e.target.closest('a') && setMenu(false));
+  header.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && header.classList.contains('header--open')) setMenu(false, { focusButton: true });
+  });
   root.replaceChildren(
     h('a', { href: '#main', class: 'skip-link' }, 'Skip to main content'),
     header, InstallHint() || '', main);
 
+  // Rebuilt only when the page changes, so a background refresh leaves an open menu, and the link
+  // focused in it, as they are.
+  let navFor = null;
   function renderNav() {
+    const here = app.session ? location.pathname : null;
+    if (here === navFor) return;
+    navFor = here;
+    setMenu(false);
+    menuButton.hidden = !app.session;
     if (!app.session) return nav.replaceChildren();
-    const here = location.pathname;
     const item = (href, text) => h('li', null, link(href, text, here === href ? { 'aria-current': 'page' } : {}));
     nav.replaceChildren(h('ul', null,
       item('/', 'Home'),
@@ -90,7 +114,7 @@ export async function startApp(root) {
         const to = typeof href === 'function' ? href(app.teamId) : href;
         return to ? item(to, text) : '';
       }),
-      item('/sign-out', 'Sign out')));
+      item('/devices', 'My devices'), item('/sign-out', 'Sign out')));
   }
 
   // ---- routing ----

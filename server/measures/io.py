@@ -24,7 +24,8 @@ reading ``Measure``, so title rows above it are skipped):
   an exported file round-trips; any other row naming a derived measure is an error.
 * **long**: columns ``Measure``, ``Week`` (or ``Week start``) and ``Value``, one value per row.
 
-Each value becomes a row ``{row, column, measure, measure_id, week_start, value, current, status}`` with
+Each value becomes a row ``{row, column, measure, measure_id, week_start, week_text, value, current, status}``
+(``week_text``: the week as the file wrote it) with
 ``status`` ``new`` (no value yet), ``change`` (replaces ``current``), ``same`` or ``error`` (with
 ``error``). A header that looks like a date but is not a Monday (or is an impossible week) is an error
 too, reported on the header row. Committing writes every ``new``/``change`` row through the sync engine
@@ -307,7 +308,8 @@ def plan_import(team: Team, table: list[list[Any]], today_week: date | None = No
         if isinstance(week, date):
             week_cols[col] = week
         elif isinstance(week, str):
-            header_errors.append({"row": header_at + 1, "column": _text(cell), "measure": None, "measure_id": None,
+            header_errors.append({"row": header_at + 1, "column": _text(cell), "week_text": _text(cell),
+                                  "measure": None, "measure_id": None,
                                   "week_start": None, "value": None, "current": None, "status": "error",
                                   "error": week})
 
@@ -325,7 +327,8 @@ def plan_import(team: Team, table: list[list[Any]], today_week: date | None = No
     for m in measures:
         by_name.setdefault(_norm(m.name), []).append(m)
 
-    cells: list[tuple[int, str, str, Any, Any]] = []  # (row number, column title, measure name, week cell, value)
+    # (row number, column title, measure name, week cell, the week as written, value)
+    cells: list[tuple[int, str, str, Any, str, Any]] = []
     for i in range(header_at + 1, len(table)):
         row = table[i]
         get = lambda c: row[c] if c is not None and c < len(row) else None  # noqa: E731
@@ -335,7 +338,7 @@ def plan_import(team: Team, table: list[list[Any]], today_week: date | None = No
         if layout == "long":
             if not name and _text(get(week_col)) == "" and _text(get(long_cols["value"])) == "":
                 continue
-            cells.append((i + 1, "Value", name, get(week_col), get(long_cols["value"])))
+            cells.append((i + 1, "Value", name, get(week_col), _text(get(week_col)), get(long_cols["value"])))
         else:
             if source_col is not None and _norm(_text(get(source_col))) == "derived":
                 continue
@@ -343,13 +346,15 @@ def plan_import(team: Team, table: list[list[Any]], today_week: date | None = No
             if not filled:
                 continue  # a group band, a blank row, or a measure with nothing to import
             for c, value in filled:
-                cells.append((i + 1, _text(table[header_at][c]), name, week_cols[c], value))
+                header = _text(table[header_at][c])
+                cells.append((i + 1, header, name, week_cols[c], header, value))
 
     plan = ImportPlan(layout, list(header_errors))
     parsed: list[dict] = []
-    for row_no, column, name, week_cell, raw in cells:
+    for row_no, column, name, week_cell, week_text, raw in cells:
+        # week_text is the week as the file gave it, so a preview can show a week that is not one.
         item = {"row": row_no, "column": column, "measure": name or None, "measure_id": None, "week_start": None,
-                "value": None, "current": None, "status": "error"}
+                "week_text": week_text or None, "value": None, "current": None, "status": "error"}
         problems = []
         measure = None
         candidates = by_name.get(_norm(name), []) if name else []

@@ -110,6 +110,7 @@ class ImportRowSchema(Schema):
     measure = fields.String(allow_none=True)
     measure_id = fields.String(allow_none=True)
     week_start = fields.String(allow_none=True)
+    week_text = fields.String(allow_none=True, metadata={"description": "The week as the file wrote it."})
     value = fields.Float(allow_none=True)
     current = fields.Float(allow_none=True)
     status = fields.String(metadata={"description": "new | change | same | error"})

@@ -10,21 +10,28 @@ from server.organisations.models import CoachAssignment, Membership, Team, TeamD
 
 
 def teams_of(user: User) -> tuple[list[dict], list[dict]]:
+    # The huddle's day and time ride along so a home screen can say when the next huddle is, offline.
+    columns = (Team.id, Team.name, Team.board_id, Team.huddle_day, Team.huddle_time)
     member_rows = db.session.execute(
-        sa.select(Team.id, Team.name, Team.board_id, Membership.role)
+        sa.select(*columns, Membership.role)
         .join(Membership, Membership.team_id == Team.id)
         .where(Membership.user_id == user.id)
         .order_by(Team.name)
     ).all()
     coached_rows = db.session.execute(
-        sa.select(Team.id, Team.name, Team.board_id)
+        sa.select(*columns)
         .join(CoachAssignment, CoachAssignment.team_id == Team.id)
         .where(CoachAssignment.coach_id == user.id)
         .order_by(Team.name)
     ).all()
-    teams = [{"id": r.id, "name": r.name, "board_id": r.board_id, "role": r.role} for r in member_rows]
-    coached = [{"id": r.id, "name": r.name, "board_id": r.board_id, "role": "coach"} for r in coached_rows]
+    teams = [_my_team(r, r.role) for r in member_rows]
+    coached = [_my_team(r, "coach") for r in coached_rows]
     return teams, coached
+
+
+def _my_team(row, role: str) -> dict:
+    return {"id": row.id, "name": row.name, "board_id": row.board_id, "role": role,
+            "huddle_day": row.huddle_day, "huddle_time": row.huddle_time}
 
 
 def team_people(team_id: str) -> tuple[list[dict], list[dict]]:

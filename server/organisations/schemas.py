@@ -63,6 +63,8 @@ class MyTeamSchema(Schema):
     name = fields.String()
     board_id = fields.String()
     role = fields.String()
+    huddle_day = fields.String(allow_none=True)
+    huddle_time = fields.String(allow_none=True)
 
 
 class MeSchema(UserSchema):

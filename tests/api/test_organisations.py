@@ -57,11 +57,14 @@ def test_admin_creates_users_and_emails_are_unique_ignoring_case(admin):
 
 
 def test_me_lists_teams_and_coached_teams(make_team, make_user, login):
-    team, coached = make_team(name="Ward A"), make_team(name="Ward B")
+    team = make_team(name="Ward A", huddle_day="tuesday", huddle_time="09:30")
+    coached = make_team(name="Ward B")
     coach = make_user("coach", team=team, team_role="lead", coach_of=[coached])
     me = login(coach).get("/api/me").json
-    assert me["teams"] == [{"id": team.id, "name": "Ward A", "board_id": team.board_id, "role": "lead"}]
-    assert [t["id"] for t in me["coached_teams"]] == [coached.id]
+    assert me["teams"] == [{"id": team.id, "name": "Ward A", "board_id": team.board_id, "role": "lead",
+                            "huddle_day": "tuesday", "huddle_time": "09:30"}]
+    assert me["coached_teams"] == [{"id": coached.id, "name": "Ward B", "board_id": coached.board_id, "role": "coach",
+                                    "huddle_day": None, "huddle_time": None}]
     assert {"id", "email", "name", "role"} <= set(me)
 
 

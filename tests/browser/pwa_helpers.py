@@ -19,6 +19,14 @@ def login(page, server, user: dict, device_name: str | None = None) -> None:
     page.wait_for_selector("h1:has-text('Hello')")
 
 
+def nav_to(page, text: str) -> None:
+    """Follow a link of the main navigation, opening the menu first where it is folded (a phone)."""
+    menu = page.locator("header button[aria-controls=main-nav]")
+    if menu.is_visible() and menu.get_attribute("aria-expanded") != "true":
+        menu.click()
+    page.locator("#main-nav").get_by_role("link", name=text, exact=True).click()
+
+
 def wait_for_sw(page) -> None:
     """Wait until a service worker is activated and controls the page."""
     page.wait_for_function(

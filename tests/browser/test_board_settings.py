@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.pwa_helpers import login, sync_now, wait_for_sw, wait_saved
+from tests.browser.pwa_helpers import login, nav_to, sync_now, wait_for_sw, wait_saved
 from tests.browser.test_a11y import check
 
 pytestmark = pytest.mark.browser
@@ -21,7 +21,7 @@ def test_a_lead_sets_the_aims_offline_and_a_member_reads_them(browser, world, ne
     login(lead_page, world.server, lead)
     wait_for_sw(lead_page)
     tablet.set_offline(True)
-    lead_page.click("nav >> text=Box score")
+    nav_to(lead_page, "Box score")
     lead_page.click("a:text-is('The board’s aims')")
     lead_page.fill("#aim_capacity", "Give back an hour a day to care")
     lead_page.fill("#aim_cost", "x" * 501)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from tests.browser.measure_data import BASELINE, api_push, measure, seed_signals, this_monday, weekly_values
-from tests.browser.pwa_helpers import artifact, log_entry, login, sync_now, wait_for_sw, wait_saved
+from tests.browser.pwa_helpers import artifact, log_entry, login, nav_to, sync_now, wait_for_sw, wait_saved
 from tests.browser.test_a11y import check
 
 pytestmark = pytest.mark.browser
@@ -48,7 +48,7 @@ def test_box_score_offline_from_local_data_then_the_server_agrees(page, context,
     context.set_offline(True)
     log_entry(page, "time_lost", 30, "IT problems")
     log_entry(page, "meeting", 60)
-    page.click("nav >> text=Box score")
+    nav_to(page, "Box score")
     page.wait_for_selector("h1:has-text('Box score')")
     local = table_data(page)
     assert local[lost["record_id"]]["series"][-1][1] == 0.5

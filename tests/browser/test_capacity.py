@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.pwa_helpers import entry_rows, idb, log_entry, login, start_counting_taps, taps, wait_for_sw
+from tests.browser.pwa_helpers import entry_rows, idb, log_entry, login, nav_to, start_counting_taps, taps, wait_for_sw
 
 pytestmark = pytest.mark.browser
 
@@ -93,7 +93,7 @@ def test_log_offline_reload_offline_still_there_and_waiting(page, context, world
     log_entry(page, "time_lost", 30, "IT problems")
     page.reload()
     page.wait_for_selector("h1:has-text('Hello')")
-    page.click("nav >> text=My entries")
+    nav_to(page, "My entries")
     page.wait_for_selector("h1:has-text('My entries')")
     entries = page.locator("[data-testid=entries] .entry")
     assert entries.count() == 1
@@ -118,7 +118,7 @@ def test_edit_and_delete_own_entries_offline(page, context, world):
     assert page.inner_text("[data-testid=today-total]") == "55 min"
     delete = page.locator("button[aria-label^='Delete 10 min admin']")
     delete.click()
-    delete.click()  # confirm
+    page.click("button[aria-label^='Yes, delete 10 min admin']")  # confirm
     page.wait_for_selector("[data-testid=flash]:has-text('Deleted')")
     assert page.inner_text("[data-testid=today-total]") == "45 min"
     outbox = idb(page, "return (await db.getAll('outbox')).map((m) => [m.id, m.op, m.fields || null]);")
@@ -130,7 +130,7 @@ def test_edit_and_delete_own_entries_offline(page, context, world):
 
 def test_tally_mode_adds_minutes_per_tap(page, world):
     login(page, world.server, world.user("tally"))
-    page.click("nav >> text=Tally")
+    nav_to(page, "Tally")
     page.select_option("#tally-step", "10")
     button = page.locator(".tally__button:has-text('Interruptions')")
     button.click()

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.browser.pwa_helpers import idb, login, wait_for_sw, wait_saved
+from tests.browser.pwa_helpers import idb, login, nav_to, wait_for_sw, wait_saved
 
 pytestmark = pytest.mark.browser
 
@@ -66,7 +66,7 @@ def test_sign_out_warns_about_unsynced_changes_and_wipes(page, context, world):
     page.click("[data-testid=log-meeting]")
     page.click("button.pick[data-minutes='30']")
     page.wait_for_selector("[data-testid=flash]")
-    page.click("nav >> text=Sign out")
+    nav_to(page, "Sign out")
     warning = page.locator("[data-testid=unsynced-warning]")
     assert "1 change on this device has not been sent" in warning.inner_text()
     page.click("[data-testid=confirm-sign-out]")

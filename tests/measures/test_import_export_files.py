@@ -93,6 +93,8 @@ def test_preview_wide_csv_with_every_kind_of_row(app, make_team, make_user, logi
     assert (6, "DNAs", "2026-11-09", 3.0, "new") in rows and (6, "DNAs", "2026-11-23", 5.0, "new") in rows
     errors = {(r["row"], r["column"]): r["error"] for r in body["rows"] if r["status"] == "error"}
     assert "Tuesday" in errors[(3, "2026-11-24")]
+    assert {r["week_text"] for r in body["rows"] if r["row"] == 4} == {"2026-11-09", "2026-W47"}
+    assert [r["week_text"] for r in body["rows"] if r["row"] == 3] == ["2026-11-24"]
     assert "not a number" in errors[(6, "2026-W47")]
     assert "future" in errors[(6, "2026-11-30")]
     assert "No measure of this team is called 'Nobody'" in errors[(7, "2026-11-09")]
@@ -119,6 +121,8 @@ def test_preview_long_layout_and_xlsx(app, make_team, make_user, login, monkeypa
     assert "already gives" in by_row[6]["error"]  # 16/11/2026 is the same Monday, written the UK way
     assert by_row[7]["error"] == "'soon' is not a week: use the Monday (YYYY-MM-DD) or ISO week (YYYY-Www)."
     assert 8 not in by_row
+    # The week as the file wrote it, for the preview's Week column, a week or not.
+    assert [by_row[n]["week_text"] for n in (2, 6, 7)] == ["2026-W46", "16/11/2026", "soon"]
 
 
 def test_unreadable_files_are_refused_as_a_whole(app, make_team, make_user, login):

@@ -32,6 +32,13 @@ export function londonDay(instant) {
   return `${p.year}-${p.month}-${p.day}`;
 }
 
+const timeFmt = new Intl.DateTimeFormat('en-GB', { timeZone: LONDON, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** The time of day in London ("09:30") at an instant; now if none is given. */
+export function londonTime(instant = source()) {
+  return timeFmt.format(instant);
+}
+
 /** Today in London. */
 export function today() {
   return londonDay(source());

@@ -1,6 +1,6 @@
 // Dates as the team sees them: Europe/London calendar days (today comes from ./clock.js), ISO
 // weeks Monday to Sunday.
-import { today, londonDay } from './clock.js';
+import { today, londonDay, londonTime } from './clock.js';
 
 export function addDays(isoDate, days) {
   const d = new Date(`${isoDate}T12:00:00Z`);
@@ -20,11 +20,12 @@ export function formatDay(isoDate, ref = today()) {
 }
 
 /** "Thursday 22 October 2026": a day in a heading or a printed summary. */
-export function longDay(isoDate) {
+/** "Thursday 22 October 2026", or without the year where the week in view makes it plain. */
+export function longDay(isoDate, { withYear = true } = {}) {
   // In two parts: browsers differ on a comma after the weekday.
   const day = new Date(`${isoDate}T12:00:00Z`);
   const part = (options) => day.toLocaleDateString('en-GB', { ...options, timeZone: 'UTC' });
-  return `${part({ weekday: 'long' })} ${part({ day: 'numeric', month: 'long', year: 'numeric' })}`;
+  return `${part({ weekday: 'long' })} ${part({ day: 'numeric', month: 'long', ...(withYear ? { year: 'numeric' } : {}) })}`;
 }
 
 /** A day inside a sentence: "today", "yesterday" or "on Thu 3 Dec". */
@@ -45,4 +46,19 @@ export function formatTime(iso) {
   const d = new Date(iso);
   const sameDay = londonDay(d) === today();
   return d.toLocaleString('en-GB', sameDay ? { hour: '2-digit', minute: '2-digit' } : { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+}
+
+const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+
+/**
+ * The day of a weekly meeting held on `weekday` ("tuesday") at `time` ("09:30", London): today if
+ * it is still to come today, else the next such day. Null when no day is set.
+ */
+export function nextWeekly(weekday, time, ref = today(), timeNow = londonTime()) {
+  const day = WEEKDAYS.indexOf(weekday);
+  if (day < 0) return null;
+  const todayIndex = (new Date(`${ref}T12:00:00Z`).getUTCDay() + 6) % 7;
+  let ahead = (day - todayIndex + 7) % 7;
+  if (ahead === 0 && time && time <= timeNow) ahead = 7;
+  return addDays(ref, ahead);
 }

@@ -128,5 +128,5 @@ export async function CategoriesScreen(app) {
           },
         }, 'Restore') : '')))) : '',
     live,
-    h('p', null, link('/boxscore', 'Back to the box score')));
+    h('p', null, link('/boxscore', 'Back to the box score', { class: 'block-link' })));
 }

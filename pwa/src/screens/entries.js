@@ -11,8 +11,7 @@ export async function EntriesScreen(app) {
   if (!app.teamId) return h('div', null, h('h1', null, 'My entries'), h('p', null, 'You are not in a team yet.'));
   const entries = await myEntries(app.db, app.teamId, app.session.user.id, ...recentRange());
   const t = groupTotals(entries);
-  const byDate = (a, b) => (b.data.occurred_on || '').localeCompare(a.data.occurred_on || '');
-  const earlier = t.week.filter((r) => r.data.occurred_on !== today()).sort(byDate);
+  const earlier = t.week.filter((r) => r.data.occurred_on !== today());
   const range = `${formatDay(t.start, '')} to ${formatDay(t.end, '')}`;
 
   return h('div', null,
@@ -27,18 +26,25 @@ export async function EntriesScreen(app) {
       earlier.length ? entryList(app, earlier) : h('p', null, 'No other entries this week.')));
 }
 
+// Newest first: the latest day, and within a day the latest logged (a record id is a version 7
+// uuid, so ids sort in the order they were made, on any device).
+const newestFirst = (a, b) => (b.data.occurred_on || '').localeCompare(a.data.occurred_on || '') || b.id.localeCompare(a.id);
+
 export function entryList(app, rows) {
-  return h('ul', { class: 'entries', 'data-testid': 'entries' }, rows.map((r) => entryItem(app, r)));
+  return h('ul', { class: 'entries', 'data-testid': 'entries' }, [...rows].sort(newestFirst).map((r) => entryItem(app, r)));
 }
 
 function entryItem(app, r) {
   const e = r.data;
   const label = capacityEntries.describe(e);
   const del = h('button', {
-    type: 'button', class: 'button button--small button--warning', 'aria-label': `Delete ${label}`,
+    type: 'button', class: 'entry__control entry__control--delete', 'aria-label': `Delete ${label}`,
     onclick: async () => {
       if (del.dataset.confirm !== 'yes') {
         del.dataset.confirm = 'yes';
+        // A background refresh (after a sync) must not rebuild the list under the confirmation.
+        del.setAttribute('data-dirty', '');
+        del.setAttribute('aria-label', `Yes, delete ${label}`);
         del.textContent = 'Yes, delete';
         return;
       }
@@ -54,7 +60,7 @@ function entryItem(app, r) {
       e.note ? h('span', { class: 'entry__note' }, e.note) : '',
       h('span', { class: `tag ${r.pending ? 'tag--waiting' : 'tag--saved'}`, 'data-testid': 'entry-state' }, r.pending ? 'Waiting to sync' : 'Saved')),
     h('div', { class: 'entry__actions' },
-      link(`/entries/${r.id}`, 'Edit', { class: 'button button--small button--secondary', 'aria-label': `Edit ${label}` }),
+      link(`/entries/${r.id}`, 'Edit', { class: 'entry__control', 'aria-label': `Edit ${label}` }),
       del));
 }
 

@@ -19,6 +19,16 @@ export async function HomeScreen(app) {
   const totals = groupTotals(entries);
   const repeat = mostCommonYesterday(entries);
   const firstName = (session.user.name || '').split(' ')[0] || 'there';
+  const isAdmin = me?.role === 'admin';
+  const coached = me?.coached_teams || [];
+  const leads = team?.role === 'lead';
+  // Only leads, coaches and administrators load their parts of the home (a chunk of its own).
+  const roles = isAdmin || leads || coached.length ? await import('./home-roles.js') : null;
+  const [adminPart, weekPart, followedPart] = await Promise.all([
+    isAdmin ? roles.AdminHome() : '',
+    leads ? roles.TeamWeek(app, team) : '',
+    coached.length ? roles.FollowedTeams(app, coached) : '',
+  ]);
 
   const teamList = h('section', { 'aria-labelledby': 'teams-title', class: 'section' },
     h('h2', { id: 'teams-title' }, teams.length === 1 ? 'Your team' : 'Your teams'),
@@ -28,7 +38,7 @@ export async function HomeScreen(app) {
           type: 'button', class: `team${t.id === team?.id ? ' team--current' : ''}`, 'aria-pressed': String(t.id === team?.id),
           onclick: () => app.setTeam(t.id),
         }, h('span', { class: 'team__name' }, t.name), h('span', { class: 'team__role' }, roleLabel(t.role))))))
-      : h('p', null, 'You are not in a team yet. Ask your team lead or an administrator to add you.'));
+      : isAdmin ? '' : h('p', null, 'You are not in a team yet. Ask your team lead or an administrator to add you.'));
 
   const logSection = team && !canLogCapacity(app, team.id) ? h('section', { class: 'section' }, coachLogsNothing(app, team.id)) : team ? h('section', { 'aria-labelledby': 'log-title', class: 'section' },
     h('h2', { id: 'log-title' }, `Log capacity for ${team.name}`),
@@ -54,8 +64,11 @@ export async function HomeScreen(app) {
     h('h1', null, `Hello, ${firstName}`),
     alerts.length ? h('section', { class: 'attention', 'aria-labelledby': 'attention-title' },
       h('h2', { id: 'attention-title' }, 'Needs attention'), h('ul', null, alerts)) : '',
+    adminPart,
+    weekPart,
+    followedPart,
     logSection,
-    teamList);
+    teams.length || !isAdmin ? teamList : '');
 }
 
 export function roleLabel(role) {

@@ -12,13 +12,13 @@ export async function ImportScreen(app) {
   if (!app.teamId) return h('div', null, title, h('p', null, 'You are not in a team yet.'));
   if (!canEditMeasures(app)) {
     return h('div', null, title, h('p', { 'data-testid': 'read-only' }, 'Only your team’s leads and coaches can import values.'),
-      h('p', null, link('/boxscore', 'Back to the box score')));
+      h('p', null, link('/boxscore', 'Back to the box score', { class: 'block-link' })));
   }
   const result = h('div', { 'data-testid': 'import-result', tabindex: '-1' });
   const fileInput = h('input', { type: 'file', id: 'file', name: 'file', class: 'input', accept: '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'aria-describedby': 'file-hint' });
   const offline = h('p', { class: 'warning', role: 'status', hidden: navigator.onLine }, 'You are offline. Importing needs a connection because the server checks the file; connect and try again.');
   const check = h('button', { type: 'submit', class: 'button' }, 'Check the file');
-  const form = h('form', { class: 'narrow', novalidate: true },
+  const form = h('form', { class: 'narrow import-form', novalidate: true },
     h('div', { class: 'form-group' },
       h('label', { class: 'label', for: 'file' }, 'CSV or Excel (.xlsx) file'),
       h('div', { class: 'hint-text', id: 'file-hint' }, 'Either the box score layout (a Measure column and one column per week, headed by its Monday such as 2026-11-23, or an ISO week such as 2026-W48) or three columns: Measure, Week, Value. At most 1 MB.'),
@@ -96,7 +96,7 @@ export async function ImportScreen(app) {
           h('tbody', null, shown.map((r) => h('tr', { 'data-status': r.status },
             h('td', null, String(r.row ?? '')),
             h('td', null, r.measure || ''),
-            h('td', null, r.week_start ? longWeek(r.week_start) : (r.column || '')),
+            h('td', null, r.week_start ? longWeek(r.week_start) : (r.week_text ?? r.column ?? '')),
             h('td', null, r.value == null ? '' : formatValue(r.value)),
             h('td', { class: r.status === 'error' ? 'status-error' : null },
               r.status === 'error' ? `Problem: ${r.error}` : r.status === 'change' ? `Replaces ${formatValue(r.current)}` : STATUS_TEXT[r.status] || r.status)))))),

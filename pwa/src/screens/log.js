@@ -97,7 +97,7 @@ export async function LogScreen(app) {
       otherError,
       h('div', { class: 'inline' }, other, h('button', { type: 'submit', class: 'button button--secondary' }, 'Next'))),
       extras, live,
-      h('p', null, link('/', 'Cancel')));
+      h('p', null, link('/', 'Cancel', { class: 'link-cancel' })));
   }
 
   function showReasons() {
@@ -110,7 +110,7 @@ export async function LogScreen(app) {
         h('ul', { class: 'reasons' }, categories.map((c) => h('li', null,
           h('button', { type: 'button', class: 'pick pick--wide', onclick: () => finish(c) }, c))))),
       extras, live,
-      h('p', null, link('/', 'Cancel')));
+      h('p', null, link('/', 'Cancel', { class: 'link-cancel' })));
     live.textContent = `${formatMinutes(state.minutes)} chosen. Now pick a reason.`;
     root.querySelector('legend')?.focus();
   }

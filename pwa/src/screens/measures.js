@@ -57,7 +57,7 @@ export async function MeasuresScreen(app) {
       h('h2', { id: 'group-retired' }, 'Retired'),
       h('p', { class: 'hint-text' }, 'Not on the box score any more; their history is kept.'),
       h('ul', { class: 'measure-list' }, retired.map(item))) : '',
-    h('p', null, link('/boxscore', 'Back to the box score')));
+    h('p', null, link('/boxscore', 'Back to the box score', { class: 'block-link' })));
 }
 
 // ---- the form -----------------------------------------------------------------------------------
@@ -71,11 +71,11 @@ export async function MeasureFormScreen(app) {
   if (!canEditMeasures(app)) {
     return h('div', null, h('h1', null, creating ? 'Add a measure' : 'Edit measure'),
       h('p', { 'data-testid': 'read-only' }, 'Only your team’s leads and coaches can add or change measures.'),
-      h('p', null, link('/measures', 'Back to the measures')));
+      h('p', null, link('/measures', 'Back to the measures', { class: 'block-link' })));
   }
   const record = creating ? null : await getRecord(app.db, measuresCollection.name, id);
   if (!creating && (!record || record.deleted)) {
-    return h('div', null, h('h1', null, 'Measure not found'), h('p', null, link('/measures', 'Back to the measures')));
+    return h('div', null, h('h1', null, 'Measure not found'), h('p', null, link('/measures', 'Back to the measures', { class: 'block-link' })));
   }
   const values = creating
     ? { group: new URLSearchParams(location.search).get('group') || 'performance', direction: 'up', source: 'manual', derived_kind: 'time_lost', derived_unit: 'hours', on_board: true, status: 'active', rule_set: 'mdc', rebase_weeks: [] }

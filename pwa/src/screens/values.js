@@ -31,7 +31,7 @@ export async function ValuesScreen(app) {
   if (!measures.length) {
     return h('div', null, h('h1', null, 'Weekly values'),
       h('p', null, 'This team has no measures entered by hand yet. Measures worked out from capacity entries fill themselves in.'),
-      h('p', null, link('/boxscore', 'Back to the box score')));
+      h('p', null, link('/boxscore', 'Back to the box score', { class: 'block-link' })));
   }
 
   const label = (wk) => (wk === thisWeek ? `This week (w/c ${shortWeek(wk)})` : `Last week (w/c ${shortWeek(wk)})`);
