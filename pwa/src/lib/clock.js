@@ -7,6 +7,7 @@
 // summer is 23:00 UTC on the Sunday.
 const LONDON = 'Europe/London';
 const dayFmt = new Intl.DateTimeFormat('en-CA', { timeZone: LONDON, year: 'numeric', month: '2-digit', day: '2-digit' });
+const timeFmt = new Intl.DateTimeFormat('en-GB', { timeZone: LONDON, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 const systemClock = () => Date.now();
 let source = systemClock;
@@ -30,6 +31,11 @@ export function nowIso() {
 export function londonDay(instant) {
   const p = Object.fromEntries(dayFmt.formatToParts(instant).map((x) => [x.type, x.value]));
   return `${p.year}-${p.month}-${p.day}`;
+}
+
+/** The London time of day ("09:30", 24-hour) at an instant (a Date or epoch ms). */
+export function londonTime(instant) {
+  return timeFmt.format(instant);
 }
 
 /** Today in London. */

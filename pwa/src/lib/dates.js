@@ -1,6 +1,6 @@
 // Dates as the team sees them: Europe/London calendar days (today comes from ./clock.js), ISO
 // weeks Monday to Sunday.
-import { today, londonDay } from './clock.js';
+import { now, today, londonDay } from './clock.js';
 
 export function addDays(isoDate, days) {
   const d = new Date(`${isoDate}T12:00:00Z`);
@@ -24,6 +24,11 @@ export function longDay(isoDate) {
   return new Date(`${isoDate}T12:00:00Z`).toLocaleDateString('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 }
 
+/** "Tuesday 27 October": a day in the coming week, where the year goes without saying. */
+export function weekdayDate(isoDate) {
+  return new Date(`${isoDate}T12:00:00Z`).toLocaleDateString('en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' });
+}
+
 /** A day inside a sentence: "today", "yesterday" or "on Thu 3 Dec". */
 export function dayPhrase(isoDate, ref = today()) {
   const day = formatDay(isoDate, ref);
@@ -42,4 +47,11 @@ export function formatTime(iso) {
   const d = new Date(iso);
   const sameDay = londonDay(d) === today();
   return d.toLocaleString('en-GB', sameDay ? { hour: '2-digit', minute: '2-digit' } : { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+}
+
+/** How long ago an instant (ISO 8601) was, in words: "less than a minute ago", "2 minutes ago", "3 hours ago". */
+export function timeAgo(iso, at = now()) {
+  const minutes = Math.max(0, Math.floor((at - Date.parse(iso)) / 60000));
+  const [n, unit] = minutes < 60 ? [minutes, 'minute'] : minutes < 48 * 60 ? [Math.floor(minutes / 60), 'hour'] : [Math.floor(minutes / 1440), 'day'];
+  return n ? `${n} ${unit}${n === 1 ? '' : 's'} ago` : 'less than a minute ago';
 }
