@@ -7,7 +7,7 @@ import { h, link, plural } from '../ui/h.js';
 import { upsert, newId } from '../write.js';
 import { getRecord } from '../records.js';
 import { now, today } from '../lib/clock.js';
-import { addDays, formatDay, timeAgo, weekdayDate } from '../lib/dates.js';
+import { addDays, dayPhrase, timeAgo, weekdayDate } from '../lib/dates.js';
 import { renderSpcChart } from '../lib/spc-chart.js';
 import { renderParetoChart, paretoRows } from '../lib/pareto-chart.js';
 import { variationIcon, assuranceIcon } from '../lib/spc-icons.js';
@@ -66,7 +66,7 @@ export async function BoardScreen(app) {
     const offline = !navigator.onLine;
     age.toggleAttribute('data-stale', offline || !at || now() - Date.parse(at) > 15 * 60_000);
     age.replaceChildren(offline ? h('strong', null, 'Offline. ') : '',
-      at ? ['Data from ', h('time', { datetime: at }, timeAgo(at))] : 'Not synced with the server yet');
+      ...(at ? ['Data from ', h('time', { datetime: at }, timeAgo(at))] : ['Not synced with the server yet']));
   };
   showAge();
   const timer = setInterval(() => (age.isConnected ? showAge() : stopTicking()), AGE_EVERY_MS);
@@ -87,7 +87,7 @@ export async function BoardScreen(app) {
           ? [h('strong', null, 'Our vision: '), settings.vision_statement] : 'No vision statement yet.')),
       h('div', { class: 'board__when' }, nextHuddle(settings), age)),
     scorePanel(score, aims),
-    chartsPanel(score),
+    chartsPanel(score, kiosk),
     paretoPanel(timeLost),
     ideasPanel(app, teamId, byStatus, kiosk),
     actionsPanel(teamId, open, kiosk));
@@ -143,7 +143,9 @@ function scorePanel(score, aims) {
       : h('p', null, 'No measures or aims yet.'));
 }
 
-function chartsPanel(score) {
+function chartsPanel(score, kiosk) {
+  // Two charts abreast in the middle of a TV or an A3 sheet; one to a row, wider than tall, on a tablet.
+  const abreast = kiosk || window.innerWidth >= 1400;
   const pinned = score.groups.flatMap((g) => g.measures).filter((m) => m.on_board !== false && m.series.some((s) => s.value !== null));
   const shown = pinned.slice(0, MAX_CHARTS);
   return h('section', { class: 'board__panel board__charts', 'aria-labelledby': 'board-charts' },
@@ -151,10 +153,12 @@ function chartsPanel(score) {
     pinned.length > MAX_CHARTS ? h('p', { class: 'board__note' }, `The first ${MAX_CHARTS} of the ${pinned.length} measures pinned to the board.`) : '',
     shown.length ? h('div', { class: 'board__chart-grid', 'data-count': shown.length }, shown.map((m) => {
       const a = m.analysis;
-      const el = h('div', { class: 'board__chart', 'data-measure': m.id });
-      el.innerHTML = renderSpcChart(a, {
+      const drawing = h('div', { class: 'board__drawing' });
+      const el = h('div', { class: 'board__chart', 'data-measure': m.id }, h('h3', null, m.name), drawing);
+      drawing.innerHTML = renderSpcChart(a, {
         title: m.name, unit: unitOf(m), weeks: a.points.map((p) => p.week_start),
-        decimals: decimalsFor(m, a.points.map((p) => p.value)), width: 560, height: 330, fontSize: 17,
+        decimals: decimalsFor(m, a.points.map((p) => p.value)),
+        ...(abreast ? { width: 360, height: 400, fontSize: 15 } : { width: 560, height: 300, fontSize: 15 }),
       });
       return el;
     })) : h('p', null, 'No measure with values is pinned to the board yet.'));
@@ -165,15 +169,16 @@ function paretoPanel({ from, reasons }) {
   const total = reasons.reduce((t, r) => t + r.minutes, 0);
   const title = `Time lost by reason, the last ${PARETO_WEEKS} weeks`;
   const chart = h('div', { class: 'board__pareto' });
-  if (rows.length) chart.innerHTML = renderParetoChart(rows, { title, label: (v) => hours(v), width: 720, height: 300, fontSize: 17 });
+  if (rows.length) chart.innerHTML = renderParetoChart(rows, { title, label: (v) => hours(v), width: 560, height: 270, fontSize: 15 });
   return h('section', { class: 'board__panel board__time', 'aria-labelledby': 'board-time' },
     h('h2', { id: 'board-time' }, title),
     h('p', { class: 'board__note' }, `From w/c ${shortWeek(from)} to today: ${hours(total)} in all.`),
-    rows.length ? [chart, h('table', { class: 'visually-hidden' },
+    // A table will not shrink to a hidden box: the box holds it.
+    rows.length ? [chart, h('div', { class: 'visually-hidden' }, h('table', null,
       h('caption', null, `${title}, the most first`),
       h('thead', null, h('tr', null, ['Reason', 'Hours', 'Running total'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', null, rows.map((r) => h('tr', null, h('th', { scope: 'row' }, r.name), h('td', null, hours(r.value)),
-        h('td', null, `${Math.round(r.cumulative)}%`)))))]
+        h('td', null, `${Math.round(r.cumulative)}%`))))))]
       : h('p', null, 'No time lost logged in these weeks.'));
 }
 
@@ -222,8 +227,8 @@ function actionsPanel(teamId, open, kiosk) {
     open.length ? h('ul', null, open.slice(0, MAX_ACTIONS).map((a) => {
       const late = isOverdue(a);
       return h('li', { class: late ? 'board__action board__action--overdue' : 'board__action', 'data-overdue': late ? '' : null },
-        late ? h('strong', { class: 'tag tag--overdue' }, 'Overdue') : '', ` ${a.title} `,
-        h('span', { class: 'board__sub' }, a.due_on ? `${late ? 'was due' : 'due'} ${formatDay(a.due_on)}` : 'no due date'));
+        late ? [h('strong', { class: 'tag tag--overdue' }, 'Overdue'), ' '] : '',
+        h('span', { class: 'board__sub' }, a.due_on ? `${late ? 'was due' : 'due'} ${dayPhrase(a.due_on)}: ` : 'no due date: '), a.title);
     }), open.length > MAX_ACTIONS ? h('li', { class: 'board__more' }, `and ${open.length - MAX_ACTIONS} more`) : '') : '',
     kiosk ? '' : h('p', { class: 'no-print' }, link(`/teams/${teamId}/actions`, 'All the actions')));
 }
