@@ -169,6 +169,8 @@ export async function startApp(root) {
     renderNav();
     const scrollY = window.scrollY;
     main.replaceChildren(el);
+    // A screen for a wall (the board's kiosk) fills it alone: no header, navigation or status bar.
+    document.documentElement.toggleAttribute('data-kiosk', !!el.matches?.('[data-kiosk]'));
     if (focus) {
       const target = main.querySelector('[data-autofocus]') || main.querySelector('h1');
       if (target) {

@@ -4,7 +4,7 @@ import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import 'fake-indexeddb/auto';
 import { now, nowIso, today, londonDay, londonTime, setClock, resetClock } from '../src/lib/clock.js';
-import { formatDay, nextWeekly, longDay } from '../src/lib/dates.js';
+import { formatDay, longDay } from '../src/lib/dates.js';
 import { openDb } from '../src/db.js';
 import { upsert } from '../src/write.js';
 import * as outbox from '../src/sync/outbox.js';
@@ -25,18 +25,7 @@ test('"Today" and "Yesterday" follow the frozen clock', () => {
   assert.equal(formatDay('2026-06-30'), 'Yesterday');
 });
 
-test('the next huddle: later today, else the same weekday next week, in London time', () => {
-  // Tuesday 27 October 2026, 09:15 in London (winter time, so also 09:15 UTC).
-  setClock(() => Date.parse('2026-10-27T09:15:00Z'));
-  assert.equal(londonTime(), '09:15');
-  assert.equal(nextWeekly('tuesday', '09:30'), '2026-10-27');
-  assert.equal(nextWeekly('tuesday', '09:15'), '2026-11-03'); // starting now: it is under way, not next
-  assert.equal(nextWeekly('monday', '09:30'), '2026-11-02');
-  assert.equal(nextWeekly('thursday', null), '2026-10-29');
-  assert.equal(nextWeekly(null, '09:30'), null);
-  // Half past midnight in summer is still the day before in UTC: the day is London's.
-  setClock(() => Date.parse('2026-10-21T23:30:00Z'));
-  assert.equal(nextWeekly('thursday', '09:00'), '2026-10-22');
+test('a day in full, with or without its year', () => {
   assert.equal(longDay('2026-10-22', { withYear: false }), 'Thursday 22 October');
   assert.equal(longDay('2026-10-22'), 'Thursday 22 October 2026');
 });

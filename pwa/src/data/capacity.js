@@ -59,3 +59,4 @@ export function groupTotals(entries, ref = today()) {
   const sum = (list) => list.reduce((t, r) => t + (Number(r.data.minutes) || 0), 0);
   return { todays, week, todayMinutes: sum(todays), weekMinutes: sum(week), start, end };
 }
+

@@ -6,13 +6,15 @@ import { getMeta, setMeta, recordIndex } from '../db.js';
 import { huddleStartedKey } from '../meta-keys.js';
 import { huddles, huddleNotes, STEPS } from '../collections/huddles.js';
 import { ideas, actions, isOverdue, ACTION_STATUSES } from '../collections/improvement.js';
-import { now, today, londonDay } from '../lib/clock.js';
-import { formatDay, longDay } from '../lib/dates.js';
+import { now, today, londonDay, londonTime } from '../lib/clock.js';
+import { addDays, formatDay, longDay } from '../lib/dates.js';
 import { shortWeek, VARIATION_WORDS, SIDE_WORDS } from '../lib/measure-text.js';
 
 /** The huddle's planned length: the timer's warning comes two minutes before its end. */
 export const HUDDLE_MINUTES = 15;
 export const WARNING_MINUTES = 13;
+/** A team's huddle day, as the server names it (server/organisations/models.py WEEKDAYS). */
+export const HUDDLE_DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 
 // Version 7 ids sort by the time they were made, on whichever device: notes read in the order written.
 const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -160,4 +162,19 @@ export function summaryText({ teamName, huddle, notes, ideas: raised, actions: a
   lines.push('', 'Ideas raised', ...(raised.length ? raised.map((i) => `- ${i.title}`) : ['- None']));
   lines.push('', 'Actions agreed', ...(agreed.length ? agreed.map((a) => `- ${actionText(a, nameOf)}`) : ['- None']));
   return `${lines.join('\n')}\n`;
+}
+
+const minutesOf = (hhmm) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/**
+ * The London day ("2026-10-27") of the team's next huddle, held weekly on `day` ('tuesday') at
+ * `time` ('14:00', London; unknown: the whole day): today until today's has had its 15 minutes, else
+ * the coming one. Null when the team has no huddle day.
+ */
+export function nextHuddleDay(day, time, at = now()) {
+  if (!HUDDLE_DAYS.includes(day)) return null;
+  const on = londonDay(at);
+  let ahead = (HUDDLE_DAYS.indexOf(day) - (new Date(`${on}T12:00:00Z`).getUTCDay() + 6) % 7 + 7) % 7;
+  if (!ahead && time && minutesOf(time) + HUDDLE_MINUTES <= minutesOf(londonTime(at))) ahead = 7;
+  return addDays(on, ahead);
 }

@@ -52,8 +52,18 @@ export const canRemoveContribution = (app, teamId, authorId) => hasPart(['lead',
 /** Leads keep the team's list of time-lost categories. */
 export const canEditCategories = hasPart(['lead', 'admin']);
 
+/** Leads (and admins) change the team's own settings: the server's Access.can_manage. */
+export const canChangeTeamSettings = canEditCategories;
+
+const SETTINGS = ['name', 'contracted_hours_per_week', 'vision_statement', 'huddle_day', 'huddle_time'];
+const pickSettings = (team) => Object.fromEntries(SETTINGS.map((k) => [k, team[k] ?? null]));
+
+/** Keep the team's settings as the server has them now (after changing them: PATCH /api/teams/<id>'s answer). */
+export const keepTeamSettings = (app, team) => setMeta(app.db, teamSettingsKey(team.id), pickSettings(team));
+
 /**
- * The team's settings (contracted hours per week for "% of contracted hours"), as last read from
+ * The team's settings (contracted hours per week for "% of contracted hours"; the board's vision
+ * statement and huddle day and time), as last read from
  * the server; refreshed in the background when online. `onChange` runs if the server's copy differs.
  */
 export async function teamSettings(app, teamId, onChange) {
@@ -62,13 +72,13 @@ export async function teamSettings(app, teamId, onChange) {
   if (navigator.onLine && app.transport) {
     app.transport.request('GET', `/api/teams/${encodeURIComponent(teamId)}`).then(async (res) => {
       if (res.status !== 200 || !res.body) return;
-      const next = { contracted_hours_per_week: res.body.contracted_hours_per_week ?? null, name: res.body.name };
+      const next = pickSettings(res.body);
       if (JSON.stringify(next) === JSON.stringify(cached)) return;
       await setMeta(app.db, key, next);
       onChange?.(next);
     }).catch(() => {});
   }
-  return cached || { contracted_hours_per_week: null };
+  return cached || pickSettings({});
 }
 
 /** An authenticated request the JSON transport cannot make (files in or out). */

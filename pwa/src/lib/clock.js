@@ -7,6 +7,7 @@
 // summer is 23:00 UTC on the Sunday.
 const LONDON = 'Europe/London';
 const dayFmt = new Intl.DateTimeFormat('en-CA', { timeZone: LONDON, year: 'numeric', month: '2-digit', day: '2-digit' });
+const timeFmt = new Intl.DateTimeFormat('en-GB', { timeZone: LONDON, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 const systemClock = () => Date.now();
 let source = systemClock;
@@ -31,8 +32,6 @@ export function londonDay(instant) {
   const p = Object.fromEntries(dayFmt.formatToParts(instant).map((x) => [x.type, x.value]));
   return `${p.year}-${p.month}-${p.day}`;
 }
-
-const timeFmt = new Intl.DateTimeFormat('en-GB', { timeZone: LONDON, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 /** The time of day in London ("09:30") at an instant; now if none is given. */
 export function londonTime(instant = source()) {

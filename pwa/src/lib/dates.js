@@ -1,6 +1,6 @@
 // Dates as the team sees them: Europe/London calendar days (today comes from ./clock.js), ISO
 // weeks Monday to Sunday.
-import { today, londonDay, londonTime } from './clock.js';
+import { now, today, londonDay } from './clock.js';
 
 export function addDays(isoDate, days) {
   const d = new Date(`${isoDate}T12:00:00Z`);
@@ -48,17 +48,9 @@ export function formatTime(iso) {
   return d.toLocaleString('en-GB', sameDay ? { hour: '2-digit', minute: '2-digit' } : { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 }
 
-const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
-
-/**
- * The day of a weekly meeting held on `weekday` ("tuesday") at `time` ("09:30", London): today if
- * it is still to come today, else the next such day. Null when no day is set.
- */
-export function nextWeekly(weekday, time, ref = today(), timeNow = londonTime()) {
-  const day = WEEKDAYS.indexOf(weekday);
-  if (day < 0) return null;
-  const todayIndex = (new Date(`${ref}T12:00:00Z`).getUTCDay() + 6) % 7;
-  let ahead = (day - todayIndex + 7) % 7;
-  if (ahead === 0 && time && time <= timeNow) ahead = 7;
-  return addDays(ref, ahead);
+/** How long ago an instant (ISO 8601) was, in words: "less than a minute ago", "2 minutes ago", "3 hours ago". */
+export function timeAgo(iso, at = now()) {
+  const minutes = Math.max(0, Math.floor((at - Date.parse(iso)) / 60000));
+  const [n, unit] = minutes < 60 ? [minutes, 'minute'] : minutes < 48 * 60 ? [Math.floor(minutes / 60), 'hour'] : [Math.floor(minutes / 1440), 'day'];
+  return n ? `${n} ${unit}${n === 1 ? '' : 's'} ago` : 'less than a minute ago';
 }

@@ -7,8 +7,9 @@ import { measuresScreens } from './measures.js';
 import { measureValuesScreens } from './measure-values.js';
 import { boardSettingsScreens } from './board-settings.js';
 import { huddlesScreens } from './huddles.js';
+import { boardScreens } from './board.js';
 
-const SCREENS = [capacityEntriesScreens, timeLostCategoriesScreens, measuresScreens, measureValuesScreens, boardSettingsScreens, huddlesScreens];
+const SCREENS = [capacityEntriesScreens, timeLostCategoriesScreens, measuresScreens, measureValuesScreens, boardSettingsScreens, huddlesScreens, boardScreens];
 
 /** [pattern, screen] pairs; a pattern's groups become app.params. */
 export const COLLECTION_ROUTES = SCREENS.flatMap((s) => s.routes);

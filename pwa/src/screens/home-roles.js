@@ -5,7 +5,8 @@ import { h, link, plural } from '../ui/h.js';
 import { localBoxScore } from '../data/boxscore.js';
 import { teamSettings } from '../data/team.js';
 import { variationText } from '../lib/measure-text.js';
-import { nextWeekly, longDay } from '../lib/dates.js';
+import { longDay } from '../lib/dates.js';
+import { nextHuddleDay } from '../data/huddles.js';
 
 const SIGNALS = ['concern', 'improvement', 'neutral'];
 
@@ -30,7 +31,7 @@ const names = (measures) => measures.map((m) => m.name).join(', ');
 /** A lead's view of their team's week: the next huddle, what needs entering, the latest signals. */
 export async function TeamWeek(app, team) {
   const week = await weekOf(app, team.id);
-  const huddle = nextWeekly(team.huddle_day, team.huddle_time);
+  const huddle = nextHuddleDay(team.huddle_day, team.huddle_time);
   const parts = [];
   if (huddle) {
     parts.push(h('p', { 'data-testid': 'next-huddle' }, 'Next huddle: ',
