@@ -3,7 +3,7 @@
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import 'fake-indexeddb/auto';
-import { now, nowIso, today, londonDay, londonTime, setClock, resetClock } from '../src/lib/clock.js';
+import { now, nowIso, today, londonDay, setClock, resetClock } from '../src/lib/clock.js';
 import { formatDay, longDay } from '../src/lib/dates.js';
 import { openDb } from '../src/db.js';
 import { upsert } from '../src/write.js';
