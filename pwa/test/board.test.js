@@ -6,6 +6,10 @@ import { setClock, resetClock } from '../src/lib/clock.js';
 import { timeAgo } from '../src/lib/dates.js';
 import { nextHuddleDay } from '../src/data/huddles.js';
 import { paretoRows, renderParetoChart } from '../src/lib/pareto-chart.js';
+import 'fake-indexeddb/auto';
+import { openDb } from '../src/db.js';
+import { upsert, remove } from '../src/write.js';
+import { timeLostByReason } from '../src/data/time-lost.js';
 
 afterEach(resetClock);
 const at = (iso) => setClock(() => Date.parse(iso));
@@ -55,4 +59,24 @@ test('the Pareto chart is one named picture with a bar per row, tallest first', 
   assert.ok(Math.abs(heights[0] - 3 * heights[1]) < 0.2, heights); // drawn to a tenth of a unit
   assert.match(svg, /Waiting &#60;long&#62;/);
   assert.match(svg, />1\.5 h</);
+});
+
+test('the Pareto chart counts the last four weeks of time lost by reason, under each reason\'s current name', async () => {
+  at('2026-10-21T23:30:00Z'); // Thursday 22 October in London: the four weeks start on Monday 28 September
+  const db = await openDb(`pareto-${process.pid}`);
+  const session = { device_id: 'dev', user: { id: 'u1' } };
+  const entry = (id, fields) => upsert(db, session, 'capacity_entries', id, { team_id: 't1', kind: 'time_lost', ...fields });
+  await upsert(db, session, 'time_lost_categories', 'c1', { team_id: 't1', name: 'Waiting for porters', former_names: ['Porters'] });
+  await entry('e1', { minutes: 30, category: 'Porters', occurred_on: '2026-09-28' });
+  await entry('e2', { minutes: 15, category: 'Waiting for porters', occurred_on: '2026-10-22' });
+  await entry('e3', { minutes: 40, category: 'IT problems', occurred_on: '2026-10-05' });
+  await entry('e4', { minutes: 60, category: 'IT problems', occurred_on: '2026-09-27' }); // the Sunday before: out
+  await entry('e5', { minutes: 20, occurred_on: '2026-10-20' });
+  await entry('e6', { minutes: 90, category: 'IT problems', occurred_on: '2026-10-21' });
+  await remove(db, session, 'capacity_entries', 'e6');
+  await upsert(db, session, 'capacity_entries', 'e7', { team_id: 't1', kind: 'meeting', minutes: 60, occurred_on: '2026-10-21' });
+  await upsert(db, session, 'capacity_entries', 'e8', { team_id: 't2', kind: 'time_lost', minutes: 99, occurred_on: '2026-10-21' });
+  assert.deepEqual(await timeLostByReason(db, 't1'), { from: '2026-09-28', reasons: [
+    { name: 'Waiting for porters', minutes: 45 }, { name: 'IT problems', minutes: 40 }, { name: 'No reason given', minutes: 20 },
+  ] });
 });

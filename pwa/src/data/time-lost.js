@@ -1,7 +1,7 @@
-// The team's time lost by reason over recent weeks (the board's Pareto chart), from every entry of
-// the team this device holds (offline too). Kept apart from ./capacity.js, which the shell loads:
+// The team's time lost by reason over recent weeks (the board's Pareto chart), from the team's
+// entries this device holds for those weeks (offline too), read by day from an index rather than all. Kept apart from ./capacity.js, which the shell loads:
 // only the board reads this.
-import { listRecords } from '../records.js';
+import { recordIndex } from '../db.js';
 import { capacityEntries } from '../collections/capacity-entries.js';
 import { addDays, weekStart } from '../lib/dates.js';
 import { today } from '../lib/clock.js';
@@ -17,8 +17,10 @@ export async function timeLostByReason(db, teamId, weeks = 4, ref = today()) {
   const current = new Map();
   for (const c of await categoryRecords(db, teamId)) for (const n of [...(c.former_names || []), c.name]) current.set(n, c.name);
   const totals = new Map();
-  for (const { data: e } of await listRecords(db, capacityEntries.name, teamId)) {
-    if (e.kind !== 'time_lost' || !(e.occurred_on >= from)) continue;
+  const byDay = db.transaction('records').store.index(recordIndex(capacityEntries.name, 'team_day'));
+  const rows = await byDay.getAll(IDBKeyRange.bound([capacityEntries.name, teamId, from], [capacityEntries.name, teamId, '\uffff']));
+  for (const { data: e, deleted } of rows) {
+    if (deleted || e.kind !== 'time_lost') continue;
     const name = e.category ? current.get(e.category) || e.category : 'No reason given';
     totals.set(name, (totals.get(name) || 0) + (Number(e.minutes) || 0));
   }
