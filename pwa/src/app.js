@@ -17,7 +17,7 @@ import { AttentionScreen } from './screens/attention.js';
 import { ConflictsScreen } from './screens/conflicts.js';
 import { SignOutScreen } from './screens/sign-out.js';
 import { NotFoundScreen } from './screens/not-found.js';
-import { COLLECTION_ROUTES, COLLECTION_NAV } from './routes/index.js';
+import { COLLECTION_ROUTES, collectionNav } from './routes/index.js';
 import { META } from './meta-keys.js';
 
 // The app's own screens, then each collection's (routes/index.js).
@@ -85,7 +85,7 @@ export async function startApp(root) {
     const here = location.pathname;
     const item = (href, text) => h('li', null, link(href, text, here === href ? { 'aria-current': 'page' } : {}));
     nav.replaceChildren(h('ul', null,
-      item('/', 'Home'), COLLECTION_NAV.map(([href, text]) => item(href, text)), item('/sign-out', 'Sign out')));
+      item('/', 'Home'), collectionNav(app.teamId).map(([href, text]) => item(href, text)), item('/sign-out', 'Sign out')));
   }
 
   // ---- routing ----

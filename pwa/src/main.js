@@ -1,5 +1,6 @@
 import './styles.css';
 import './screens/boxscore.css'; // the box score, measures, values, import and reasons screens
+import './screens/improvement.css'; // the ideas, PICK chart, idea and actions screens
 import { startApp } from './app.js';
 
 startApp(document.getElementById('app')).catch((err) => {

@@ -27,3 +27,6 @@ export const KEPT_WITH_OUTBOX = Object.freeze([META.NEXT_MUTATION_ID, META.HLC, 
 
 /** A team's settings as last read from the server (data/team.js), one key per team. */
 export const teamSettingsKey = (teamId) => `team:${teamId}`;
+
+/** A team's members and coaches as last read from the server (data/team.js), one key per team. */
+export const teamPeopleKey = (teamId) => `team-people:${teamId}`;

@@ -24,6 +24,14 @@ export const canEditMeasures = (app, teamId) => ['lead', 'coach', 'admin'].inclu
 export const canSetBoardAims = canEditMeasures;
 /** Everyone who works on the box score in the huddle enters weekly values. */
 export const canEnterValues = (app, teamId) => teamRole(app, teamId) !== null;
+/** Huddles, their notes, ideas and actions: members and coaches of the team, and admins (server:
+ * Access.can_take_part). */
+export const canTakePart = (app, teamId) => teamRole(app, teamId) !== null;
+/** Deleting one of those: its author, the team's leads, and admins (Access.can_remove_contribution). */
+export const canRemoveContribution = (app, teamId, authorId) => {
+  const role = teamRole(app, teamId);
+  return role === 'lead' || role === 'admin' || (role !== null && !!authorId && authorId === app.me?.id);
+};
 /** Leads keep the team's list of time-lost categories. */
 export const canEditCategories = (app, teamId) => ['lead', 'admin'].includes(teamRole(app, teamId));
 
