@@ -51,7 +51,7 @@ export async function IdeaScreen(app) {
       CYCLE_STEPS.map(([k, label]) => [h('dt', null, label), h('dd', null, c[k] || 'Not written yet')]),
       h('dt', null, 'Act: our decision'), h('dd', null, c.act ? PDSA_DECISIONS[c.act] : 'Not decided yet')),
     c.pending ? h('p', null, h('span', { class: 'tag tag--waiting' }, 'Waiting to sync')) : '',
-    editor ? link(`${ideaHref(teamId, ideaId)}/cycles/${c.id}`, 'Edit this cycle', { class: 'button button--small button--secondary', 'aria-label': `Edit the cycle started ${formatDay(c.started_on)}` }) : '');
+    editor ? link(`${ideaHref(teamId, ideaId)}/cycles/${c.id}`, 'Edit this cycle', { class: 'button button--small button--secondary', 'aria-label': `Edit this cycle, started ${formatDay(c.started_on)}` }) : '');
 
   return h('div', null,
     FlashMessage(app),

@@ -70,11 +70,12 @@ export async function IdeasScreen(app) {
     const menu = h('details', { class: 'move-menu' },
       h('summary', null, 'Move', h('span', { class: 'visually-hidden' }, ` “${idea.title}”`), ' to…'),
       h('div', { class: 'move-menu__options' }));
-    // The options are made when the menu opens: 300 cards need not carry 1,500 buttons.
-    menu.addEventListener('toggle', () => {
-      // An open menu holds off the background refresh (app.js), which would close it mid-choice.
-      menu.toggleAttribute('data-dirty', menu.open);
-      if (!menu.open) return;
+    // An open menu holds off the background refresh (app.js), which would close it mid-choice.
+    menu.addEventListener('toggle', () => menu.toggleAttribute('data-dirty', menu.open));
+    // The options are made as the menu opens (on the summary's click, before the details open, so
+    // a keyboard user's next Tab finds them): 300 cards need not carry 1,500 buttons.
+    menu.firstChild.addEventListener('click', () => {
+      if (menu.open) return;
       const el = menu.closest('[data-idea]');
       menu.lastChild.replaceChildren(...STATUS_ORDER.filter((s) => s !== el.dataset.status).map((s) => h('button', {
         type: 'button', class: 'button button--small button--secondary', onclick: () => move(el, s, { focusCard: true }),
