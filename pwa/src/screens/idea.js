@@ -13,7 +13,7 @@ import {
 } from '../collections/improvement.js';
 import { measures as measuresCollection } from '../collections/measures.js';
 import { today } from '../lib/clock.js';
-import { formatDay, formatTime } from '../lib/dates.js';
+import { formatDay, formatTime, dayPhrase } from '../lib/dates.js';
 import { field, textInput, textArea, dateInput, select, textOf, showProblems, notFound } from './improvement-form.js';
 import { actionItem, namer } from './actions.js';
 
@@ -46,12 +46,12 @@ export async function IdeaScreen(app) {
   const moves = moveHistory(idea, overwritten.get(ideaId), app.session?.device_id, 5);
 
   const cycleCard = (c) => h('li', { class: 'card', 'data-cycle': c.id, 'data-testid': 'cycle' },
-    h('h3', { class: 'card__title' }, `Cycle started ${formatDay(c.started_on)}`),
+    h('h3', { class: 'card__title' }, `Cycle started ${dayPhrase(c.started_on)}`),
     h('dl', { class: 'facts' },
       CYCLE_STEPS.map(([k, label]) => [h('dt', null, label), h('dd', null, c[k] || 'Not written yet')]),
       h('dt', null, 'Act: our decision'), h('dd', null, c.act ? PDSA_DECISIONS[c.act] : 'Not decided yet')),
     c.pending ? h('p', null, h('span', { class: 'tag tag--waiting' }, 'Waiting to sync')) : '',
-    editor ? link(`${ideaHref(teamId, ideaId)}/cycles/${c.id}`, 'Edit this cycle', { class: 'button button--small button--secondary', 'aria-label': `Edit this cycle, started ${formatDay(c.started_on)}` }) : '');
+    editor ? link(`${ideaHref(teamId, ideaId)}/cycles/${c.id}`, 'Edit this cycle', { class: 'button button--small button--secondary', 'aria-label': `Edit this cycle, started ${dayPhrase(c.started_on)}` }) : '');
 
   return h('div', null,
     FlashMessage(app),

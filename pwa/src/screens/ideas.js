@@ -68,7 +68,7 @@ export async function IdeasScreen(app) {
   function card(idea) {
     const titleId = `idea-${idea.id}`;
     const menu = h('details', { class: 'move-menu' },
-      h('summary', null, 'Move', h('span', { class: 'visually-hidden' }, ` “${idea.title}”`), ' to…'),
+      h('summary', null, h('span', null, 'Move', h('span', { class: 'visually-hidden' }, ` “${idea.title}”`), ' to…')),
       h('div', { class: 'move-menu__options' }));
     // An open menu holds off the background refresh (app.js), which would close it mid-choice.
     menu.addEventListener('toggle', () => menu.toggleAttribute('data-dirty', menu.open));
@@ -233,7 +233,7 @@ export async function PickChartScreen(app) {
     link(`${ideasHref(teamId)}/${idea.id}`, idea.title || 'Untitled idea'),
     h('span', { class: 'pick-item__status' }, ` · ${IDEA_STATUSES[idea.status]}`),
     editor ? h('details', { class: 'move-menu' },
-      h('summary', null, idea.pick ? 'Move' : 'Place', h('span', { class: 'visually-hidden' }, ` “${idea.title}”`), ' on the chart…'),
+      h('summary', null, h('span', null, idea.pick ? 'Move' : 'Place', h('span', { class: 'visually-hidden' }, ` “${idea.title}”`), ' on the chart…')),
       h('div', { class: 'move-menu__options' },
         QUADRANTS.filter((q) => q !== idea.pick).map((q) => h('button', { type: 'button', class: 'button button--small button--secondary', onclick: () => place(idea, q) }, shortPick(q))),
         idea.pick ? h('button', { type: 'button', class: 'button button--small button--secondary', onclick: () => place(idea, null) }, 'Take off the chart') : '')) : '');
