@@ -38,6 +38,7 @@ def open_page(new_context, world, user, size, device_name=None):
     page.set_viewport_size({"width": size[0], "height": size[1]})
     login(page, world.server, user, device_name=device_name)
     wait_for_sw(page)
+    sync_now(page)  # a whole sync after the records the test pushed first
     wait_saved(page)
     return context, page
 
@@ -161,8 +162,9 @@ def test_drag_and_drop_moves_a_card(world, new_context):
         page.goto(world.server.url + f"/teams/{world.team['id']}/ideas")
         expect(column_of(page, "A visual cue")).to_have_attribute("data-column", "new")
         context.set_offline(True)  # no sync lands mid-drag to rebuild the screen
-        source = card(page, "A visual cue").locator(".idea-card__grip").bounding_box()
-        target = page.locator("[data-column=testing]").bounding_box()
+        grip, column = card(page, "A visual cue").locator(".idea-card__grip"), page.locator("[data-column=testing]")
+        grip.wait_for(state="visible")
+        source, target = grip.bounding_box(), column.bounding_box()
         page.mouse.move(source["x"] + source["width"] / 2, source["y"] + source["height"] / 2)
         page.mouse.down()
         page.mouse.move(target["x"] + target["width"] / 2, target["y"] + 60, steps=12)
