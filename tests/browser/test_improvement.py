@@ -32,6 +32,14 @@ def action(world, title: str, due_in_days: int | None, status: str = "open", **f
             "fields": {"team_id": world.team["id"], "title": title, "due_on": due, "status": status, **fields}}
 
 
+def team_records(world, user: dict, collection: str) -> list[dict]:
+    """The team's records of `collection` as the server has them (pulled as a member: their team only)."""
+    token = world.server.login(user["email"], device_name="check")["token"]
+    status, body = world.server.call("GET", "/api/sync/pull?limit=500", token=token)
+    assert status == 200 and not body["has_more"], body
+    return [c["record"] for c in body["changes"] if c["collection"] == collection]
+
+
 def open_page(new_context, world, user, size, device_name=None):
     context = new_context()
     page = context.new_page()
@@ -116,9 +124,9 @@ def test_a_card_moves_with_the_keyboard_alone(world, new_context, size):
     api_push(world, member, [idea(world, "Stock list on the store door"), idea(world, "Protected time for rota planning")])
     context, page = open_page(new_context, world, member, size)
     try:
+        context.set_offline(True)  # no sync lands mid-way to rebuild the screen (the service worker serves it)
         page.goto(world.server.url + f"/teams/{world.team['id']}/ideas")
         expect(page.locator(".idea-card")).to_have_count(2)
-        context.set_offline(True)  # no sync lands mid-way to rebuild the screen
         for _ in range(60):  # Tab from the top of the page to the card, as a keyboard user would
             page.keyboard.press("Tab")
             if page.evaluate("() => document.activeElement?.textContent?.includes('Stock list') && document.activeElement.matches('.idea-card')"):
@@ -159,9 +167,9 @@ def test_drag_and_drop_moves_a_card(world, new_context):
     api_push(world, member, [idea(world, "A visual cue for patients going home")])
     context, page = open_page(new_context, world, member, TABLET)
     try:
+        context.set_offline(True)  # no sync lands mid-drag to rebuild the screen (the service worker serves it)
         page.goto(world.server.url + f"/teams/{world.team['id']}/ideas")
         expect(column_of(page, "A visual cue")).to_have_attribute("data-column", "new")
-        context.set_offline(True)  # no sync lands mid-drag to rebuild the screen
         grip, column = card(page, "A visual cue").locator(".idea-card__grip"), page.locator("[data-column=testing]")
         grip.wait_for(state="visible")
         source, target = grip.bounding_box(), column.bounding_box()
@@ -176,9 +184,7 @@ def test_drag_and_drop_moves_a_card(world, new_context):
         page.evaluate("() => window.dispatchEvent(new Event('online'))")
         sync_now(page)
         wait_saved(page)
-        status, body = world.server.call("GET", "/api/sync/pull?limit=500")
-        assert status == 200
-        assert [c["record"]["status"] for c in body["changes"] if c["collection"] == "ideas" and c["record"]["team_id"] == world.team["id"]] == ["testing"]
+        assert [r["status"] for r in team_records(world, member, "ideas")] == ["testing"]
     finally:
         context.close()
 
@@ -242,8 +248,7 @@ def test_a_pdsa_cycle_is_added_and_shown(world, new_context, size):
         page.evaluate("() => window.dispatchEvent(new Event('online'))")
         sync_now(page)
         wait_saved(page)
-        status, body = world.server.call("GET", "/api/sync/pull?limit=500")
-        cycles = [c["record"] for c in body["changes"] if c["collection"] == "pdsa_cycles" and c["record"]["team_id"] == world.team["id"]]
+        cycles = team_records(world, member, "pdsa_cycles")
         assert [(c["idea_id"], c["act"], c["started_on"]) for c in cycles] == [(hoist["record_id"], "adapt", world.server.today().isoformat())]
     finally:
         context.close()
