@@ -17,7 +17,7 @@ import { AttentionScreen } from './screens/attention.js';
 import { ConflictsScreen } from './screens/conflicts.js';
 import { SignOutScreen } from './screens/sign-out.js';
 import { NotFoundScreen } from './screens/not-found.js';
-import { COLLECTION_ROUTES, COLLECTION_NAV } from './routes/index.js';
+import { COLLECTION_ROUTES, collectionNav } from './routes/index.js';
 import { lazy } from './routes/lazy.js';
 import { META } from './meta-keys.js';
 
@@ -109,11 +109,7 @@ export async function startApp(root) {
     if (!app.session) return nav.replaceChildren();
     const item = (href, text) => h('li', null, link(href, text, here === href ? { 'aria-current': 'page' } : {}));
     nav.replaceChildren(h('ul', null,
-      item('/', 'Home'),
-      COLLECTION_NAV.map(([href, text]) => {
-        const to = typeof href === 'function' ? href(app.teamId) : href;
-        return to ? item(to, text) : '';
-      }),
+      item('/', 'Home'), collectionNav(app.teamId).map(([href, text]) => item(href, text)),
       item('/devices', 'My devices'), item('/sign-out', 'Sign out')));
   }
 

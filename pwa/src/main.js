@@ -2,6 +2,7 @@ import './styles.css';
 import './screens/boxscore.css'; // the box score, measures, values, import and reasons screens
 import './screens/huddle.css'; // huddle mode and the huddle summary (their screens load later: routes/huddles.js)
 import './screens/board.css'; // the team's board (its screens load later: routes/board.js)
+import './screens/improvement.css'; // the ideas, PICK chart, idea and actions screens
 import { startApp } from './app.js';
 
 startApp(document.getElementById('app')).catch((err) => {

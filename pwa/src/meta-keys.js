@@ -30,3 +30,5 @@ export const teamSettingsKey = (teamId) => `team:${teamId}`;
 
 /** When this device started a huddle's timer (epoch ms; data/huddles.js), one key per huddle. */
 export const huddleStartedKey = (huddleId) => `huddle-started:${huddleId}`;
+/** A team's members and coaches as last read from the server (data/team.js), one key per team. */
+export const teamPeopleKey = (teamId) => `team-people:${teamId}`;

@@ -41,11 +41,15 @@ export function formatMinutes(total) {
   return m ? `${h} h ${m} min` : `${h} h`;
 }
 
+// Made once: toLocaleString makes a formatter per call, which a board of 300 cards feels.
+let timeFormats;
+
 export function formatTime(iso) {
   if (!iso) return '';
   const d = new Date(iso);
-  const sameDay = londonDay(d) === today();
-  return d.toLocaleString('en-GB', sameDay ? { hour: '2-digit', minute: '2-digit' } : { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  timeFormats ||= [{ hour: '2-digit', minute: '2-digit' }, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }]
+    .map((options) => new Intl.DateTimeFormat('en-GB', options));
+  return timeFormats[londonDay(d) === today() ? 0 : 1].format(d);
 }
 
 /** How long ago an instant (ISO 8601) was, in words: "less than a minute ago", "2 minutes ago", "3 hours ago". */
