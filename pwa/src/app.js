@@ -111,12 +111,13 @@ export async function startApp(root) {
     const item = (href, text) => h('li', null, link(href, text, here === href ? { 'aria-current': 'page' } : {}));
     nav.replaceChildren(h('ul', null,
       item('/', 'Home'),
-      COLLECTION_NAV.map(([href, text]) => {
-        const to = typeof href === 'function' ? href(app.teamId) : href;
-        return to ? item(to, text) : '';
-      }),
-      // A board display is signed out by a lead (whoever walks past the TV could otherwise).
-      app.me?.display_of ? '' : [item('/devices', 'My devices'), item('/sign-out', 'Sign out')]));
+      // A board display (its home: the board) is signed out by a lead: whoever walks past the TV could.
+      app.me?.display_of ? '' : [
+        COLLECTION_NAV.map(([href, text]) => {
+          const to = typeof href === 'function' ? href(app.teamId) : href;
+          return to ? item(to, text) : '';
+        }),
+        item('/devices', 'My devices'), item('/sign-out', 'Sign out')]));
   }
 
   // ---- routing ----
