@@ -28,7 +28,8 @@ def _access(role: str) -> Access:
     return Access(user_id="user-1", is_admin=role == "admin",
                   member_of=frozenset({TEAM}) if member else frozenset(),
                   lead_of=frozenset({TEAM}) if role == "lead" else frozenset(),
-                  coach_of=frozenset({TEAM}) if role.startswith("coach") else frozenset())
+                  coach_of=frozenset({TEAM}) if role.startswith("coach") else frozenset(),
+                  displays=frozenset({TEAM}) if role == "display" else frozenset())
 
 
 @pytest.mark.parametrize("role", sorted(VECTORS["roles"]))

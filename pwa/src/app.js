@@ -20,6 +20,7 @@ import { NotFoundScreen } from './screens/not-found.js';
 import { COLLECTION_ROUTES, collectionNav } from './routes/index.js';
 import { lazy } from './routes/lazy.js';
 import { META } from './meta-keys.js';
+import { teamsOf } from './data/team.js';
 
 // The app's own screens, then each collection's (routes/index.js).
 const ROUTES = [
@@ -109,8 +110,11 @@ export async function startApp(root) {
     if (!app.session) return nav.replaceChildren();
     const item = (href, text) => h('li', null, link(href, text, here === href ? { 'aria-current': 'page' } : {}));
     nav.replaceChildren(h('ul', null,
-      item('/', 'Home'), collectionNav(app.teamId).map(([href, text]) => item(href, text)),
-      item('/devices', 'My devices'), item('/sign-out', 'Sign out')));
+      item('/', 'Home'),
+      // A board display (its home: the board) is signed out by a lead: whoever walks past the TV could.
+      app.me?.display_of ? '' : [
+        collectionNav(app.teamId).map(([href, text]) => item(href, text)),
+        item('/devices', 'My devices'), item('/sign-out', 'Sign out')]));
   }
 
   // ---- routing ----
@@ -132,16 +136,19 @@ export async function startApp(root) {
 
   async function render({ focus = true } = {}) {
     const seq = ++renderSeq;
-    const path = location.pathname;
+    let path = location.pathname;
     if (app.session) app.me = (await getMeta(db, META.ME)) || app.me;
+    // A board display's home is its team's board, full screen.
+    const home = app.me?.display_of ? `/teams/${app.me.display_of.id}/board?kiosk=1` : '/';
     let screen;
     if (!app.session) {
       screen = LoginScreen;
       if (path !== '/login' && path !== '/') history.replaceState(null, '', '/login');
-    } else if (path === '/login') {
-      history.replaceState(null, '', '/');
-      screen = HomeScreen;
     } else {
+      if (path === '/login' || (path === '/' && home !== '/')) {
+        history.replaceState(null, '', home);
+        path = location.pathname;
+      }
       screen = NotFoundScreen;
       for (const [re, s] of ROUTES) {
         const m = re.exec(path);
@@ -222,7 +229,7 @@ export async function startApp(root) {
   app.afterLogin = async () => {
     app.session = await getMeta(db, META.SESSION);
     app.me = await getMeta(db, META.ME);
-    app.teamId = app.me?.teams?.[0]?.id || app.me?.coached_teams?.[0]?.id || null;
+    app.teamId = teamsOf(app.me)[0]?.id || null;
     await setMeta(db, META.CURRENT_TEAM, app.teamId);
     navigator.storage?.persist?.().catch(() => {});
     scheduler.stopped = false;
@@ -247,15 +254,28 @@ export async function startApp(root) {
   async function onSignedOut() {
     if (!app.session) return;
     scheduler.stop();
+    const display = app.me?.display_of;
     app.session = null;
     app.me = null;
-    app.navigate('/login', { replace: true, flash: 'This device was signed out (its access was revoked or has expired), so its copy of your team\u2019s data was deleted. Sign in again to continue; changes you had not sent yet are kept for you.' });
+    app.navigate('/login', { replace: true, flash: display
+      ? `This screen was signed out as ${display.name}\u2019s board display, so it no longer holds the team\u2019s data. To show the board here again, a lead signs in and chooses \u201cUse this screen as the board display\u201d.`
+      : 'This device was signed out (its access was revoked or has expired), so its copy of your team\u2019s data was deleted. Sign in again to continue; changes you had not sent yet are kept for you.' });
   }
+  // A lead turns this screen into the team's board display (screens/displays.js).
+  app.handOver = async (displaySignIn) => {
+    scheduler.stop();
+    await client.running; // a sync of the lead's must not land after the wipe
+    try {
+      await session.handOver(db, transport, displaySignIn);
+    } finally {
+      await app.afterLogin();
+    }
+  };
   app.refreshMe = async () => {
     const res = await session.refreshMe(db, transport).catch(() => null);
     if (res?.status === 200) {
       app.me = res.body;
-      const ids = [...(app.me.teams || []), ...(app.me.coached_teams || [])].map((t) => t.id);
+      const ids = teamsOf(app.me).map((t) => t.id);
       if (!ids.includes(app.teamId)) await app.setTeam(ids[0] || null);
     }
   };

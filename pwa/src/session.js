@@ -11,14 +11,19 @@ export function defaultDeviceName(ua = globalThis.navigator?.userAgent || '') {
   return `${browser} on ${os}`;
 }
 
-/**
- * Log in and register this device. Queued changes kept from an earlier session of the
- * same user are renumbered for the new device id; another user's are discarded.
- */
+/** Log in and register this device. */
 export async function login(db, transport, { email, password, device_name }) {
   const res = await transport.request('POST', '/api/auth/login', { email, password, device_name });
   if (res.status !== 200) return { ok: false, res };
-  const { token, device_id, user } = res.body;
+  return { ok: true, user: await adopt(db, transport, res.body) };
+}
+
+/**
+ * Keep a sign-in the server answered (a person's, or a board display's made for this screen by a
+ * lead). Queued changes kept from an earlier session of the same user are renumbered for the new
+ * device id; another user's are discarded.
+ */
+async function adopt(db, transport, { token, device_id, user }) {
   const owner = await getMeta(db, META.OUTBOX_OWNER);
   const queued = await outbox.count(db);
   await wipe(db, { keepOutbox: queued > 0 && owner === user.id });
@@ -30,7 +35,14 @@ export async function login(db, transport, { email, password, device_name }) {
   }
   await setMeta(db, META.OUTBOX_OWNER, user.id);
   await refreshMe(db, transport);
-  return { ok: true, user };
+  return user;
+}
+
+/** Hand this screen over to the board display's sign-in a lead made for it: the lead is signed
+ * out here first (token revoked, their data wiped), so the display starts from nothing. */
+export async function handOver(db, transport, displaySignIn) {
+  await logout(db, transport);
+  return adopt(db, transport, displaySignIn);
 }
 
 export async function refreshMe(db, transport) {

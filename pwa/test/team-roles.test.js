@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { teamRole, canLogCapacity, canEditCategories, canEditMeasures, canEnterValues, canSetBoardAims, canTakePart } from '../src/data/team.js';
+import { teamRole, teamsOf, currentTeam, canRemoveContribution, canChangeTeamSettings, canLogCapacity, canEditCategories, canEditMeasures, canEnterValues, canSetBoardAims, canTakePart } from '../src/data/team.js';
 
 const V = JSON.parse(readFileSync(new URL('../../tests/vectors/access/create.json', import.meta.url), 'utf8'));
 const GATES = {
@@ -23,7 +23,8 @@ const TEAM = { id: 'team-1', name: 'Ward 4' };
 
 /** The app as /api/me describes the user for each part they may have in the team. */
 function appFor(role) {
-  const me = { role: role === 'admin' ? 'admin' : role.startsWith('coach') ? 'coach' : 'staff', teams: [], coached_teams: [] };
+  if (role === 'display') return { me: { id: 'tv-1', role, teams: [], coached_teams: [], display_of: { ...TEAM, role } }, teamId: TEAM.id };
+  const me = { role: role === 'admin' ? 'admin' : role.startsWith('coach') ? 'coach' : 'staff', teams: [], coached_teams: [], display_of: null };
   if (['member', 'lead', 'coach_and_member'].includes(role)) me.teams.push({ ...TEAM, role: role === 'lead' ? 'lead' : 'member' });
   if (role.startsWith('coach')) me.coached_teams.push(TEAM);
   return { me, teamId: TEAM.id };
@@ -40,4 +41,20 @@ for (const [role, expected] of Object.entries(V.roles)) {
 test('a coach who is also a member of the team is a member there', () => {
   assert.equal(teamRole(appFor('coach_and_member')), 'member');
   assert.equal(teamRole(appFor('coach')), 'coach');
+});
+
+test('a board display reads its own team only, and removes and changes nothing there', () => {
+  const display = appFor('display');
+  assert.equal(teamRole(display), 'display');
+  assert.equal(teamRole(display, 'team-2'), null);
+  assert.deepEqual(teamsOf(display.me).map((t) => t.id), [TEAM.id]);
+  assert.equal(currentTeam(display).name, 'Ward 4');
+  assert.equal(canRemoveContribution(display, TEAM.id, 'tv-1'), false);
+  assert.equal(canChangeTeamSettings(display, TEAM.id), false);
+});
+
+test('a person\'s teams are those they are in, then those they follow', () => {
+  const me = { teams: [{ id: 'a' }], coached_teams: [{ id: 'b' }], display_of: null };
+  assert.deepEqual(teamsOf(me).map((t) => t.id), ['a', 'b']);
+  assert.deepEqual(teamsOf(null), []);
 });

@@ -157,7 +157,8 @@ def test_a_lead_sets_the_vision_and_huddle_time_from_the_board(world, new_contex
     expect(page.locator("[data-testid=next-huddle]")).to_have_text("No huddle day and time set yet.")
     expect(page.locator(".board__manage a")).to_have_text([
         "Show it full screen on a TV (no buttons, keeps the last data offline)",
-        "Change the vision statement and the huddle day and time", "Change the aims",
+        "Change the vision statement and the huddle day and time",
+        "Sign a ward TV in as the board display, or sign one out", "Change the aims",
         "Choose the measures charted on the board (room for 4)"])
     page.click("text=Change the vision statement and the huddle day and time")
     expect(page.locator("[data-testid=needs-connection]")).to_have_text(

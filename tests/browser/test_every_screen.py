@@ -75,10 +75,13 @@ def test_every_screen(page, context, world, size):
     for path, name in [("/entries", "my entries"), ("/tally", "tally"), ("/values", "weekly values"),
                        ("/measures", "measures"), ("/measures/new", "new measure"), (f"/measures/{made['concern_high']['record_id']}", "edit measure"),
                        ("/categories", "time-lost reasons"), ("/board-settings", "board aims"), ("/import", "import"),
-                       ("/devices", "my devices"), ("/sign-out", "sign out"), ("/no-such-page", "not found")]:
+                       ("/devices", "my devices"), (f"/teams/{world.team['id']}/displays", "board displays"),
+                       ("/sign-out", "sign out"), ("/no-such-page", "not found")]:
         page.goto(url + path)
         if path == "/devices":
             page.wait_for_selector("[data-testid=devices] li")
+        if path.endswith("/displays"):
+            page.wait_for_selector("[data-testid=displays]")
         check_screen(page, name, found)
     page.goto(url + "/entries")
     page.click("a[aria-label^='Edit 30 min meeting']")

@@ -6,6 +6,7 @@ import { getMeta, setMeta, recordIndex } from '../db.js';
 import { huddleStartedKey } from '../meta-keys.js';
 import { huddles, huddleNotes, STEPS } from '../collections/huddles.js';
 import { ideas, actions, isOverdue, ACTION_STATUSES } from '../collections/improvement.js';
+import { teamsOf } from './team.js';
 import { now, today, londonDay, londonTime } from '../lib/clock.js';
 import { addDays, formatDay, longDay } from '../lib/dates.js';
 import { shortWeek, VARIATION_WORDS, SIDE_WORDS } from '../lib/measure-text.js';
@@ -135,8 +136,7 @@ export const actionText = (action, nameOf) => `${action.title} (${actionDetails(
 
 /** The team's name as the device knows it (GET /api/me's teams). */
 export function teamNameOf(app, teamId) {
-  const me = app.me || {};
-  return [...(me.teams || []), ...(me.coached_teams || [])].find((t) => t.id === teamId)?.name || 'Your team';
+  return teamsOf(app.me).find((t) => t.id === teamId)?.name || 'Your team';
 }
 
 /** Names a person by user id: the device knows only its own user's name. */

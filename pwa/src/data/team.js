@@ -4,8 +4,15 @@
 import { getMeta, setMeta } from '../db.js';
 import { META, teamSettingsKey } from '../meta-keys.js';
 
+/** The teams in /api/me: those the user is in, then those they follow as a coach, then the one a
+ * board display (a ward TV signed in as the team's device account) shows. */
+export function teamsOf(me) {
+  return [...(me?.teams || []), ...(me?.coached_teams || []), ...(me?.display_of ? [me.display_of] : [])];
+}
+
 /** The parts the current user has in `teamId`: 'admin', 'lead' or 'member', 'coach' (a coach may
- * also be a member of a team they follow, and then has both parts' rights). */
+ * also be a member of a team they follow, and then has both parts' rights), or 'display' (reads the
+ * team, writes nothing: no gate below lets it). */
 function partsIn(app, teamId) {
   const me = app.me || {};
   const parts = new Set();
@@ -13,6 +20,7 @@ function partsIn(app, teamId) {
   const member = (me.teams || []).find((t) => t.id === teamId);
   if (member) parts.add(member.role === 'lead' ? 'lead' : 'member');
   if ((me.coached_teams || []).some((t) => t.id === teamId)) parts.add('coach');
+  if (me.display_of?.id === teamId) parts.add('display');
   return parts;
 }
 
@@ -21,16 +29,15 @@ const hasPart = (roles) => (app, teamId = app.teamId) => {
   return roles.some((role) => parts.has(role));
 };
 
-/** 'lead' | 'member' | 'coach' | 'admin' | null for the current user in `teamId`: the part that
- * names them there (a coach who is also a member is a member). */
+/** 'lead' | 'member' | 'coach' | 'admin' | 'display' | null for the current user in `teamId`: the
+ * part that names them there (a coach who is also a member is a member); null: not in the team. */
 export function teamRole(app, teamId = app.teamId) {
   const parts = partsIn(app, teamId);
-  return ['admin', 'lead', 'member', 'coach'].find((role) => parts.has(role)) || null;
+  return ['admin', 'lead', 'member', 'coach', 'display'].find((role) => parts.has(role)) || null;
 }
 
 export function currentTeam(app) {
-  const me = app.me || {};
-  return [...(me.teams || []), ...(me.coached_teams || [])].find((t) => t.id === app.teamId) || null;
+  return teamsOf(app.me).find((t) => t.id === app.teamId) || null;
 }
 
 /** Members (and leads) log their own capacity; a coach who only follows the team does not

@@ -14,7 +14,7 @@ import { variationIcon, assuranceIcon } from '../lib/spc-icons.js';
 import { variationText, ASSURANCE_WORDS, formatValue, unitOf, decimalsFor, shortWeek } from '../lib/measure-text.js';
 import { FlashMessage } from '../ui/flash.js';
 import { localBoxScore } from '../data/boxscore.js';
-import { teamSettings, canTakePart, canSetBoardAims, canEditMeasures, canChangeTeamSettings } from '../data/team.js';
+import { teamSettings, teamRole, canTakePart, canSetBoardAims, canEditMeasures, canChangeTeamSettings } from '../data/team.js';
 import { openActions, teamNameOf, nextHuddleDay } from '../data/huddles.js';
 import { ideasByStatus } from '../data/improvement.js';
 import { timeLostByReason } from '../data/time-lost.js';
@@ -46,7 +46,7 @@ export async function BoardScreen(app) {
   stopTicking();
   const teamId = app.params[0];
   const kiosk = new URLSearchParams(location.search).get('kiosk') === '1';
-  if (!canTakePart(app, teamId)) {
+  if (!teamRole(app, teamId)) {
     return h('div', null, h('h1', null, 'Board'), h('p', null, 'This board belongs to a team you are not in. ', link('/', 'Go to the home screen')));
   }
   const settings = await teamSettings(app, teamId, () => app.refresh());
@@ -99,6 +99,7 @@ export async function BoardScreen(app) {
         h('li', null, h('button', { type: 'button', class: 'link-button', onclick: () => window.print() }, 'Print the board on A3')),
         h('li', null, link(`${here}?kiosk=1`, 'Show it full screen on a TV (no buttons, keeps the last data offline)')),
         lead ? h('li', null, link(`/teams/${teamId}/team-settings`, 'Change the vision statement and the huddle day and time')) : '',
+        lead ? h('li', null, link(`/teams/${teamId}/displays`, 'Sign a ward TV in as the board display, or sign one out')) : '',
         canSetBoardAims(app, teamId) ? h('li', null, link('/board-settings', 'Change the aims')) : '',
         canEditMeasures(app, teamId) ? h('li', null, link('/measures', `Choose the measures charted on the board (room for ${MAX_CHARTS})`)) : '')));
 }
@@ -185,7 +186,7 @@ function paretoPanel({ from, reasons }) {
 function ideasPanel(app, teamId, byStatus, kiosk) {
   return h('section', { class: 'board__panel board__ideas', 'aria-labelledby': 'board-ideas' },
     h('h2', { id: 'board-ideas' }, 'Ideas'),
-    kiosk ? '' : ideaForm(app, teamId),
+    kiosk || !canTakePart(app, teamId) ? '' : ideaForm(app, teamId),
     h('div', { class: 'board__statuses' }, Object.entries(IDEA_STATUSES).map(([status, label]) => {
       const list = byStatus[status];
       return h('div', { class: 'board__status', 'data-status': status },

@@ -15,9 +15,7 @@ export async function DevicesScreen(app) {
         : 'You are offline. Your devices are listed by the server: connect to the internet to see them.'),
       h('p', null, link('/', 'Back to the home screen', { class: 'block-link' })));
   }
-  // Signed-out devices hold nothing any more; the current one first, then the most recently seen.
-  const devices = res.body.devices.filter((d) => !d.revoked_at)
-    .sort((a, b) => Number(b.current) - Number(a.current) || seen(b).localeCompare(seen(a)));
+  const devices = signedIn(res.body.devices);
   return h('div', { class: 'narrow' },
     FlashMessage(app),
     title(),
@@ -26,34 +24,49 @@ export async function DevicesScreen(app) {
 }
 
 function deviceItem(app, d) {
-  const when = h('p', { class: 'device__seen' }, 'Last seen ', h('time', { datetime: seen(d) }, formatTime(seen(d))),
-    ' · signed in ', h('time', { datetime: d.created_at }, formatTime(d.created_at)));
-  let action;
-  if (d.current) {
-    action = link('/sign-out', 'Sign out this device', { class: 'button button--secondary button--small' });
-  } else {
-    action = h('button', {
-      type: 'button', class: 'button button--secondary button--small', 'data-device': d.id,
-      onclick: async () => {
-        if (action.dataset.confirm !== 'yes') {
-          action.dataset.confirm = 'yes';
-          action.setAttribute('data-dirty', ''); // no background refresh rebuilds the list under the confirmation
-          action.textContent = `Yes, sign out ${d.name}`;
-          return;
-        }
-        action.disabled = true;
-        const out = await app.transport.request('DELETE', `/api/devices/${encodeURIComponent(d.id)}`).catch(() => null);
-        app.navigate('/devices', {
-          replace: true,
-          flash: out?.status === 204 ? `${d.name} is signed out.` : `${d.name} could not be signed out: check your connection and try again.`,
-        });
-      },
-    }, `Sign out ${d.name}`);
-  }
-  return h('li', { class: 'card', 'data-current': d.current ? 'yes' : 'no' },
-    h('h2', { class: 'card__title' }, d.name, d.current ? [' ', h('span', { class: 'tag tag--saved' }, 'This device')] : ''),
-    when, action);
+  const action = d.current
+    ? link('/sign-out', 'Sign out this device', { class: 'button button--secondary button--small' })
+    : signOutButton(d, async () => {
+      const out = await app.transport.request('DELETE', `/api/devices/${encodeURIComponent(d.id)}`).catch(() => null);
+      app.navigate('/devices', {
+        replace: true,
+        flash: out?.status === 204 ? `${d.name} is signed out.` : `${d.name} could not be signed out: check your connection and try again.`,
+      });
+    });
+  return deviceCard(d, action, { tag: d.current ? [' ', h('span', { class: 'tag tag--saved' }, 'This device')] : '' });
 }
+
+/** A signed-in device (of mine, or a team's board display): its name, when it was last seen and
+ * signed in, and what can be done with it. */
+export function deviceCard(d, action, { tag = '', heading = 'h2' } = {}) {
+  return h('li', { class: 'card', 'data-current': d.current ? 'yes' : 'no' },
+    h(heading, { class: 'card__title' }, d.name, tag),
+    h('p', { class: 'device__seen' }, 'Last seen ', h('time', { datetime: seen(d) }, formatTime(seen(d))),
+      ' · signed in ', h('time', { datetime: d.created_at }, formatTime(d.created_at))),
+    action);
+}
+
+/** "Sign out <name>", which asks once more before `signOut` runs. */
+export function signOutButton(d, signOut) {
+  const button = h('button', {
+    type: 'button', class: 'button button--secondary button--small', 'data-device': d.id,
+    onclick: async () => {
+      if (button.dataset.confirm !== 'yes') {
+        button.dataset.confirm = 'yes';
+        button.setAttribute('data-dirty', ''); // no background refresh rebuilds the list under the confirmation
+        button.textContent = `Yes, sign out ${d.name}`;
+        return;
+      }
+      button.disabled = true;
+      await signOut();
+    },
+  }, `Sign out ${d.name}`);
+  return button;
+}
+
+/** Signed-out devices hold nothing any more; the current one first, then the most recently seen. */
+export const signedIn = (devices) => devices.filter((d) => !d.revoked_at)
+  .sort((a, b) => Number(b.current) - Number(a.current) || seen(b).localeCompare(seen(a)));
 
 function seen(d) {
   return d.last_seen_at || d.created_at;

@@ -2,6 +2,13 @@
 import { h, link, plural } from '../ui/h.js';
 
 export async function SignOutScreen(app) {
+  const display = app.me?.display_of;
+  // Whoever walks past a ward TV could sign it out; its lead does, from another device.
+  if (display) {
+    return h('div', { class: 'narrow' }, h('h1', null, 'Sign out'),
+      h('p', null, `This screen is ${display.name}\u2019s board display. The team\u2019s lead signs it out from their own device, on the Board displays screen (linked from the team\u2019s board).`),
+      h('p', null, link('/', 'Back to the board')));
+  }
   const pending = await app.db.count('outbox');
   return h('div', { class: 'narrow' },
     h('h1', null, 'Sign out'),
