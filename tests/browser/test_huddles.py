@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.measure_data import BASELINE, api_push, measure, this_monday, weekly_values
-from tests.browser.pwa_helpers import artifact, login, sync_now, wait_for_sw, wait_saved
+from tests.browser.pwa_helpers import artifact, login, nav_to, sync_now, wait_for_sw, wait_saved
 from tests.browser.test_a11y import check
 
 pytestmark = pytest.mark.browser
@@ -46,7 +46,7 @@ def device(new_context, size: dict):
 
 
 def open_huddle_mode(page) -> None:
-    page.click("nav >> text=Huddle")
+    nav_to(page, "Huddle")
     page.wait_for_selector("main h1:text-is('Huddle')")
 
 
