@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from server.board.models import board_settings_id
 from tests.browser.measure_data import api_push, seed_signals, this_monday
-from tests.browser.pwa_helpers import artifact, login, sync_now, wait_for_sw, wait_saved
+from tests.browser.pwa_helpers import artifact, login, nav_to, sync_now, wait_for_sw, wait_saved
 from tests.browser.test_a11y import check
 
 pytestmark = pytest.mark.browser
@@ -87,7 +87,7 @@ def test_the_board_shows_an_idea_and_an_overdue_action_pushed_from_another_devic
     page = new_page(new_context, size)
     login(page, world.server, member)
     wait_saved(page)
-    page.click("nav >> text=Board")
+    nav_to(page, "Board")
     page.wait_for_selector("[data-testid=board] h1")
     expect(page.locator("[data-testid=board] h1")).to_have_text(f"{world.team['name']} board")
     expect(page.locator("[data-testid=vision]")).to_have_text(f"Our vision: {VISION}")

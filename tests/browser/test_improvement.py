@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.measure_data import api_push
-from tests.browser.pwa_helpers import artifact, idb, login, sync_now, wait_for_sw, wait_saved
+from tests.browser.pwa_helpers import artifact, idb, login, nav_to, sync_now, wait_for_sw, wait_saved
 from tests.browser.test_a11y import check
 
 pytestmark = pytest.mark.browser
@@ -64,7 +64,7 @@ def test_one_idea_moved_on_two_offline_devices_converges_and_the_card_shows_the_
     tablet, lead_page = open_page(new_context, world, lead, TABLET, "Ward tablet")
     phone, member_page = open_page(new_context, world, member, PHONE, "Phone")
     try:
-        lead_page.click("nav >> text=Ideas")
+        nav_to(lead_page, "Ideas")
         expect(lead_page.locator("details.add-idea")).to_have_attribute("open", "")  # open on an empty board
         lead_page.fill("#title", "Hoist parked by bay 4")
         lead_page.fill("#description", "So nobody walks the ward looking for it.")
@@ -266,7 +266,7 @@ def test_overdue_actions_stand_out_wherever_they_appear(world, new_context, size
     ])
     context, page = open_page(new_context, world, member, size)
     try:
-        page.click("nav >> text=Actions")
+        nav_to(page, "Actions")
         items = page.locator("[data-testid=action]")
         expect(items.locator(".action__title")).to_have_text([
             "Book estates to move the shelving", "Ask finance for agency spend", "Order a second set of slings"])

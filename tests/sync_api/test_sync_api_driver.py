@@ -69,8 +69,9 @@ def test_bulk_inserts_updates_and_adds_with_the_columns_own_types(conn, team_wor
 
 @pytest.mark.postgres_only
 def test_bulk_never_cuts_a_text_that_is_too_long_for_its_column(conn, team_world):
-    # Arrays are cast to text, not to varchar(80): an explicit cast to varchar(n) would cut the value
-    row = {"team_id": team_world.team.id, "week_start": "2026-11-16", "kind": "meeting", "category": "x" * 81,
+    # Arrays are cast to text, not to varchar(n): an explicit cast to varchar(n) would cut the value
+    too_long = W.c.category.type.length + 1
+    row = {"team_id": team_world.team.id, "week_start": "2026-11-16", "kind": "meeting", "category": "x" * too_long,
            "minutes": 1, "entries": 1}
     with pytest.raises(sa.exc.DataError):
         Bulk.add(W, ("team_id", "week_start", "kind", "category"), ("minutes", "entries")).execute(conn, [row])
