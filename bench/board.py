@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import sqlalchemy as sa  # noqa: E402
 
 import boxscore  # noqa: E402
-from lighthouse import CHROMIUM, PWA, free_port  # noqa: E402
+from lighthouse import CHROMIUM, PWA, free_port, wait_until_up  # noqa: E402
 
 TARGET_MS = 300
 CHUNK = 10_000
@@ -147,22 +147,12 @@ def improvement_records(team_id: str, now: datetime) -> list[dict]:
 
 def start_server(db_url: str) -> tuple[subprocess.Popen, str]:
     import os
-    import time
-    import urllib.request
 
     port = free_port()
     env = {**os.environ, "DATABASE_URL": db_url, "RATE_LIMITS": "off", "SECRET_KEY": "board-bench"}
     proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "server", "run", "--port", str(port), "--no-reload",
                              "--with-threads"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(url + "/api/health", timeout=1):
-                return proc, url
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("server did not start")
+    return proc, wait_until_up(proc, port)
 
 
 def measure(url: str, email: str, team_id: str, records: list[dict], runs: int) -> list[float]:

@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -39,7 +38,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lighthouse import CHROMIUM, PWA, ROOT, free_port  # noqa: E402
+from lighthouse import CHROMIUM, PWA, ROOT, free_port, server_command, wait_until_up  # noqa: E402
 
 OPEN_TARGET_MS, MOVE_TARGET_MS = 300, 50
 PASSWORD = "benchmark password"
@@ -59,19 +58,8 @@ def start_server(tmp: Path) -> tuple[subprocess.Popen, str]:
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([*flask, "create-admin", "--email", ADMIN, "--name", "Bench Admin", "--password", PASSWORD],
                    cwd=ROOT, env=env, check=True, capture_output=True)
-    cmd = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "server:create_app()"]
-    if shutil.which("gunicorn") is None and not (Path(sys.executable).parent / "gunicorn").exists():
-        cmd = [*flask, "run", "--port", str(port), "--no-reload", "--with-threads"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(url + "/api/health", timeout=1):
-                return proc, url
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("server did not start")
+    proc = subprocess.Popen(server_command(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return proc, wait_until_up(proc, port)
 
 
 def call(url: str, method: str, path: str, body=None, token: str = ""):

@@ -51,16 +51,24 @@ def start_server(tmp: Path) -> tuple[subprocess.Popen, str]:
     flask = [sys.executable, "-m", "flask", "--app", "server"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([*flask, "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
-    # gunicorn, as in production (the Flask dev server is not what users get).
-    cmd = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "server:create_app()"]
+    proc = subprocess.Popen(server_command(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return proc, wait_until_up(proc, port)
+
+
+def server_command(port: int) -> list[str]:
+    """gunicorn with two workers, as in production (the Flask dev server is not what users get)."""
     if shutil.which("gunicorn") is None and not (Path(sys.executable).parent / "gunicorn").exists():
-        cmd = [*flask, "run", "--port", str(port), "--no-reload", "--with-threads"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return [sys.executable, "-m", "flask", "--app", "server", "run", "--port", str(port), "--no-reload", "--with-threads"]
+    return [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "server:create_app()"]
+
+
+def wait_until_up(proc: subprocess.Popen, port: int) -> str:
+    """The server's URL once /api/health answers (30 s at most; the server is stopped if it never does)."""
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
             with urllib.request.urlopen(url + "/api/health", timeout=1):
-                return proc, url
+                return url
         except OSError:
             time.sleep(0.1)
     proc.kill()
