@@ -147,3 +147,19 @@ def authenticate_request() -> None:
         begin_write(session)
         session.connection().execute(_touch_device(), {"device_id": g.session.device_id, "now": now})
         session.commit()
+
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Paths that take the lock themselves, later: a sync push for the push alone (see above), a sign-in
+# after checking the password (argon2 takes tens of milliseconds nobody should wait behind).
+TAKE_THE_LOCK_THEMSELVES = ("/api/sync/", "/api/auth/")
+
+
+def writes_take_the_lock() -> None:
+    """Runs after :func:`authenticate_request`: a request that writes takes SQLite's write lock before
+    its first read. A deferred transaction that reads and then writes fails at once ("database is
+    locked", no waiting) when another connection wrote in between, as a device's sync often does
+    while an admin saves something; taking the lock first makes it queue instead."""
+    if (request.method in WRITE_METHODS and request.path.startswith("/api/")
+            and not request.path.startswith(TAKE_THE_LOCK_THEMSELVES)):
+        begin_write(db.session())

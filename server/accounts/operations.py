@@ -12,6 +12,7 @@ from server.accounts.models import DISPLAY_ROLE, Device, LoginFailure, User, nor
 from server.accounts.passwords import burn_verification_time, hash_password, verify_password
 from server.core.errors import ApiError, conflict, forbidden, not_found
 from server.core import clock
+from server.core.database import begin_write
 from server.extensions import db
 
 
@@ -64,6 +65,7 @@ def authenticate(*, email: str, password: str, address: str) -> User | None:
 
 
 def record_login_failure(*, email: str, address: str) -> None:
+    begin_write(db.session())  # the sign-in's reads are done: see server.accounts.auth.writes_take_the_lock
     now = clock.now()
     window = timedelta(seconds=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"])
     db.session.execute(sa.delete(LoginFailure).where(LoginFailure.at < now - window))
@@ -75,6 +77,7 @@ def invalid_credentials() -> ApiError:
 
 
 def register_device(user: User, device_name: str) -> tuple[str, Device]:
+    begin_write(db.session())  # the sign-in's reads are done: see server.accounts.auth.writes_take_the_lock
     token, token_hash = new_token()
     device = Device(user_id=user.id, name=device_name.strip(), token_hash=token_hash, last_seen_at=clock.now())
     db.session.add(device)
