@@ -13,6 +13,11 @@ Each run reloads `/teams/<id>/board?kiosk=1` (1920×1080) with the network off, 
 serves the app, and times navigation start → the board's heading in the page (the whole board is
 built before it is put in the page, so that is its first render). Two warm-up runs are not counted.
 Target (issue 12): under 300 ms median.
+
+Then the live figures of bench/live.py on a fresh database (`--db postgresql://...` for two gunicorn
+workers telling each other by NOTIFY; SQLite and one worker otherwise): change on one device -> visible on
+another, p50 and p95 over `--changes` changes (target p95 under 2 s), and how many idle kiosk streams one
+web process holds while pushes keep their latency.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import sqlalchemy as sa  # noqa: E402
 
 import boxscore  # noqa: E402
+import live  # noqa: E402
 from lighthouse import CHROMIUM, PWA, free_port, wait_until_up  # noqa: E402
 
 TARGET_MS = 300
@@ -193,6 +199,8 @@ def main() -> int:
     ap.add_argument("--staff", type=int, default=50)
     ap.add_argument("--per-day", type=int, default=8)
     ap.add_argument("--days", type=int, default=365)
+    ap.add_argument("--changes", type=int, default=50)
+    ap.add_argument("--db", help="postgresql://user@host:port/any-db for the live figures on PostgreSQL")
     args = ap.parse_args()
     if not (PWA / "dist" / "index.html").exists():
         print("Build the PWA first: npm --prefix pwa run build", file=sys.stderr)
@@ -213,6 +221,7 @@ def main() -> int:
           "52 huddles, 300 ideas, 150 PDSA cycles, 400 actions)")
     print(f"  {len(times)} runs: median {median:.0f} ms, min {min(times):.0f} ms, max {max(times):.0f} ms "
           f"(target under {TARGET_MS} ms: {'met' if median < TARGET_MS else 'NOT met'})")
+    live.report(args.db, args.changes)
     return 0
 
 

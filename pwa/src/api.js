@@ -19,6 +19,14 @@ export function createTransport(db, { base = '', fetchImpl = (...a) => globalThi
       }
       return { status: res.status, body: data };
     },
+    // A long-lived response read as it arrives (live updates): the token goes in its header as for
+    // every request, never in a URL that logs would keep.
+    async stream(path, signal) {
+      const session = await getMeta(db, META.SESSION);
+      const headers = { Accept: 'text/event-stream' };
+      if (session?.token) headers.Authorization = `Bearer ${session.token}`;
+      return fetchImpl(base + path, { headers, signal, cache: 'no-store' });
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import { openDb, getMeta, setMeta } from './db.js';
 import { createTransport } from './api.js';
 import { SyncClient } from './sync/client.js';
 import { SyncScheduler } from './sync/scheduler.js';
+import { LiveUpdates } from './sync/live.js';
 import * as session from './session.js';
 import { registerServiceWorker } from './register-sw.js';
 import { h, link } from './ui/h.js';
@@ -65,6 +66,8 @@ export async function startApp(root) {
   app.client = client;
   const scheduler = new SyncScheduler(client);
   app.syncNow = (reason) => scheduler.soon(reason, 0);
+  // Another device changed one of our teams: sync now (pokes arriving together make one sync).
+  const live = new LiveUpdates(transport, app.syncNow);
 
   // ---- chrome: skip link, header, status, update banner, main, nav ----
   const main = h('main', { id: 'main', class: 'width', tabindex: '-1' });
@@ -125,16 +128,19 @@ export async function startApp(root) {
     renderQueued = true;
     queueMicrotask(async () => {
       renderQueued = false;
-      // Do not rebuild a screen someone is part-way through (typing, a changed form, a step of a
-      // quick log taken): it refreshes on the next navigation.
-      const busy = (main.contains(document.activeElement) && document.activeElement.matches('input, textarea, select'))
-        || !!main.querySelector('[data-dirty]');
-      if (!busy) await render({ focus: false });
-      window.dispatchEvent(new CustomEvent('vb-refreshed', { detail: { skipped: busy } }));
+      const skipped = busy() || (await render({ focus: false, unlessBusy: true })) === 'skipped';
+      window.dispatchEvent(new CustomEvent('vb-refreshed', { detail: { skipped } }));
     });
   }
 
-  async function render({ focus = true } = {}) {
+  // Do not rebuild a screen someone is part-way through (typing, a changed form, a step of a quick log
+  // taken): it refreshes on the next navigation.
+  function busy() {
+    return (main.contains(document.activeElement) && document.activeElement.matches('input, textarea, select'))
+      || !!main.querySelector('[data-dirty]');
+  }
+
+  async function render({ focus = true, unlessBusy = false } = {}) {
     const seq = ++renderSeq;
     let path = location.pathname;
     if (app.session) app.me = (await getMeta(db, META.ME)) || app.me;
@@ -169,6 +175,7 @@ export async function startApp(root) {
         h('p', null, link('/', 'Go to the home screen')));
     }
     if (seq !== renderSeq) return; // a newer render started meanwhile
+    if (unlessBusy && busy()) return 'skipped'; // the user started typing while it was being built
     renderNav();
     const scrollY = window.scrollY;
     main.replaceChildren(el);
@@ -195,6 +202,8 @@ export async function startApp(root) {
     return render();
   };
   app.refresh = () => render({ focus: false });
+  // Data a screen fetched in the background has come: rebuild it, unless the user is part-way through.
+  app.refreshUnlessBusy = () => render({ focus: false, unlessBusy: true });
 
   document.addEventListener('click', (e) => {
     const a = e.target.closest('a[data-link]');
@@ -207,6 +216,13 @@ export async function startApp(root) {
   for (const type of ['input', 'change']) {
     main.addEventListener(type, (e) => (e.target.closest?.('form') || main.firstElementChild)?.setAttribute('data-dirty', ''));
   }
+  // So does a <details> the user opened ("Add a note", a card's move menu), while it stays open: a
+  // refresh would close it under their finger. Only a click on its summary (also from the keyboard)
+  // counts, as screens open some themselves; the click toggles it once the event is done.
+  main.addEventListener('click', (e) => {
+    const details = e.target.closest?.('summary')?.parentElement;
+    if (details?.localName === 'details') setTimeout(() => details.toggleAttribute('data-dirty', details.open));
+  });
   window.addEventListener('popstate', () => {
     app.flash = null;
     render();
@@ -234,11 +250,13 @@ export async function startApp(root) {
     navigator.storage?.persist?.().catch(() => {});
     scheduler.stopped = false;
     scheduler.start();
+    live.start();
     await client.refreshStatus();
     app.navigate('/', { replace: true });
   };
   app.signOut = async () => {
     scheduler.stop();
+    live.stop();
     await session.logout(db, transport);
     app.session = null;
     app.me = null;
@@ -255,6 +273,7 @@ export async function startApp(root) {
     if (!app.session) return;
     scheduler.stop();
     const display = app.me?.display_of;
+    live.stop();
     app.session = null;
     app.me = null;
     app.navigate('/login', { replace: true, flash: display
@@ -264,6 +283,7 @@ export async function startApp(root) {
   // A lead turns this screen into the team's board display (screens/displays.js).
   app.handOver = async (displaySignIn) => {
     scheduler.stop();
+    live.stop(); // its stream was opened with the lead's token
     await client.running; // a sync of the lead's must not land after the wipe
     try {
       await session.handOver(db, transport, displaySignIn);
@@ -298,6 +318,7 @@ export async function startApp(root) {
   await render();
   if (app.session) {
     scheduler.start();
+    live.start();
     app.refreshMe();
     navigator.storage?.persist?.().catch(() => {});
   }

@@ -326,6 +326,19 @@ test('Web Locks: a tab that cannot get the lock skips (the other tab syncs)', as
   assert.equal(d.transport.calls.length, 0);
 });
 
+test('the scheduler tries again shortly, not after its long timer, when another tab held the sync lock', async () => {
+  const client = { sync: async () => ({ ok: true, skipped: true }), refreshStatus: async () => {}, status: {} };
+  const delays = [];
+  const win = { navigator: { onLine: true }, setTimeout };
+  const scheduler = new SyncScheduler(client, { win, doc: null, interval: 60_000, afterWrite: 1500 });
+  scheduler.soon = (reason, delay) => delays.push([reason, delay]);
+  await scheduler.run('write');
+  assert.deepEqual(delays, [['write', 1500]]);
+  client.sync = async () => ({ ok: true });
+  await scheduler.run('write');
+  assert.deepEqual(delays[1], ['timer', 60_000]);
+});
+
 test('backoff grows exponentially with jitter and is capped', () => {
   assert.equal(backoffDelay(1, { random: () => 1 }), 2000);
   assert.equal(backoffDelay(3, { random: () => 1 }), 8000);

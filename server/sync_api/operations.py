@@ -19,10 +19,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from server.accounts.auth import Principal
 from server.accounts.models import Device, User
 from server.core.database import begin_write
-from server.core.errors import ApiError, ErrorDetailSchema
+from server.core.errors import ApiError, ErrorDetailSchema, not_found
 from server.core import clock
 from server.extensions import db
 from server.organisations.access import access_for
+from server.sync_api.live import Busy, Listener, live_setup
 from server.sync_api.permissions import ServerActor
 from server.sync_api.registry import sync_setup
 from sync import SyncEngine, SyncError, format_hlc
@@ -85,6 +86,22 @@ def conflicts(user: User | Principal, device_id: str, team_id: str, since: Optio
         return engine().conflicts(actor_for(user, device_id), team_id, since)
     except SyncError as err:
         raise api_error(err) from None
+
+
+def listen(user: User | Principal, device_id: str, team_id: Optional[str]) -> Listener:
+    """Open a live-updates stream for the teams the caller reads (or just ``team_id``). The teams are
+    fixed for the stream's life, which ``LIVE_STREAM_SECONDS`` bounds: a lost team or a revoked token
+    takes effect when the device reconnects."""
+    teams = access_for(user).readable_team_ids()
+    if team_id is not None:
+        if team_id not in teams:
+            raise not_found("team")
+        teams = frozenset((team_id,))
+    try:
+        return live_setup().hub.subscribe(teams, device_id)
+    except Busy:
+        raise ApiError(503, "live_busy", "Live updates are busy on this server; changes still arrive on the next sync.",
+                       headers={"Retry-After": "30"}) from None
 
 
 # --------------------------------------------------------------------------------------------

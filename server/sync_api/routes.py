@@ -14,16 +14,19 @@ from flask_smorest import Blueprint
 from server.accounts.auth import current_session
 from server.sync_api import operations
 from server.sync_api.encoding import dumps, encode_pull
+from server.sync_api.live import events as event_stream, live_setup
 from server.sync_api.schemas import (
     ConflictListSchema,
     ConflictsQuerySchema,
+    EventsQuerySchema,
     PullQuerySchema,
     PullResponseSchema,
     PushRequestSchema,
     PushResponseSchema,
 )
 
-blp = Blueprint("sync_api", __name__, url_prefix="/api/sync", description="Offline sync: push, pull, conflicts")
+blp = Blueprint("sync_api", __name__, url_prefix="/api/sync",
+                description="Offline sync: push, pull, conflicts, live updates")
 
 
 def _json(body: dict) -> Response:
@@ -56,3 +59,24 @@ def conflicts(args):
     """Values that lost to other values in a team the caller may read, oldest first."""
     session = current_session()
     return _json(operations.conflicts(session.principal, session.device_id, args["team_id"], args.get("since")))
+
+
+_EVENT_STREAM_DOC = {"responses": {"200": {
+    "description": "Server-sent events: `ready` once listening, then `poke` with data "
+                   "`{\"team_id\", \"version\"}` after each committed change to a team (pull then), and "
+                   "`: keep-alive` comments. No record data. Ends after a few minutes or when the server "
+                   "restarts: reconnect with back-off.",
+    "content": {"text/event-stream": {"schema": {"type": "string"}}}}}}
+
+
+@blp.get("/events")
+@blp.arguments(EventsQuerySchema(), location="query")
+@blp.doc(**_EVENT_STREAM_DOC)
+def events(args):
+    """Live updates: "team X changed" for the teams the caller reads, to pull at once (docs/sync-protocol.md §11)."""
+    session = current_session()
+    listener = operations.listen(session.principal, session.device_id, args.get("team_id"))
+    # Not stream_with_context: the request's database session ends before the stream starts, so an
+    # idle stream holds a thread but never a database connection.
+    return Response(event_stream(live_setup(), listener), mimetype="text/event-stream",
+                    headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})

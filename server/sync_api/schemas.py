@@ -131,3 +131,8 @@ class ConflictSchema(Schema):
 
 class ConflictListSchema(Schema):
     conflicts = fields.List(fields.Nested(ConflictSchema), required=True)
+
+
+class EventsQuerySchema(Schema):
+    team_id = fields.String(metadata={"description": "Only this team's pokes (404 if the caller cannot read it); "
+                                                     "every team the caller reads when absent."})

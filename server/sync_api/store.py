@@ -337,6 +337,8 @@ class SqlTx:
         self.sql = store.statements(conn)
         self.writable = writable
         self._known: set[RecordKey] = set()  # records that exist in the database (locked or written)
+        self.client_id: Optional[str] = None  # the device whose push this is
+        self.saved_teams: dict[str, int] = {}  # team -> its change counter as this transaction leaves it
 
     def _check_writable(self) -> None:
         if not self.writable:
@@ -345,6 +347,7 @@ class SqlTx:
     # --- push ------------------------------------------------------------------------------------
     def lock_device(self, client_id: str, user_id: str) -> DeviceState:
         self._check_writable()
+        self.client_id = client_id
         params = {"client_id": client_id}
         rows = self.sql.device_lock.rows(self.conn, params)
         if not rows:
@@ -411,6 +414,7 @@ class SqlTx:
 
     def save_team(self, state: TeamState) -> None:
         self._check_writable()
+        self.saved_teams[state.team_id] = state.version
         self.sql.team_save.run(self.conn,
                                    {"b_team_id": state.team_id, "version": state.version, "horizon": state.horizon})
 
@@ -502,8 +506,11 @@ class SqlStore:
 
     tx_class = SqlTx
 
-    def __init__(self, projectors: Mapping[str, Projector] | None = None) -> None:
+    def __init__(self, projectors: Mapping[str, Projector] | None = None, live: Any = None) -> None:
+        """``live``: a broker of :mod:`server.sync_api.live` told about every committed change of a
+        team's counter (``before_commit`` inside the transaction, ``after_commit`` once it committed)."""
         self.projectors = projectors if projectors is not None else {}
+        self.live = live
         self._statements: dict[str, _Statements] = {}
         self._slow_push = _slow_push_from_environment()
 
@@ -523,8 +530,14 @@ class SqlStore:
             sql = self.statements(conn)
             if sql.lock_timeout is not None:
                 sql.lock_timeout.run(conn, {})
-            yield self.tx_class(self, conn, writable=True)
+            tx = self.tx_class(self, conn, writable=True)
+            yield tx
+            if tx.saved_teams and self.live is not None:
+                self.live.before_commit(conn, tx.client_id, tx.saved_teams)
             session.commit()
+        # Only now: a push that failed or rolled back is never announced.
+        if tx.saved_teams and self.live is not None:
+            self.live.after_commit(tx.client_id, tx.saved_teams)
 
     def hold_client(self, client_id: str, user_id: str) -> int:
         """Start the next push's transaction early and lock ``client_id``'s sync state in it;

@@ -20,7 +20,8 @@ def test_api_never_errors_and_matches_its_schema(app, make_user, make_team):
     admin = make_user("admin")
     client = app.test_client()
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
-    operations = [result.ok() for result in schema.get_all_operations()]
+    # The live-updates stream never ends by itself; tests/sync_api/test_sync_api_live.py covers it.
+    operations = [op for op in (result.ok() for result in schema.get_all_operations()) if op.path != "/api/sync/events"]
     assert len(operations) >= 17
 
     def token() -> str:

@@ -110,6 +110,9 @@ MATRIX = [
     ("POST", "/api/teams/{a}/displays", lambda: {"device_name": "Corridor TV"}, _with(MANAGERS_OF_A, 201)),
     ("GET", "/api/teams/{a}/displays", None, MANAGERS_OF_A),
     ("DELETE", "/api/teams/{a}/displays/{display}", None, _with(MANAGERS_OF_A, 204)),
+    # Live updates: anyone signed in listens to the teams they read; naming a team they cannot read is 404.
+    ("GET", "/api/sync/events", "stream", EVERYONE_200),
+    ("GET", "/api/sync/events?team_id={a}", "stream", READERS_OF_A),
 ]
 
 
@@ -128,11 +131,13 @@ def test_endpoint_gives_each_role_exactly_its_status(world, method, template, bo
     api = world.callers[role]
     if body == "new_team":
         payload = {"board_id": world.team_b.board_id, "name": "Brand new team"}
-    elif body == "values_file":
+    elif body in ("values_file", "stream"):
         payload = None
     else:
         payload = body() if callable(body) else body
     kwargs = {"json": payload} if payload is not None else {}
+    if body == "stream":  # an event stream never ends: read its opening only
+        kwargs = {"buffered": False}
     if body == "values_file":
         import io
 
@@ -142,7 +147,11 @@ def test_endpoint_gives_each_role_exactly_its_status(world, method, template, bo
     assert response.status_code == expected, response.get_data(as_text=True)
     if response.status_code >= 400:
         assert set(response.json) == {"error"}
-    text = response.get_data().decode("utf-8", "replace")  # exports may be binary (.xlsx)
+    if body == "stream" and response.status_code == 200:
+        text = next(iter(response.response)).decode()
+        response.close()
+    else:
+        text = response.get_data().decode("utf-8", "replace")  # exports may be binary (.xlsx)
     if role == "outsider":
         assert world.team_a.id not in text and "Team A" not in text
     if role in ("lead", "member", "coach", "display"):

@@ -43,7 +43,7 @@ export async function ActionsScreen(app) {
   const teamId = app.params[0];
   if (!teamRole(app, teamId)) return notFound('Actions', link('/', 'Go to the home screen'));
   const editor = canTakePart(app, teamId);
-  const [list, people] = await Promise.all([teamActions(app.db, teamId), teamPeople(app, teamId, () => app.refresh())]);
+  const [list, people] = await Promise.all([teamActions(app.db, teamId), teamPeople(app, teamId, () => app.refreshUnlessBusy())]);
   const nameOf = namer(people);
   const here = actionsHref(teamId);
   const ideaId = new URLSearchParams(location.search).get('idea');

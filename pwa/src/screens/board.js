@@ -49,7 +49,7 @@ export async function BoardScreen(app) {
   if (!teamRole(app, teamId)) {
     return h('div', null, h('h1', null, 'Board'), h('p', null, 'This board belongs to a team you are not in. ', link('/', 'Go to the home screen')));
   }
-  const settings = await teamSettings(app, teamId, () => app.refresh());
+  const settings = await teamSettings(app, teamId, () => app.refreshUnlessBusy());
   const [score, aims, byStatus, open, timeLost] = await Promise.all([
     localBoxScore(app.db, teamId, { contractedHours: settings.contracted_hours_per_week }),
     getRecord(app.db, boardSettings.name, boardSettings.recordId(teamId)).then((r) => (r && !r.deleted ? r.data : {})),

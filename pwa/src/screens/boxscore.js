@@ -37,7 +37,7 @@ function weeksParam() {
 }
 
 async function load(app, weeks) {
-  const settings = await teamSettings(app, app.teamId, () => app.refresh());
+  const settings = await teamSettings(app, app.teamId, () => app.refreshUnlessBusy());
   return localBoxScore(app.db, app.teamId, { weeks, contractedHours: settings.contracted_hours_per_week });
 }
 

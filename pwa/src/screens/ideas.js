@@ -70,8 +70,6 @@ export async function IdeasScreen(app) {
     const menu = h('details', { class: 'move-menu' },
       h('summary', null, h('span', null, 'Move', h('span', { class: 'visually-hidden' }, ` “${idea.title}”`), ' to…')),
       h('div', { class: 'move-menu__options' }));
-    // An open menu holds off the background refresh (app.js), which would close it mid-choice.
-    menu.addEventListener('toggle', () => menu.toggleAttribute('data-dirty', menu.open));
     // The options are made as the menu opens (on the summary's click, before the details open, so
     // a keyboard user's next Tab finds them): 300 cards need not carry 1,500 buttons.
     menu.firstChild.addEventListener('click', () => {

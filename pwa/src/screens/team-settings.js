@@ -15,7 +15,7 @@ export async function TeamSettingsScreen(app) {
   const title = 'Vision and huddle time';
   const board = `/teams/${teamId}/board`;
   const back = h('p', null, link(board, 'Back to the board'));
-  const current = await teamSettings(app, teamId, () => app.refresh());
+  const current = await teamSettings(app, teamId, () => app.refreshUnlessBusy());
   if (!canChangeTeamSettings(app, teamId)) {
     return h('div', null, h('h1', null, title),
       h('p', null, 'Your team lead sets the vision statement and the huddle day and time.'), back);

@@ -54,7 +54,11 @@ export class SyncScheduler {
       return;
     }
     const result = await this.client.sync(reason);
-    if (result.ok) {
+    if (result.skipped) {
+      // Another tab (or this tab's page being replaced by a reload) held the sync lock: a change written
+      // meanwhile may not be in its sync, so try again shortly rather than after the long timer.
+      this.soon(reason, this.afterWrite);
+    } else if (result.ok) {
       this.failures = 0;
       this.soon('timer', this.interval);
     } else if (result.retry) {
