@@ -11,7 +11,7 @@ from server.core.models import Base, UTCDateTime, created_column, id_column
 Role = Literal["admin", "coach", "staff", "display"]
 # The roles a person can be given. A "display" account is not a person: it is a team's board display
 # (a ward TV), made by the team's lead with its own device tokens and no password (organisations.displays).
-ROLES: tuple[str, ...] = ("admin", "coach", "staff")
+ROLES: tuple[str, ...] = ("admin", "board_lead", "coach", "staff")
 DISPLAY_ROLE = "display"
 # A password hash no password matches: display accounts sign in only through a lead.
 NO_PASSWORD = "!"
@@ -23,7 +23,7 @@ def normalise_email(email: str) -> str:
 
 class User(Base):
     __tablename__ = "users"
-    __table_args__ = (sa.CheckConstraint("role IN ('admin', 'coach', 'staff', 'display')", name="role"),)
+    __table_args__ = (sa.CheckConstraint("role IN ('admin', 'board_lead', 'coach', 'staff', 'display')", name="role"),)
 
     id: Mapped[str] = id_column()
     email: Mapped[str] = mapped_column(sa.String(254))

@@ -1,8 +1,9 @@
 """Who may read and write which teams: the one place these rules live.
 
 Staff read and write their own teams; leads also manage members and settings; coaches read the
-teams they follow (and write coach things such as milestone confirmations); a team's board display
-(a ward TV) reads its team and writes nothing; admins do everything.
+teams they follow (and write coach things such as milestone confirmations); a board lead reads and
+manages every team of one health board (through the API: their devices sync only teams they work in);
+a team's board display (a ward TV) reads its team and writes nothing; admins do everything.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from server.accounts.auth import Principal
 from server.accounts.models import User
 from server.core.errors import ApiError, forbidden, not_found
 from server.extensions import db
-from server.organisations.models import CoachAssignment, Membership, Team, TeamDisplay
+from server.organisations.models import BoardLead, CoachAssignment, Membership, Team, TeamDisplay
 
 
 @dataclass(frozen=True)
@@ -27,13 +28,16 @@ class Access:
     lead_of: frozenset[str]
     coach_of: frozenset[str]
     displays: frozenset[str] = frozenset()
+    board_teams: frozenset[str] = frozenset()  # the teams of the board this user leads
+    boards_led: frozenset[str] = frozenset()
 
     @property
     def readable(self) -> frozenset[str]:
         return self.member_of | self.coach_of | self.displays
 
     def can_read(self, team_id: str) -> bool:
-        return self.is_admin or team_id in self.member_of or team_id in self.coach_of or team_id in self.displays
+        return (self.is_admin or team_id in self.member_of or team_id in self.coach_of or team_id in self.displays
+                or team_id in self.board_teams)
 
     def can_write(self, team_id: str) -> bool:
         """Write the team's everyday records (entries, huddles, ideas)."""
@@ -41,7 +45,7 @@ class Access:
 
     def can_manage(self, team_id: str) -> bool:
         """Change the team's settings and members."""
-        return self.is_admin or team_id in self.lead_of
+        return self.is_admin or team_id in self.lead_of or team_id in self.board_teams
 
     def can_change_record(self, team_id: str, author_id: str) -> bool:
         """Edit or delete one of the team's everyday records: its author (while a member) or the
@@ -73,6 +77,10 @@ class Access:
         """Everyone who works on the box score in the huddle: members, leads, coaches, admins."""
         return self.can_write(team_id) or self.can_coach(team_id)
 
+    def can_read_board(self, board_id: str) -> bool:
+        """Read a whole health board's figures (fidelity, reports)."""
+        return self.is_admin or board_id in self.boards_led
+
     def readable_team_ids(self) -> frozenset[str]:
         if self.is_admin:
             return frozenset(db.session.scalars(sa.select(Team.id)))
@@ -95,10 +103,19 @@ def _access_query() -> sa.CompoundSelect:
     )
 
 
+@functools.cache
+def _board_lead_query() -> sa.Select:
+    return (sa.select(BoardLead.board_id, Team.id).outerjoin(Team, Team.board_id == BoardLead.board_id)
+            .where(BoardLead.user_id == sa.bindparam("user_id")))
+
+
 def access_for(user: User | Principal) -> Access:
     # Core, not the ORM: the ORM's execute path costs more than the query here. In the request's
     # transaction (for a sync push, the read one before it takes the write lock).
     rows = db.session.connection().execute(_access_query(), {"user_id": user.id}).all()
+    led: list = []
+    if user.role == "board_lead":  # only they pay the second query
+        led = db.session.connection().execute(_board_lead_query(), {"user_id": user.id}).all()
     return Access(
         user_id=user.id,
         is_admin=user.role == "admin",
@@ -106,6 +123,8 @@ def access_for(user: User | Principal) -> Access:
         lead_of=frozenset(team_id for team_id, role in rows if role == "lead"),
         coach_of=frozenset(team_id for team_id, role in rows if role == _COACH),
         displays=frozenset(team_id for team_id, role in rows if role == _DISPLAY),
+        board_teams=frozenset(team_id for _, team_id in led if team_id is not None),
+        boards_led=frozenset(board_id for board_id, _ in led),
     )
 
 

@@ -80,3 +80,17 @@ class TeamDisplay(Base):
 
     team: Mapped[Team] = relationship()
     user: Mapped[User] = relationship()
+
+
+class BoardLead(Base):
+    """A board lead (role ``board_lead``) reads and manages the teams of one health board, and reads
+    its fidelity and reports. One board each; a board may have several."""
+
+    __tablename__ = "board_leads"
+
+    user_id: Mapped[str] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    board_id: Mapped[str] = mapped_column(sa.ForeignKey("boards.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = created_column()
+
+    board: Mapped[Board] = relationship()
+    user: Mapped[User] = relationship()

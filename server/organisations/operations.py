@@ -9,7 +9,7 @@ from server.accounts.models import DISPLAY_ROLE, NO_PASSWORD, Device, User
 from server.accounts.operations import register_device, revoke_device
 from server.core.errors import ApiError, conflict, not_found, validation_error
 from server.extensions import db
-from server.organisations.models import Board, CoachAssignment, Membership, Team, TeamDisplay
+from server.organisations.models import Board, BoardLead, CoachAssignment, Membership, Team, TeamDisplay
 
 
 def create_board(*, name: str) -> Board:
@@ -154,3 +154,28 @@ def sign_out_display(team: Team, device_id: str) -> Device:
         raise not_found("display")
     revoke_device(device)
     return device
+
+
+def assign_board_lead(board_id: str, user_id: str) -> BoardLead:
+    """A board lead leads one board: assigning another board moves them."""
+    if db.session.get(Board, board_id) is None:
+        raise not_found("board")
+    user = _user_or_404(user_id)
+    if user.role != "board_lead":
+        raise ApiError(422, "not_a_board_lead", "Only users with the board lead role can lead a board.",
+                       fields={"user_id": ["This user is not a board lead."]})
+    lead = db.session.get(BoardLead, user.id)
+    if lead is None:
+        lead = BoardLead(user_id=user.id, board_id=board_id)
+        db.session.add(lead)
+    lead.board_id = board_id
+    db.session.flush()
+    return lead
+
+
+def unassign_board_lead(board_id: str, user_id: str) -> None:
+    lead = db.session.get(BoardLead, user_id)
+    if lead is None or lead.board_id != board_id:
+        raise not_found("board lead")
+    db.session.delete(lead)
+    db.session.flush()

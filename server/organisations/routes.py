@@ -16,6 +16,7 @@ from server.organisations import operations
 from server.organisations.access import access_for, readable_team_or_404, require, require_admin
 from server.organisations.queries import displayed_team, team_people, teams_of
 from server.organisations.schemas import (
+    BoardLeadSchema,
     BoardListSchema,
     BoardSchema,
     MemberListSchema,
@@ -92,7 +93,7 @@ def create_team(data):
 def list_teams():
     """The teams the caller belongs to or coaches (every team, for an admin)."""
     access = _access()
-    return {"teams": operations.list_teams(None if access.is_admin else access.readable)}
+    return {"teams": operations.list_teams(None if access.is_admin else access.readable | access.board_teams)}
 
 
 @blp.get("/teams/<team_id>")
@@ -163,6 +164,24 @@ def delete_coach(team_id, user_id):
     team = readable_team_or_404(access, team_id)
     require_admin(current_session().user)
     operations.unassign_coach(team, user_id)
+    db.session.commit()
+
+
+@blp.put("/boards/<board_id>/leads/<user_id>")
+@blp.response(200, BoardLeadSchema)
+def put_board_lead(board_id, user_id):
+    """Make a user with the board lead role the lead of this board (their one board; admins only)."""
+    require_admin(current_session().user)
+    lead = operations.assign_board_lead(board_id, user_id)
+    db.session.commit()
+    return lead
+
+
+@blp.delete("/boards/<board_id>/leads/<user_id>")
+@blp.response(204)
+def delete_board_lead(board_id, user_id):
+    require_admin(current_session().user)
+    operations.unassign_board_lead(board_id, user_id)
     db.session.commit()
 
 

@@ -72,3 +72,9 @@ class MeSchema(UserSchema):
     coached_teams = fields.List(fields.Nested(MyTeamSchema))
     # For a board display (role "display"): the team whose board it shows; null for people.
     display_of = fields.Nested(MyTeamSchema, allow_none=True)
+
+
+class BoardLeadSchema(Schema):
+    board_id = fields.String()
+    user_id = fields.String()
+    created_at = fields.DateTime()

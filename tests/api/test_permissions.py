@@ -141,6 +141,13 @@ MATRIX = [
     ("GET", "/api/notifications", None, EVERYONE_200),
     ("POST", "/api/notifications/{unknown}/read", None, {role: 404 for role in ROLES}),
     ("GET", "/api/notification-settings", None, EVERYONE_200),
+    # Fidelity: coaches (their teams), board leads (their board) and admins; the period is required.
+    ("GET", "/api/fidelity", None, {role: 422 for role in ROLES}),
+    ("GET", "/api/fidelity?from=2026-10-01&to=2026-10-21", None,
+     {"admin": 200, "lead": 403, "member": 403, "coach": 200, "outsider": 403, "display": 403}),
+    # Board leads are made by admins (an unknown board or user is 404 to them).
+    ("PUT", "/api/boards/{unknown}/leads/{unknown}", None, {**{role: 403 for role in ROLES}, "admin": 404}),
+    ("DELETE", "/api/boards/{unknown}/leads/{unknown}", None, {**{role: 403 for role in ROLES}, "admin": 404}),
     ("PUT", "/api/notification-settings", lambda: {"quiet_hours_start": "22:00", "quiet_hours_end": "07:00", "off": []},
      EVERYONE_200),
 ]
@@ -202,6 +209,7 @@ def test_every_api_route_is_in_the_matrix(app):
     normalised_matrix = {(m, p.replace("{spare}", "<user_id>").replace("{coach}", "<user_id>")
                           .replace("{assigned}", "<user_id>").replace("{display}", "{device}").replace("{code}", "<code>")
                           .replace("subscriptions/{unknown}", "subscriptions/<subscription_id>")
+                          .replace("boards/{unknown}/leads/{unknown}", "boards/<board_id>/leads/<user_id>")
                           .replace("notifications/{unknown}", "notifications/<notification_id>")) for m, p in covered}
     missing = {r for r in routes - public if r not in normalised_matrix}
     assert not missing, f"endpoints with no permission expectations: {sorted(missing)}"

@@ -1,0 +1,44 @@
+"""Fidelity: which teams keep all three elements going (admins, board leads, coaches)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_smorest import Blueprint
+
+from server.accounts.auth import current_session
+from server.core.errors import forbidden, not_found
+from server.extensions import db
+from server.fidelity.operations import Period, fidelity
+from server.fidelity.schemas import FidelityQuerySchema, FidelitySchema
+from server.organisations.access import access_for
+from server.organisations.models import Board, Team
+
+blp = Blueprint("fidelity", __name__, url_prefix="/api", description="Fidelity to the three elements of Value Management")
+
+
+@blp.get("/fidelity")
+@blp.arguments(FidelityQuerySchema, location="query")
+@blp.response(200, FidelitySchema)
+def get_fidelity(args):
+    """Each team's weeks with its box score updated, its board updated and a huddle held, and its
+    status, over the ISO weeks the dates touch. Admins see every team (or one board's), a board lead
+    their board, a coach the teams they follow."""
+    user = current_session().user
+    access = access_for(user)
+    board_id = args["board_id"]
+    teams = sa.select(Team.id, Team.board_id, Team.name)
+    if board_id is not None:
+        if db.session.get(Board, board_id) is None:
+            raise not_found("board")
+        teams = teams.where(Team.board_id == board_id)
+    if access.is_admin:
+        pass
+    elif access.boards_led:
+        if board_id is not None and board_id not in access.boards_led:
+            raise forbidden("You can see the fidelity of your own board only.")
+        teams = teams.where(Team.board_id.in_(sorted(access.boards_led)))
+    elif user.role == "coach":
+        teams = teams.where(Team.id.in_(sorted(access.coach_of)))
+    else:
+        raise forbidden("Fidelity is for coaches, board leads and administrators.")
+    return fidelity(teams, Period.touching(args["from_"], args["to"]))
