@@ -51,8 +51,8 @@ def _register_features(app: Flask) -> None:
     """Each feature package registers its own blueprints, CLI commands and synced collections with
     one ``register(app)``, which imports its views only when called (importing a feature's models,
     as Alembic and other features do, loads nothing else). Order matters only where stated."""
-    from server import (accounts, board, capacity, demo, health, huddles, improvement, measures, organisations,
-                        sync_api, web)
+    from server import (accounts, board, capacity, demo, health, huddles, improvement, measures, milestones,
+                        notifications, organisations, sync_api, web)
 
     features = (
         health,
@@ -64,6 +64,8 @@ def _register_features(app: Flask) -> None:
         board,
         huddles,
         improvement,  # links to huddles
+        notifications,
+        milestones,  # watches the pushes of the features above and notifies through notifications
         web,
         demo,
     )

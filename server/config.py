@@ -9,6 +9,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# The browsers' push services (Chrome, Firefox, Edge, Safari): subscriptions elsewhere are refused,
+# so the server never sends a request to a host a client chose.
+DEFAULT_PUSH_SERVICE_HOSTS = ("fcm.googleapis.com,updates.push.services.mozilla.com,*.push.services.mozilla.com,"
+                              "*.notify.windows.com,web.push.apple.com,*.push.apple.com")
+
+
 def normalise_database_url(url: str) -> str:
     """Hosting platforms hand out ``postgres://`` URLs; SQLAlchemy needs the driver named."""
     for prefix in ("postgres://", "postgresql://"):
@@ -69,4 +75,8 @@ def from_environment(instance_path: Path) -> dict:
         # argon2id defaults from argon2-cffi (RFC 9106 low-memory profile).
         "ARGON2_TIME_COST": _int("ARGON2_TIME_COST", 3),
         "ARGON2_MEMORY_KIB": _int("ARGON2_MEMORY_KIB", 64 * 1024),
+        # Web Push (server/notifications): unset, a key is made on first use and kept in the database.
+        "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY") or None,
+        "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT") or "mailto:valueboard@localhost",
+        "PUSH_SERVICE_HOSTS": os.environ.get("PUSH_SERVICE_HOSTS") or DEFAULT_PUSH_SERVICE_HOSTS,
     }

@@ -8,3 +8,5 @@ from server.improvement import models as improvement_models  # noqa: F401
 from server.measures import models as measures_models  # noqa: F401
 from server.organisations import models as organisations_models  # noqa: F401
 from server.sync_api import models as sync_models  # noqa: F401
+from server.notifications import models as notifications_models  # noqa: F401
+from server.milestones import models as milestones_models  # noqa: F401

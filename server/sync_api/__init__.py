@@ -35,15 +35,16 @@ def register(app: Flask) -> None:
     from server.sync_api.store import SqlStore
 
     projectors: dict = {}
+    observers: list = []
     record_id_limits: dict = {}
     live = app.extensions[LIVE_EXTENSION] = LiveSetup(app.config, sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"]))
     engine = ServerSyncEngine(
-        SqlStore(projectors, live=live.broker),
+        SqlStore(projectors, live=live.broker, observers=observers),
         record_id_limits=record_id_limits,
         clock_ms=clock.now_ms,
         skew_tolerance_ms=int(app.config.get("SYNC_SKEW_TOLERANCE_MS", 60_000)),
         retention_days=int(app.config.get("SYNC_RETENTION_DAYS", 180)),
     )
-    app.extensions[EXTENSION] = SyncSetup(engine, projectors, record_id_limits)
+    app.extensions[EXTENSION] = SyncSetup(engine, projectors, record_id_limits, observers)
     api.register_blueprint(routes.blp)
     cli.register(app)

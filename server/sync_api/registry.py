@@ -25,6 +25,11 @@ collection is added::
 * ``record_id_max_length``: record ids longer than this are rejected (``validation_error``);
   use it when the read table's primary key is shorter than the engine's 128 characters.
 
+A feature that reacts to what others sync (milestones) calls :func:`register_push_observer`: the
+store calls ``observer(records)`` once per push, inside its transaction after every projector ran,
+with the records the push changed by collection; like a projector it uses the same connection
+(``db.session``) and never commits, so what it writes commits or rolls back with the push.
+
 Registration is per app (each ``create_app`` builds its own engine), so tests can build as many
 apps as they like.
 """
@@ -32,7 +37,7 @@ apps as they like.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -40,6 +45,7 @@ from flask import Flask, current_app
 from sync import Collection, StoredRecord, SyncEngine
 
 Projector = Callable[[sa.Connection, Sequence[StoredRecord]], None]
+PushObserver = Callable[[Mapping[str, Sequence[StoredRecord]]], None]
 
 EXTENSION = "valueboard_sync"
 
@@ -51,6 +57,7 @@ class SyncSetup:
     engine: SyncEngine
     projectors: dict[str, Projector] = field(default_factory=dict)
     record_id_limits: dict[str, int] = field(default_factory=dict)
+    observers: list[PushObserver] = field(default_factory=list)
 
 
 def sync_setup(app: Flask | None = None) -> SyncSetup:
@@ -74,3 +81,7 @@ def register_projector(app: Flask, collection_name: str, projector: Projector) -
     if collection_name not in setup.engine.collections:
         raise ValueError(f"collection {collection_name!r} is not registered")
     setup.projectors[collection_name] = projector
+
+
+def register_push_observer(app: Flask, observer: PushObserver) -> None:
+    sync_setup(app).observers.append(observer)

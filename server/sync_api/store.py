@@ -339,6 +339,7 @@ class SqlTx:
         self._known: set[RecordKey] = set()  # records that exist in the database (locked or written)
         self.client_id: Optional[str] = None  # the device whose push this is
         self.saved_teams: dict[str, int] = {}  # team -> its change counter as this transaction leaves it
+        self.changed: dict[str, list[StoredRecord]] = defaultdict(list)  # for the push observers
 
     def _check_writable(self) -> None:
         if not self.writable:
@@ -398,6 +399,8 @@ class SqlTx:
         self.sql.record_insert.execute(self.conn, new)
         self.sql.record_update.execute(self.conn, existing)
         self._known.update(rec.key for rec in records)
+        for rec in records:
+            self.changed[rec.collection].append(rec)
         projectors = self.store.projectors
         if projectors:
             by_collection: dict[str, list[StoredRecord]] = defaultdict(list)
@@ -506,10 +509,13 @@ class SqlStore:
 
     tx_class = SqlTx
 
-    def __init__(self, projectors: Mapping[str, Projector] | None = None, live: Any = None) -> None:
+    def __init__(self, projectors: Mapping[str, Projector] | None = None, live: Any = None,
+                 observers: Sequence[Any] = ()) -> None:
         """``live``: a broker of :mod:`server.sync_api.live` told about every committed change of a
-        team's counter (``before_commit`` inside the transaction, ``after_commit`` once it committed)."""
+        team's counter (``before_commit`` inside the transaction, ``after_commit`` once it committed).
+        ``observers``: the registry's push observers, called before the commit (``registry.py``)."""
         self.projectors = projectors if projectors is not None else {}
+        self.observers = observers
         self.live = live
         self._statements: dict[str, _Statements] = {}
         self._slow_push = _slow_push_from_environment()
@@ -532,6 +538,9 @@ class SqlStore:
                 sql.lock_timeout.run(conn, {})
             tx = self.tx_class(self, conn, writable=True)
             yield tx
+            if tx.changed:
+                for observer in self.observers:
+                    observer(tx.changed)
             if tx.saved_teams and self.live is not None:
                 self.live.before_commit(conn, tx.client_id, tx.saved_teams)
             session.commit()

@@ -1,0 +1,14 @@
+"""Notifications: Web Push to the browsers people allowed, and the in-app inbox that keeps the same
+events for everyone (also where push cannot reach, such as iOS outside an installed app).
+
+Named so that "push" keeps meaning a sync upload elsewhere in the code."""
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from server.extensions import api
+    from server.notifications import cli, routes
+
+    api.register_blueprint(routes.blp)
+    cli.register(app)
