@@ -14,17 +14,23 @@ const PATH = '/notifications/settings';
 const FIELDS = { quiet_hours_start: 'Quiet hours from', quiet_hours_end: 'Quiet hours until', off: 'Notifications' };
 const INBOX_STILL = 'Your notifications are still listed in the app, under Notifications.';
 
+// The choices as last read in this page, so a screen redrawn after the connection dropped (a sync
+// finishing) still shows them, with saving turned off, rather than only saying it is offline.
+let lastRead = null;
+
 export async function NotificationSettingsScreen(app) {
   const [res, device] = await Promise.all([
     navigator.onLine ? app.transport.request('GET', '/api/notification-settings').catch(() => null) : null,
     DeviceSection(app),
   ]);
+  if (res?.status === 200) lastRead = { user: app.session?.user?.id, settings: res.body };
+  const settings = lastRead?.user === app.session?.user?.id ? lastRead?.settings : null;
   const back = h('p', null, link('/notifications', 'Back to your notifications', { class: 'block-link' }));
   return h('div', { class: 'narrow' },
     FlashMessage(app),
     h('h1', null, 'Notification settings'),
     device,
-    res?.status === 200 ? ChoicesForm(app, res.body) : h('section', { 'aria-labelledby': 'choices-title', class: 'section' },
+    settings ? ChoicesForm(app, settings) : h('section', { 'aria-labelledby': 'choices-title', class: 'section' },
       h('h2', { id: 'choices-title' }, 'What you are told about'),
       h('p', { class: 'warning', 'data-testid': 'needs-connection' }, navigator.onLine
         ? 'Your choices could not be read from the server. Try again in a moment.'
@@ -125,7 +131,7 @@ function ChoicesForm(app, settings) {
   const form = h('form', { novalidate: true, class: 'notify-grid', 'data-testid': 'notification-choices' },
     offline,
     teams.length
-      ? [h('p', null, 'For each team you lead or coach, what you are told about. A notification you turn off is not sent to you at all, here or in the inbox.'), teamSets]
+      ? [h('p', null, 'For each team you lead or coach, what comes to your devices. One you turn off is not sent to your devices; it is still listed under Notifications.'), teamSets]
       : h('p', null, 'You are told about the teams you lead or coach. You do not lead or coach a team yet.'),
     h('fieldset', { class: 'fieldset', 'aria-describedby': 'quiet-hint' },
       h('legend', { class: 'legend' }, 'Quiet hours'),
@@ -145,12 +151,8 @@ function ChoicesForm(app, settings) {
       return end.focus();
     }
     problem.textContent = '';
-    const shown = new Set(teams.map((t) => t.id));
-    const off = [
-      // Choices about teams not listed here (no longer led or coached) stay as they are.
-      ...(settings.off || []).filter((o) => !shown.has(o.team_id)),
-      ...boxes.filter((b) => !b.checked).map((b) => ({ team_id: b.dataset.team, type: b.dataset.type })),
-    ];
+    // Only the teams listed: the server refuses choices about a team the user is no longer in.
+    const off = boxes.filter((b) => !b.checked).map((b) => ({ team_id: b.dataset.team, type: b.dataset.type }));
     save.disabled = true;
     const res = await app.transport.request('PUT', '/api/notification-settings',
       { quiet_hours_start: start.value || null, quiet_hours_end: end.value || null, off }).catch(() => null);
