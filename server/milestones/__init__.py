@@ -11,3 +11,13 @@ def register(app: Flask) -> None:
 
     api.register_blueprint(routes.blp)
     detection.register(app)
+
+    @app.cli.command("check-teams")
+    def check_teams_command() -> None:
+        """Tell coaches and leads of new signals, stale box scores, missed huddles and overdue actions
+        (the delivery worker runs this every few minutes; each event is told once)."""
+        import click
+
+        from server.milestones.slipping import check_teams
+
+        click.echo(f"Told {check_teams()} people of something new.")

@@ -52,6 +52,22 @@ def world(make_board, make_team, make_user, login):
                  a_display_device=sign_in_display(lead, team_a, "Staff room TV").device_id)
 
 
+def push_subscription_body():
+    """A browser's subscription at a real push service (the server never sends to it in this test)."""
+    import base64
+    import os
+    import uuid
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    point = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    b64 = lambda raw: base64.urlsafe_b64encode(raw).rstrip(b"=").decode()  # noqa: E731
+    return {"endpoint": f"https://fcm.googleapis.com/fcm/send/{uuid.uuid4()}",
+            "keys": {"p256dh": b64(point), "auth": b64(os.urandom(16))}}
+
+
 def new_user_body():
     import uuid
 
@@ -113,13 +129,27 @@ MATRIX = [
     # Live updates: anyone signed in listens to the teams they read; naming a team they cannot read is 404.
     ("GET", "/api/sync/events", "stream", EVERYONE_200),
     ("GET", "/api/sync/events?team_id={a}", "stream", READERS_OF_A),
+    # Milestones: the team's readers see them; its coach (or an admin) confirms a manual one.
+    ("GET", "/api/teams/{a}/milestones", None, READERS_OF_A),
+    ("POST", "/api/teams/{a}/milestones/{code}", None,
+     {"admin": 201, "lead": 403, "member": 403, "coach": 201, "outsider": 404, "display": 403}),
+    # Push subscriptions, the inbox and notification settings are each caller's own: another's (or an
+    # unknown) subscription or notification is 404 for everyone.
+    ("GET", "/api/push/subscriptions", None, EVERYONE_200),
+    ("POST", "/api/push/subscriptions", push_subscription_body, {role: 201 for role in ROLES}),
+    ("DELETE", "/api/push/subscriptions/{unknown}", None, {role: 404 for role in ROLES}),
+    ("GET", "/api/notifications", None, EVERYONE_200),
+    ("POST", "/api/notifications/{unknown}/read", None, {role: 404 for role in ROLES}),
+    ("GET", "/api/notification-settings", None, EVERYONE_200),
+    ("PUT", "/api/notification-settings", lambda: {"quiet_hours_start": "22:00", "quiet_hours_end": "07:00", "off": []},
+     EVERYONE_200),
 ]
 
 
 def _path(template, world):
     return template.format(a=world.team_a.id, b=world.team_b.id, spare=world.spare_user.id,
                            coach=world.spare_coach.id, assigned=world.assigned_coach.id, device=world.a_member_device,
-                           display=world.a_display_device)
+                           display=world.a_display_device, code="vision_agreed", unknown="8d1f0c7e-0000-4000-8000-000000000000")
 
 
 CASES = [(m, p, b, role, exp[role]) for m, p, b, exp in MATRIX for role in ROLES]
@@ -160,7 +190,8 @@ def test_endpoint_gives_each_role_exactly_its_status(world, method, template, bo
 
 def test_every_api_route_is_in_the_matrix(app):
     covered = {(m, p) for m, p, _, _ in MATRIX}
-    public = {("GET", "/api/health"), ("POST", "/api/auth/login"), ("GET", "/api/openapi.json")}
+    public = {("GET", "/api/health"), ("POST", "/api/auth/login"), ("GET", "/api/openapi.json"),
+              ("GET", "/api/push/vapid-public-key")}
     routes = set()
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/"):
@@ -169,6 +200,8 @@ def test_every_api_route_is_in_the_matrix(app):
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             routes.add((method, path))
     normalised_matrix = {(m, p.replace("{spare}", "<user_id>").replace("{coach}", "<user_id>")
-                          .replace("{assigned}", "<user_id>").replace("{display}", "{device}")) for m, p in covered}
+                          .replace("{assigned}", "<user_id>").replace("{display}", "{device}").replace("{code}", "<code>")
+                          .replace("subscriptions/{unknown}", "subscriptions/<subscription_id>")
+                          .replace("notifications/{unknown}", "notifications/<notification_id>")) for m, p in covered}
     missing = {r for r in routes - public if r not in normalised_matrix}
     assert not missing, f"endpoints with no permission expectations: {sorted(missing)}"
