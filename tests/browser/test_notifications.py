@@ -45,8 +45,8 @@ def make_coach(world, teams: list[dict]) -> dict:
 def tell_the_team(world, someone: dict) -> list[dict]:
     """An administrator confirms the team's "Vision agreed" milestone: its coaches and leads are told
     (of the milestones it completes too, such as "Team started"). What `someone` is told, newest first."""
-    world.server.call("POST", f"/api/teams/{world.team['id']}/milestones/vision_agreed")
-    # Checked by what `someone` is told (the confirmation's own answer is the milestones tests' concern).
+    status, body = world.server.call("POST", f"/api/teams/{world.team['id']}/milestones/vision_agreed")
+    assert status == 201, body
     status, body = world.server.call("GET", "/api/notifications", token=world.server.login(someone["email"])["token"])
     assert status == 200, body
     assert "vision_agreed" in [n["code"] for n in body["notifications"]], body
