@@ -22,7 +22,7 @@ import { COLLECTION_ROUTES, collectionNav } from './routes/index.js';
 import { lazy } from './routes/lazy.js';
 import { META } from './meta-keys.js';
 import { teamsOf } from './data/team.js';
-import { notifiableTeams, markRead } from './data/inbox.js';
+import { notifiableTeams, markRead, fetchInbox, cachedInbox } from './data/inbox.js';
 
 // The app's own screens, then each collection's (routes/index.js).
 const ROUTES = [
@@ -247,7 +247,7 @@ export async function startApp(root) {
   navigator.serviceWorker?.addEventListener('message', (e) => {
     const { type, url, id } = e.data || {};
     if (!app.session) return;
-    if (type === 'PUSHED') scheduleRender();
+    if (type === 'PUSHED') fetchInbox(app).then(() => scheduleRender()); // the menu's count too
     if (type === 'OPEN_URL' && typeof url === 'string' && url.startsWith('/') && !url.startsWith('//')) {
       if (id) markRead(app, id);
       app.navigate(url);
@@ -332,6 +332,7 @@ export async function startApp(root) {
   };
 
   await client.refreshStatus();
+  if (app.session) await cachedInbox(app); // the menu's unread count from the first screen on
   await render();
   if (app.session) {
     scheduler.start();
