@@ -99,7 +99,9 @@ def test_settings_ask_for_nothing_on_load_and_save_each_teams_choices(page, cont
     coach = make_coach(world, [world.team])
     login(page, world.server, coach)
     wait_for_sw(page)
-    page.locator("[data-testid=home-inbox] a").click()
+    # From home: the inbox, and from there its settings (home links to both).
+    assert page.locator("[data-testid=home-inbox] a[href='/notifications/settings']").is_visible()
+    page.locator("[data-testid=home-inbox] a[href='/notifications']").click()
     page.wait_for_selector("main h1:text-is('Notifications')")
     page.get_by_role("link", name="Choose which notifications you get").click()
     page.wait_for_selector("main h1:text-is('Notification settings')")
@@ -306,7 +308,7 @@ def test_inbox_lists_notifications_marks_one_read_and_home_counts_the_unread(pag
 
     # Offline: the list as last read, and why nothing new shows.
     context.set_offline(True)
-    page.locator("[data-testid=home-inbox] a").click()
+    page.locator("[data-testid=home-inbox] a[href='/notifications']").click()
     page.wait_for_selector("[data-testid=inbox-stale]:has-text('You are offline')")
     assert cards.count() == len(told)
     context.set_offline(False)
