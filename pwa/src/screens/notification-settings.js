@@ -77,7 +77,7 @@ async function DeviceSection(app) {
     }, on ? 'Turn off notifications on this device' : 'Turn on notifications on this device');
     parts.push(h('p', { 'data-testid': 'push-state' }, on
       ? 'Notifications come to this device, also when Valueboard is closed.'
-      : 'Notifications do not come to this device. Turn them on to hear about your teams when Valueboard is closed; the browser asks you to allow them.'),
+      : `Notifications do not come to this device. Turn them on to hear about your teams when Valueboard is closed${Notification.permission === 'granted' ? '.' : '; the browser asks you to allow them.'}`),
     message, button);
   }
   return h('section', { 'aria-labelledby': 'device-title', class: 'section', 'data-push': support === 'ok' ? (on ? 'on' : 'off') : support },
