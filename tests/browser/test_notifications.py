@@ -216,20 +216,23 @@ def eventually(page, script: str, timeout: float = 10):
 SHOWN = "async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => n.title)"
 
 
-def registration_id(page, cdp, scope: str) -> str:
-    """The service worker registration's id, from the DevTools protocol's ServiceWorker domain."""
+def registration_id(page, cdp) -> str:
+    """The id of the registration whose active worker controls this page, from the DevTools protocol's
+    ServiceWorker domain. Matched by the page's target, not by scope: every test's server has the same
+    origin, and a registration of an earlier test's browser context may still be reported."""
+    page_target = cdp.send("Target.getTargetInfo")["targetInfo"]["targetId"]
     found: dict[str, str] = {}
 
     def seen(params):
-        for r in params.get("registrations", []):
-            if r["scopeURL"] == scope and not r.get("isDeleted"):
-                found["id"] = r["registrationId"]
+        for v in params.get("versions", []):
+            if v.get("status") == "activated" and page_target in v.get("controlledClients", []):
+                found["id"] = v["registrationId"]
 
-    cdp.on("ServiceWorker.workerRegistrationUpdated", seen)
+    cdp.on("ServiceWorker.workerVersionUpdated", seen)
     cdp.send("ServiceWorker.enable")
     deadline = time.monotonic() + 10
     while "id" not in found:  # events arrive while Playwright talks to the browser
-        assert time.monotonic() < deadline, "no ServiceWorker.workerRegistrationUpdated for " + scope
+        assert time.monotonic() < deadline, "no activated service worker version reported as controlling the page"
         page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
     return found["id"]
 
@@ -241,7 +244,7 @@ def test_a_push_shows_its_notification_and_a_tap_opens_its_path(page, context, w
     login(page, world.server, world.user("lead", "lead"))
     wait_for_sw(page)
     cdp = context.new_cdp_session(page)
-    reg = registration_id(page, cdp, world.server.url + "/")
+    reg = registration_id(page, cdp)
     payload = {"type": "milestone", "team_id": world.team["id"], "code": "vision_agreed",
                "title": f"{world.team['name']}: Vision agreed", "body": "The team agreed its vision statement.",
                "url": f"/teams/{world.team['id']}/board"}
