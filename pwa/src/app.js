@@ -8,7 +8,7 @@ import { SyncScheduler } from './sync/scheduler.js';
 import { LiveUpdates } from './sync/live.js';
 import * as session from './session.js';
 import { registerServiceWorker } from './register-sw.js';
-import { h, link } from './ui/h.js';
+import { h, link, unreadBadge } from './ui/h.js';
 import { StatusBar } from './ui/status-bar.js';
 import { UpdateBanner } from './ui/update-banner.js';
 import { InstallHint } from './ui/install-hint.js';
@@ -22,6 +22,7 @@ import { COLLECTION_ROUTES, collectionNav } from './routes/index.js';
 import { lazy } from './routes/lazy.js';
 import { META } from './meta-keys.js';
 import { teamsOf } from './data/team.js';
+import { notifiableTeams, markRead, fetchInbox, cachedInbox } from './data/inbox.js';
 
 // The app's own screens, then each collection's (routes/index.js).
 const ROUTES = [
@@ -30,6 +31,8 @@ const ROUTES = [
   [/^\/conflicts$/, ConflictsScreen],
   [/^\/sign-out$/, SignOutScreen],
   [/^\/devices$/, lazy(() => import('./screens/devices.js'), 'DevicesScreen')],
+  [/^\/notifications$/, lazy(() => import('./screens/inbox.js'), 'InboxScreen')],
+  [/^\/notifications\/settings$/, lazy(() => import('./screens/notification-settings.js'), 'NotificationSettingsScreen')],
   ...COLLECTION_ROUTES,
 ];
 
@@ -46,6 +49,7 @@ export async function startApp(root) {
     update: null,
     flash: null, // shown until the next navigation (ui/flash.js)
     flashShown: false,
+    unread: 0, // notifications not yet read, as the inbox was last read (data/inbox.js)
   };
 
   const channel = 'BroadcastChannel' in self ? new BroadcastChannel('valueboard') : null;
@@ -106,8 +110,8 @@ export async function startApp(root) {
   let navFor = null;
   function renderNav() {
     const here = app.session ? location.pathname : null;
-    if (here === navFor) return;
-    navFor = here;
+    if (`${here} ${app.unread}` === navFor) return;
+    navFor = `${here} ${app.unread}`;
     setMenu(false);
     menuButton.hidden = !app.session;
     if (!app.session) return nav.replaceChildren();
@@ -117,6 +121,8 @@ export async function startApp(root) {
       // A board display (its home: the board) is signed out by a lead: whoever walks past the TV could.
       app.me?.display_of ? '' : [
         collectionNav(app.teamId).map(([href, text]) => item(href, text)),
+        // Leads and coaches are told about their teams (the inbox and its settings).
+        notifiableTeams(app.me).length ? item('/notifications', ['Notifications', unreadBadge(app.unread)]) : '',
         item('/devices', 'My devices'), item('/sign-out', 'Sign out')]));
   }
 
@@ -236,6 +242,17 @@ export async function startApp(root) {
     client.refreshStatus();
     scheduleRender();
   });
+  // From the service worker (sw-push.js): a push came (the inbox's count changes), or a tap on one
+  // asks this window to open its path, in the app, keeping what it holds.
+  navigator.serviceWorker?.addEventListener('message', (e) => {
+    const { type, url, id } = e.data || {};
+    if (!app.session) return;
+    if (type === 'PUSHED') fetchInbox(app).then(() => scheduleRender()); // the menu's count too
+    if (type === 'OPEN_URL' && typeof url === 'string' && url.startsWith('/') && !url.startsWith('//')) {
+      if (id) markRead(app, id);
+      app.navigate(url);
+    }
+  });
   window.addEventListener('vb-local-write', () => {
     channel?.postMessage('changed');
     client.refreshStatus();
@@ -315,6 +332,7 @@ export async function startApp(root) {
   };
 
   await client.refreshStatus();
+  if (app.session) await cachedInbox(app); // the menu's unread count from the first screen on
   await render();
   if (app.session) {
     scheduler.start();

@@ -20,6 +20,11 @@ export const META = Object.freeze({
   LAST_SYNC_AT: 'last_sync_at',
   /** Conflicts are fetched from this time on (ISO 8601). */
   CONFLICTS_SINCE: 'conflicts_since',
+  /** {id, endpoint}: this device's Web Push subscription as the server knows it (push.js); sign-out
+   * deletes it on the server before the token goes. */
+  PUSH_SUBSCRIPTION: 'push_subscription',
+  /** {notifications, fetched_at}: the inbox as last read from the server (data/inbox.js), shown offline. */
+  INBOX: 'notifications_inbox',
 });
 
 /** What a 401 or a re-login keeps with the user's queued changes: what sending them needs. */

@@ -2,6 +2,7 @@
 import { getMeta, setMeta, wipe } from './db.js';
 import * as outbox from './sync/outbox.js';
 import { META } from './meta-keys.js';
+import { turnOffPush } from './push.js';
 
 export function defaultDeviceName(ua = globalThis.navigator?.userAgent || '') {
   const browser = /Edg\//.test(ua) ? 'Edge' : /Firefox\//.test(ua) ? 'Firefox'
@@ -51,8 +52,11 @@ export async function refreshMe(db, transport) {
   return res;
 }
 
-/** Sign out: revoke the token if the server can be reached, then wipe everything. */
+/** Sign out: this device's push subscription goes first (deleting it on the server needs the token;
+ * offline it is only unsubscribed here, without waiting long), then the token is revoked if the
+ * server can be reached, then everything is wiped. */
 export async function logout(db, transport) {
+  await turnOffPush(db, transport);
   try {
     await transport.request('POST', '/api/auth/logout');
   } catch {

@@ -2,6 +2,7 @@
 // BUILD and PRECACHE are injected by build.mjs (never kept by hand).
 /* global BUILD, PRECACHE */
 import { backgroundSync } from './sw-background-sync.js';
+import { showPush, openNotification } from './sw-push.js';
 import { precache, cleanOldCaches, navigationNetworkFirst, cacheFirstAsset, SHELL_CACHE } from './sw-strategies.js';
 
 self.addEventListener('install', (event) => {
@@ -37,4 +38,12 @@ self.addEventListener('fetch', (event) => {
 // (open, online, focus, after writes, timer), so with a page open this does nothing.
 self.addEventListener('sync', (event) => {
   if (event.tag === 'vb-sync') event.waitUntil(backgroundSync());
+});
+
+// Web Push (issue 13): show what the server pushed; a tap opens its path in the app (sw-push.js).
+self.addEventListener('push', (event) => {
+  event.waitUntil(showPush(self.registration, self.clients, event.data, self.location.origin));
+});
+self.addEventListener('notificationclick', (event) => {
+  event.waitUntil(openNotification(event.notification, self.clients, self.location.origin));
 });

@@ -28,14 +28,11 @@ def nav_to(page, text: str) -> None:
 
 
 def wait_for_sw(page) -> None:
-    """Wait until a service worker is activated and controls the page."""
-    page.wait_for_function(
-        """async () => {
-            const reg = await navigator.serviceWorker.getRegistration();
-            return !!(reg && reg.active && reg.active.state === 'activated' && navigator.serviceWorker.controller);
-        }""",
-        timeout=15000,
-    )
+    """Wait until a service worker is activated and controls the page.
+
+    The condition is synchronous on purpose: page.wait_for_function takes the promise an async function
+    returns as true at once, so an async condition would not wait at all."""
+    page.wait_for_function("() => navigator.serviceWorker.controller?.state === 'activated'", timeout=15000)
 
 
 # The app's database, opened from the page without the app: get/getAll/count/put/add like idb's

@@ -52,6 +52,9 @@ def test_every_screen(page, context, world, size):
 
     lead = world.user("lead", "lead")
     made = seed_signals(world, lead)
+    # Something in the lead's inbox: an administrator confirms a milestone of the team.
+    status, body = world.server.call("POST", f"/api/teams/{world.team['id']}/milestones/vision_agreed")
+    assert status == 201, body
     login(page, world.server, lead)
     wait_for_sw(page)
     wait_saved(page)
@@ -75,11 +78,15 @@ def test_every_screen(page, context, world, size):
     for path, name in [("/entries", "my entries"), ("/tally", "tally"), ("/values", "weekly values"),
                        ("/measures", "measures"), ("/measures/new", "new measure"), (f"/measures/{made['concern_high']['record_id']}", "edit measure"),
                        ("/categories", "time-lost reasons"), ("/board-settings", "board aims"), ("/import", "import"),
-                       ("/devices", "my devices"), (f"/teams/{world.team['id']}/displays", "board displays"),
+                       ("/devices", "my devices"), ("/notifications", "notifications"), ("/notifications/settings", "notification settings"), (f"/teams/{world.team['id']}/displays", "board displays"),
                        ("/sign-out", "sign out"), ("/no-such-page", "not found")]:
         page.goto(url + path)
         if path == "/devices":
             page.wait_for_selector("[data-testid=devices] li")
+        if path == "/notifications":
+            page.wait_for_selector("[data-testid=inbox] li")
+        if path == "/notifications/settings":
+            page.wait_for_selector("[data-testid=notification-choices]")
         if path.endswith("/displays"):
             page.wait_for_selector("[data-testid=displays]")
         check_screen(page, name, found)

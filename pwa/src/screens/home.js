@@ -1,4 +1,4 @@
-import { h, link, plural } from '../ui/h.js';
+import { h, link, plural, unreadBadge } from '../ui/h.js';
 import { myEntries, recentRange, mostCommonYesterday, groupTotals } from '../data/capacity.js';
 import { KINDS, capacityEntries } from '../collections/capacity-entries.js';
 import { formatMinutes } from '../lib/dates.js';
@@ -6,6 +6,7 @@ import { today } from '../lib/clock.js';
 import { saveEntry, coachLogsNothing } from './log.js';
 import { canLogCapacity } from '../data/team.js';
 import { FlashMessage } from '../ui/flash.js';
+import { notifiableTeams, inboxInBackground, unreadCount } from '../data/inbox.js';
 
 export async function HomeScreen(app) {
   const { me, session } = app;
@@ -24,6 +25,9 @@ export async function HomeScreen(app) {
   const leads = team?.role === 'lead';
   // Only leads, coaches and administrators load their parts of the home (a chunk of its own).
   const roles = isAdmin || leads || coached.length ? await import('./home-roles.js') : null;
+  // Leads and coaches are told about their teams: the inbox as last read, with its unread count,
+  // and read again in the background.
+  const inbox = notifiableTeams(me).length ? await inboxInBackground(app, () => app.refreshUnlessBusy()) : null;
   const [adminPart, weekPart, followedPart] = await Promise.all([
     isAdmin ? roles.AdminHome() : '',
     leads ? roles.TeamWeek(app, team) : '',
@@ -62,6 +66,9 @@ export async function HomeScreen(app) {
   return h('div', null,
     FlashMessage(app),
     h('h1', null, `Hello, ${firstName}`),
+    inbox ? h('p', { 'data-testid': 'home-inbox', class: 'button-group' },
+      link('/notifications', ['Notifications', unreadBadge(unreadCount(inbox.notifications))], { class: 'block-link' }),
+      link('/notifications/settings', 'Notification settings', { class: 'block-link' })) : '',
     alerts.length ? h('section', { class: 'attention', 'aria-labelledby': 'attention-title' },
       h('h2', { id: 'attention-title' }, 'Needs attention'), h('ul', null, alerts)) : '',
     adminPart,

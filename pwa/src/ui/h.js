@@ -32,3 +32,8 @@ export function link(href, text, attrs = {}) {
 export function plural(n, one, many = `${one}s`) {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+/** The count of unread notifications beside a link to the inbox (nothing when none): read as "3 unread". */
+export function unreadBadge(n) {
+  return n ? h('span', { class: 'badge', 'data-testid': 'unread-count' }, String(n), h('span', { class: 'visually-hidden' }, ' unread')) : '';
+}
