@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app
 from py_vapid import Vapid02
 
-from server.accounts.models import User
+from server.accounts.models import Device, User
 from server.core import clock
 from server.core.errors import ApiError, not_found
 from server.core.models import new_id
@@ -256,8 +256,13 @@ def notify_team(team_id: str, *, type: str, key: str, title: str, body: str, url
         NotificationMute.user_id.in_(by_user), NotificationMute.team_id == team_id, NotificationMute.type == type)))
     quiet = {r.user_id: (r.quiet_hours_start, r.quiet_hours_end) for r in db.session.execute(
         sa.select(NotificationSettings).where(NotificationSettings.user_id.in_(by_user))).scalars()}
-    subs = db.session.execute(sa.select(PushSubscription.id, PushSubscription.user_id).where(
-        PushSubscription.user_id.in_([u for u in by_user if u not in muted]))).all()
+    # A subscription of a signed-out or revoked device is not sent to: that browser may be someone
+    # else's now (its page could not delete it, offline or signed out from another device).
+    subs = db.session.execute(
+        sa.select(PushSubscription.id, PushSubscription.user_id)
+        .outerjoin(Device, Device.id == PushSubscription.device_id)
+        .where(PushSubscription.user_id.in_([u for u in by_user if u not in muted]),
+               sa.or_(PushSubscription.device_id.is_(None), Device.revoked_at.is_(None)))).all()
     if subs:
         db.session.execute(sa.insert(PushDelivery), [
             {"id": new_id(), "notification_id": by_user[uid], "subscription_id": sid, "state": "pending",

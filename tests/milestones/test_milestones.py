@@ -263,3 +263,16 @@ def test_a_subscribed_coach_gets_a_queued_push_and_a_muted_type_gets_none(ward):
     assert [(u, s) for u, s, _ in queued] == [(people["coach"].id, "pending")]
     assert queued[0][2] == clock.now() + timedelta(days=7)
     assert inbox_of(people["lead"]) == [("milestone", "first_capacity_sample")]  # the inbox keeps everything
+
+
+def test_a_revoked_devices_subscription_is_not_sent_to(ward, login):
+    team, people, devices = ward
+    from tests.api.test_permissions import push_subscription_body
+
+    lost_phone = login(people["coach"], "Lost phone")
+    assert lost_phone.post("/api/push/subscriptions", json=push_subscription_body()).status_code == 201
+    assert devices["coach"].api.delete(f"/api/devices/{lost_phone.device_id}").status_code == 204
+    devices["ann"].push(entry(team))
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PushDelivery)) == 0
+    assert inbox_of(people["coach"]) == [("milestone", "first_capacity_sample")]
