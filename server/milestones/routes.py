@@ -42,4 +42,4 @@ def confirm_milestone(team_id, code):
     created = operations.reach(team_id, code, {"confirmed": True}, confirmed_by=user.id)
     db.session.commit()
     found = next(m for m in operations.milestones_of(team_id) if m.code == code)
-    return MilestoneSchema().dump(found), 201 if created else 200
+    return found, 201 if created else 200

@@ -42,7 +42,7 @@ def subscribe(data):
     sub, created = operations.subscribe(session.user, session.device_id, data["endpoint"],
                                         data["keys"]["p256dh"], data["keys"]["auth"])
     db.session.commit()
-    return SubscriptionSchema().dump(sub), 201 if created else 200
+    return sub, 201 if created else 200
 
 
 @blp.get("/push/subscriptions")
