@@ -83,5 +83,7 @@ def from_environment(instance_path: Path) -> dict:
         # thread of the web process when PUSH_WORKER_IN_PROCESS is on (scripts/run: one command).
         "PUSH_WORKER_IN_PROCESS": os.environ.get("PUSH_WORKER_IN_PROCESS", "off").lower() in ("1", "on", "true", "yes"),
         "PUSH_REQUEST_TIMEOUT_SECONDS": _int("PUSH_REQUEST_TIMEOUT_SECONDS", 10),
-        "PUSH_WORKER_THREADS": _int("PUSH_WORKER_THREADS", 8),
+        # Real push services answer in tens of milliseconds, so sends overlap in threads; the CPU cost
+        # (encryption) is ~2 ms a push (bench/push_delivery.py).
+        "PUSH_WORKER_THREADS": _int("PUSH_WORKER_THREADS", 16),
     }

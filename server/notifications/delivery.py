@@ -81,7 +81,7 @@ class Outcome:
 def _settings() -> tuple[float, int, int]:
     config = current_app.config
     timeout = float(config.get("PUSH_REQUEST_TIMEOUT_SECONDS") or REQUEST_TIMEOUT_SECONDS)
-    return timeout, int(config.get("PUSH_WORKER_THREADS") or 8), int(config.get("PUSH_BATCH_SIZE") or 200)
+    return timeout, int(config.get("PUSH_WORKER_THREADS") or 16), int(config.get("PUSH_BATCH_SIZE") or 200)
 
 
 def payload_of(notification_id: str, type: str, team_id: Optional[str], code: Optional[str], title: str, body: str,
