@@ -15,4 +15,4 @@ def register(app: Flask) -> None:
     if app.config.get("PUSH_WORKER_IN_PROCESS"):
         from server.notifications.delivery import start_in_process
 
-        start_in_process(app)
+        app.extensions["push_worker"] = start_in_process(app)

@@ -318,42 +318,46 @@ def run_worker(once: bool = False, stop: Optional[threading.Event] = None) -> No
 
         signal.signal(signal.SIGTERM, _graceful)
         signal.signal(signal.SIGINT, _graceful)
-    sender = _sender()
+    sender: Optional[Sender] = None
     log.info("push worker started")
     try:
         while not stop.is_set():
             try:
+                sender = sender or _sender()
                 counts = deliver_due(sender=sender)
-            except sa.exc.OperationalError:
-                # The database went away or was busy: drop the connection and try again shortly.
-                log.exception("push worker: database error")
-                db.session.rollback()
-                db.session.remove()
+            except Exception:
                 if once:
                     raise
+                # The database went away, is not migrated yet, or a bug: a worker that stopped here
+                # would leave everything queued, so it says so and tries again shortly. Leased rows
+                # are sent again when their lease runs out.
+                log.exception("push worker: delivery failed; trying again shortly")
+                db.session.rollback()
                 stop.wait(IDLE_POLL_SECONDS * 5)
                 continue
             finally:
                 db.session.remove()
             if counts["sent"]:
                 log.info("push worker: %s", counts)
-            if once and not counts["sent"]:
+            elif once:
                 break
-            if not counts["sent"]:
+            else:
                 stop.wait(IDLE_POLL_SECONDS)
     finally:
-        sender.close()
+        if sender is not None:
+            sender.close()
         log.info("push worker stopped")
 
 
-def start_in_process(app: Flask) -> threading.Event:
+def start_in_process(app: Flask) -> tuple[threading.Thread, threading.Event]:
     """Run the worker as a daemon thread of this process (``scripts/run``: one command runs everything);
-    returns the event that stops it."""
+    the thread and the event that stops it. Its leases make a thread killed with its process harmless."""
     stop = threading.Event()
 
     def work() -> None:
         with app.app_context():
             run_worker(stop=stop)
 
-    threading.Thread(target=work, name="push-worker", daemon=True).start()
-    return stop
+    thread = threading.Thread(target=work, name="push-worker", daemon=True)
+    thread.start()
+    return thread, stop

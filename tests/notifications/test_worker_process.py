@@ -128,3 +128,34 @@ def test_sigterm_lets_the_send_in_flight_finish_and_be_recorded(app, subscribed,
     [row] = _rows()
     assert (row.state, row.attempts, row.last_status) == ("delivered", 1, 201)
     assert len(push_service.to(s.subscriber)) == 1
+
+
+@pytest.fixture
+def in_process_app(app_config):
+    from server import create_app
+
+    app = create_app({**app_config, "PUSH_WORKER_IN_PROCESS": True})
+    with app.app_context():
+        yield app
+        thread, stop = app.extensions["push_worker"]
+        stop.set()
+        thread.join(timeout=60)
+        assert not thread.is_alive()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_the_web_process_delivers_by_itself_when_told_to(in_process_app, make_team, make_user, login):
+    """``scripts/run``: one process serves the app and sends its pushes (PUSH_WORKER_IN_PROCESS)."""
+    from tests.notifications.push_service import PushService
+
+    key = in_process_app.test_client().get("/api/push/vapid-public-key").json["public_key"]
+    with PushService(now=clock.timestamp, vapid_public_key=key) as service:
+        team = make_team()
+        api = login(make_user("coach", coach_of=[team]))
+        browser = service.subscriber()
+        assert api.post("/api/push/subscriptions", json=browser.json()).status_code == 201
+        _event(team.id, "one")
+        assert service.wait_for(lambda svc: len(svc.to(browser)) == 1, timeout=60)
+        _wait_until_delivered(service, 1)
+    assert service.problems == []
