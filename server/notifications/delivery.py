@@ -109,6 +109,15 @@ def _expire(now: datetime) -> int:
 def lease(limit: int, lease_for: timedelta) -> tuple[list[Job], int]:
     """Take up to ``limit`` due rows for this worker and commit the lease; ``(jobs, expired)``."""
     session = db.session()
+    now = clock.now()
+    # Look before taking SQLite's write lock: an idle worker polls every second and should not
+    # queue a writer (or make a WAL write) each time.
+    if session.scalar(sa.select(PushDelivery.id).where(
+            PushDelivery.state == "pending",
+            sa.or_(PushDelivery.next_attempt_at <= now, PushDelivery.expires_at <= now),
+            sa.or_(PushDelivery.leased_until.is_(None), PushDelivery.leased_until <= now)).limit(1)) is None:
+        session.commit()
+        return [], 0
     begin_write(session)
     now = clock.now()
     expired = _expire(now)
@@ -311,13 +320,14 @@ def run_worker(once: bool = False, stop: Optional[threading.Event] = None) -> No
     """Deliver until told to stop: SIGTERM or SIGINT (or ``stop``) ends the loop after the batch in
     flight is sent and recorded. ``once``: deliver what is due now, then return."""
     stop = stop or threading.Event()
+    previous = {}
     if threading.current_thread() is threading.main_thread():
         def _graceful(signum, _frame):
             log.info("push worker: signal %s, finishing the batch in flight", signum)
             stop.set()
 
-        signal.signal(signal.SIGTERM, _graceful)
-        signal.signal(signal.SIGINT, _graceful)
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            previous[signum] = signal.signal(signum, _graceful)
     sender: Optional[Sender] = None
     log.info("push worker started")
     try:
@@ -346,6 +356,8 @@ def run_worker(once: bool = False, stop: Optional[threading.Event] = None) -> No
     finally:
         if sender is not None:
             sender.close()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
         log.info("push worker stopped")
 
 

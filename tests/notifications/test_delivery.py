@@ -277,3 +277,16 @@ def test_workers_skip_rows_another_worker_is_leasing(frozen, subscribed, push_se
         engine.dispose()
     assert delivery.deliver_due()["delivered"] == 1
     assert len(push_service.received) == 2
+
+
+def test_push_worker_once_delivers_what_is_due_and_exits(frozen, subscribed, push_service, app):
+    s = subscribed()
+    _event(s.team.id, key="a")
+    _event(s.team.id, key="b")
+    push_service.answer(s.subscriber, 503)  # retried 5 s later: not due again before it exits
+
+    result = app.test_cli_runner().invoke(args=["push-worker", "--once"])
+
+    assert result.exit_code == 0, result.output
+    assert sorted(r.state for r in _deliveries()) == ["delivered", "pending"]
+    assert len(push_service.to(s.subscriber)) == 2
