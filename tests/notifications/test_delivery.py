@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from server.core import clock
+from server.core.database import begin_write
 from server.extensions import db
 from server.notifications import delivery
 from server.notifications.models import Notification, PushDelivery, PushSubscription
@@ -27,6 +28,7 @@ def frozen(monkeypatch):
 
 
 def _event(team_id: str, key: str = "e1", ttl: timedelta = timedelta(hours=3)) -> None:
+    begin_write(db.session())  # as the sync push and the write requests that raise events do
     notify_team(team_id, type="actions_overdue", key=key, title="Actions overdue", body="Two actions are overdue.",
                 url=f"/teams/{team_id}/actions", ttl=ttl)
     db.session.commit()
