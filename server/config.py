@@ -79,4 +79,11 @@ def from_environment(instance_path: Path) -> dict:
         "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY") or None,
         "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT") or "mailto:valueboard@localhost",
         "PUSH_SERVICE_HOSTS": os.environ.get("PUSH_SERVICE_HOSTS") or DEFAULT_PUSH_SERVICE_HOSTS,
+        # The delivery worker (server/notifications/delivery.py): the Procfile's ``worker`` process, or a
+        # thread of the web process when PUSH_WORKER_IN_PROCESS is on (scripts/run: one command).
+        "PUSH_WORKER_IN_PROCESS": os.environ.get("PUSH_WORKER_IN_PROCESS", "off").lower() in ("1", "on", "true", "yes"),
+        "PUSH_REQUEST_TIMEOUT_SECONDS": _int("PUSH_REQUEST_TIMEOUT_SECONDS", 10),
+        # Real push services answer in tens of milliseconds, so sends overlap in threads; the CPU cost
+        # (encryption) is ~2 ms a push (bench/push_delivery.py).
+        "PUSH_WORKER_THREADS": _int("PUSH_WORKER_THREADS", 16),
     }

@@ -12,3 +12,7 @@ def register(app: Flask) -> None:
 
     api.register_blueprint(routes.blp)
     cli.register(app)
+    if app.config.get("PUSH_WORKER_IN_PROCESS"):
+        from server.notifications.delivery import start_in_process
+
+        app.extensions["push_worker"] = start_in_process(app)

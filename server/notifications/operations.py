@@ -21,6 +21,7 @@ from py_vapid import Vapid02
 
 from server.accounts.models import Device, User
 from server.core import clock
+from server.core.database import begin_write
 from server.core.errors import ApiError, not_found
 from server.core.models import new_id
 from server.extensions import db
@@ -61,6 +62,9 @@ def vapid() -> Vapid02:
     if pem is None:
         made = ec.generate_private_key(ec.SECP256R1()).private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+        # Made on a GET or by the delivery worker, whose transactions only read so far: on SQLite a
+        # read transaction that writes fails at once if another process wrote meanwhile.
+        begin_write(db.session())
         conn = db.session.connection()
         insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)
         db.session.execute(insert(VapidKey).values(id=1, private_key_pem=made, created_at=clock.now())
