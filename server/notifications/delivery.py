@@ -24,11 +24,12 @@ import json
 import logging
 import signal
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
-from typing import Optional
+from typing import Callable, Optional
 from urllib.parse import urlsplit
 
 import requests
@@ -316,6 +317,30 @@ def deliver_due(limit: Optional[int] = None, sender: Optional[Sender] = None) ->
 # ------------------------------------------------------------------------------------------------
 # the worker
 # ------------------------------------------------------------------------------------------------
+PERIODIC = "valueboard_periodic"
+
+
+def register_periodic(app: Flask, every: timedelta, job: Callable[[], object]) -> None:
+    """Have the worker run ``job`` (in an app context) every ``every``: checks that raise events on a
+    schedule (``server.milestones.slipping``). Several workers may run it: its events must be keyed so
+    that running it twice tells nobody twice."""
+    app.extensions.setdefault(PERIODIC, []).append((every, job))
+
+
+def _run_periodic(due: dict, now: float) -> None:
+    for index, (every, job) in enumerate(current_app.extensions.get(PERIODIC, [])):
+        if now < due.get(index, 0.0):
+            continue
+        due[index] = now + every.total_seconds()
+        try:
+            job()
+        except Exception:
+            log.exception("push worker: periodic %s failed; next time", getattr(job, "__name__", job))
+            db.session.rollback()
+        finally:
+            db.session.remove()
+
+
 def run_worker(once: bool = False, stop: Optional[threading.Event] = None) -> None:
     """Deliver until told to stop: SIGTERM or SIGINT (or ``stop``) ends the loop after the batch in
     flight is sent and recorded. ``once``: deliver what is due now, then return."""
@@ -329,9 +354,12 @@ def run_worker(once: bool = False, stop: Optional[threading.Event] = None) -> No
         for signum in (signal.SIGTERM, signal.SIGINT):
             previous[signum] = signal.signal(signum, _graceful)
     sender: Optional[Sender] = None
+    periodic_due: dict = {}
     log.info("push worker started")
     try:
         while not stop.is_set():
+            if not once:  # --once delivers what is queued; scheduled checks are for a running worker
+                _run_periodic(periodic_due, time.monotonic())
             try:
                 sender = sender or _sender()
                 counts = deliver_due(sender=sender)

@@ -49,3 +49,15 @@ def test_a_slipping_team_is_told_once_each(app, frozen, make_team, make_user, lo
     check_teams()
     assert ("box_score_stale", "Ward 9: box score not updated") in news(coach)
     assert [t for t, _ in news(coach)].count("signal") == 1
+
+
+def test_the_delivery_worker_runs_the_check_every_five_minutes(app):
+    from server.notifications.delivery import PERIODIC, _run_periodic
+
+    assert app.extensions[PERIODIC] == [(timedelta(minutes=5), check_teams)]
+    runs = []
+    app.extensions[PERIODIC] = [(timedelta(minutes=5), lambda: runs.append("checked"))]
+    due: dict = {}
+    for now in (1000.0, 1299.0, 1300.0, 1301.0):  # monotonic seconds, as the worker's loop passes them
+        _run_periodic(due, now)
+    assert runs == ["checked", "checked"]
