@@ -28,6 +28,22 @@ RECORD_SW_MESSAGES = """(() => {
 })()"""
 
 
+# Resolves once the new version has installed and waits (page.wait_for_function cannot wait on an async
+# condition: it takes the promise as true at once), or false after 15 s.
+NEW_VERSION_WAITING = """async () => {
+    const reg = await navigator.serviceWorker.getRegistration();
+    const installed = (w) => new Promise((resolve) => {
+        if (w.state !== 'installing') return resolve();
+        w.addEventListener('statechange', () => w.state !== 'installing' && resolve());
+    });
+    const waiting = (async () => {
+        if (!reg.waiting && !reg.installing) await new Promise((resolve) => reg.addEventListener('updatefound', resolve, { once: true }));
+        if (reg.installing) await installed(reg.installing);
+        return !!reg.waiting;
+    })();
+    return Promise.race([waiting, new Promise((resolve) => setTimeout(() => resolve(false), 15000))]);
+}"""
+
 def controller_version(page) -> str:
     return page.evaluate(f"async () => ({BUILD_OF})(navigator.serviceWorker.controller)")["version"]
 
@@ -57,7 +73,7 @@ def test_update_waits_while_changes_are_queued(page, world):
     original, new_version = publish_new_version(server, [2])  # cannot send outbox format 1
     try:
         page.evaluate("async () => (await navigator.serviceWorker.getRegistration()).update()")
-        page.wait_for_function("async () => !!(await navigator.serviceWorker.getRegistration()).waiting", timeout=15000)
+        assert page.evaluate(NEW_VERSION_WAITING), "the new version did not install within 15 s"
         banner = page.locator("[data-testid=update-banner]")
         banner.locator("[data-testid=update-waiting]").wait_for()
         assert "once your 1 change waiting to sync is saved" in banner.inner_text()
