@@ -23,6 +23,7 @@ def test_a_row_whose_week_is_not_a_week(page, world, tmp_path, size):
     bad = tmp_path / "long.csv"
     bad.write_text("Measure,Week,Value\nPatients seen,not-a-week,5\n")
     page.goto(world.server.url + "/import")
+    wait_saved(page)  # the reloaded page's first sync is done: nothing redraws the screen under the file
     page.set_input_files("#file", str(bad))
     page.click("button:text('Check the file')")
     row = page.locator("[data-testid=import-rows] tbody tr")
