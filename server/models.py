@@ -11,3 +11,4 @@ from server.sync_api import models as sync_models  # noqa: F401
 from server.notifications import models as notifications_models  # noqa: F401
 from server.milestones import models as milestones_models  # noqa: F401
 from server.fidelity import models as fidelity_models  # noqa: F401
+from server.coaching import models as coaching_models  # noqa: F401

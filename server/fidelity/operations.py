@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -23,25 +22,13 @@ from server.capacity.models import CapacityWeeklyTotal
 from server.core.weeks import week_start
 from server.extensions import db
 from server.fidelity.models import TeamBoardWeek
+from server.fidelity.period import Period
+from server.fidelity.protected import protected_minutes
 from server.huddles.models import Huddle
 from server.measures.models import MeasureValue
 from server.organisations.models import Team
 
 ELEMENTS = ("box_score", "board", "huddle")
-
-
-@dataclass(frozen=True)
-class Period:
-    first: date  # a Monday
-    last: date  # a Monday
-
-    @classmethod
-    def touching(cls, start: date, end: date) -> "Period":
-        return cls(week_start(start), week_start(end))
-
-    @property
-    def weeks(self) -> int:
-        return (self.last - self.first).days // 7 + 1
 
 
 def status_of(counts: dict[str, int], weeks: int) -> str:
@@ -87,3 +74,25 @@ def fidelity(teams: sa.Select, period: Period) -> dict[str, Any]:
         rows.append({"team_id": team_id, "board_id": board_id, "box_score_weeks": counts["box_score"],
                      "board_weeks": counts["board"], "huddle_weeks": counts["huddle"], "status": status})
     return {"weeks": period.weeks, "teams": rows, "summary": summary}
+
+
+def team_fidelity(team: Team, period: Period) -> dict[str, Any]:
+    """One team's weeks, element by element, with the Value Management time of each week beside them."""
+    team_id = team.id
+    only = sa.select(sa.literal(team_id))
+    present = element_weeks(only, period).get(team_id) or {e: set() for e in ELEMENTS}
+    minutes = protected_minutes(only, period).get(team_id, {})
+    counts = {e: len(present[e]) for e in ELEMENTS}
+    by_week = []
+    for monday in period.mondays:
+        spent = minutes.get(monday, {"huddle": 0, "box_score_and_board": 0})
+        by_week.append({"week_start": monday, **{e: monday in present[e] for e in ELEMENTS},
+                        "huddle_minutes": spent["huddle"], "box_score_and_board_minutes": spent["box_score_and_board"]})
+    huddle_total = sum(w["huddle_minutes"] for w in by_week)
+    vm_total = sum(w["box_score_and_board_minutes"] for w in by_week)
+    return {"team_id": team_id, "board_id": team.board_id, "weeks": period.weeks, "status": status_of(counts, period.weeks),
+            "box_score_weeks": counts["box_score"], "board_weeks": counts["board"], "huddle_weeks": counts["huddle"],
+            "by_week": by_week,
+            "protected_minutes": {"huddle": huddle_total, "box_score_and_board": vm_total,
+                                  "per_week": round((huddle_total + vm_total) / period.weeks, 1)}}
+

@@ -8,9 +8,11 @@ from flask_smorest import Blueprint
 from server.accounts.auth import current_session
 from server.core.errors import forbidden, not_found
 from server.extensions import db
-from server.fidelity.operations import Period, fidelity
-from server.fidelity.schemas import FidelityQuerySchema, FidelitySchema
-from server.organisations.access import access_for
+from server.core import clock
+from server.fidelity.operations import fidelity, team_fidelity
+from server.fidelity.period import Period
+from server.fidelity.schemas import FidelityQuerySchema, FidelitySchema, TeamFidelityQuerySchema, TeamFidelitySchema
+from server.organisations.access import access_for, readable_team_or_404
 from server.organisations.models import Board, Team
 
 blp = Blueprint("fidelity", __name__, url_prefix="/api", description="Fidelity to the three elements of Value Management")
@@ -42,3 +44,17 @@ def get_fidelity(args):
     else:
         raise forbidden("Fidelity is for coaches, board leads and administrators.")
     return fidelity(teams, Period.touching(args["from_"], args["to"]))
+
+
+@blp.get("/teams/<team_id>/fidelity")
+@blp.arguments(TeamFidelityQuerySchema, location="query")
+@blp.response(200, TeamFidelitySchema)
+def get_team_fidelity(args, team_id):
+    """One team's fidelity week by week, with what Value Management cost it (huddle minutes and the
+    box score and board time its leads logged as admin in the "Value Management" category): for
+    everyone who reads the team. Without dates, the last 12 weeks up to this one."""
+    team = readable_team_or_404(access_for(current_session().user), team_id)
+    period = (Period.touching(args["from_"], args["to"]) if args["from_"] is not None
+              else Period.last_weeks(12, clock.today()))
+    return team_fidelity(team, period)
+

@@ -7,6 +7,13 @@ from server.core.schemas import Schema
 MAX_DAYS = 3 * 366  # three years: reports look back a year; a typo of a century is refused
 
 
+def check_period(start, end) -> None:
+    if end < start:
+        raise ValidationError("Must not be before from.", "to")
+    if (end - start).days > MAX_DAYS:
+        raise ValidationError("The period may be at most three years.", "to")
+
+
 class FidelityQuerySchema(Schema):
     board_id = fields.String(load_default=None)
     from_ = fields.Date(required=True, data_key="from")
@@ -14,10 +21,20 @@ class FidelityQuerySchema(Schema):
 
     @validates_schema
     def _period(self, data, **kwargs):
-        if data["to"] < data["from_"]:
-            raise ValidationError("Must not be before from.", "to")
-        if (data["to"] - data["from_"]).days > MAX_DAYS:
-            raise ValidationError("The period may be at most three years.", "to")
+        check_period(data["from_"], data["to"])
+
+
+class TeamFidelityQuerySchema(Schema):
+    """Both dates or neither: without them, the last 12 weeks up to this one."""
+    from_ = fields.Date(load_default=None, data_key="from")
+    to = fields.Date(load_default=None)
+
+    @validates_schema
+    def _period(self, data, **kwargs):
+        if (data["from_"] is None) != (data["to"] is None):
+            raise ValidationError("Give both from and to, or neither for the last 12 weeks.", "from" if data["from_"] is None else "to")
+        if data["from_"] is not None:
+            check_period(data["from_"], data["to"])
 
 
 class FidelityTeamSchema(Schema):
@@ -39,3 +56,25 @@ class FidelitySchema(Schema):
     weeks = fields.Integer()
     teams = fields.List(fields.Nested(FidelityTeamSchema))
     summary = fields.Nested(FidelitySummarySchema)
+
+
+class TeamWeekSchema(Schema):
+    week_start = fields.Date()
+    box_score = fields.Boolean()
+    board = fields.Boolean()
+    huddle = fields.Boolean()
+    huddle_minutes = fields.Integer()
+    box_score_and_board_minutes = fields.Integer()
+
+
+class ProtectedMinutesSchema(Schema):
+    huddle = fields.Integer()
+    box_score_and_board = fields.Integer()
+    per_week = fields.Float()
+
+
+class TeamFidelitySchema(FidelityTeamSchema):
+    weeks = fields.Integer()
+    by_week = fields.List(fields.Nested(TeamWeekSchema))
+    protected_minutes = fields.Nested(ProtectedMinutesSchema)
+

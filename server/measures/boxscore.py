@@ -276,3 +276,21 @@ def compute_from_records(inputs: Mapping[str, Any]) -> dict[str, Any]:
         weeks=inputs.get("weeks", DEFAULT_WEEKS),
     )
     return {"this_week": current.isoformat(), "weeks": [wk.isoformat() for wk in window], "groups": groups}
+
+
+def new_signals(score: Mapping[str, Any], since: date) -> list[dict[str, Any]]:
+    """The measures of a computed box score whose latest value is a special-cause improvement or
+    concern in a week from ``since`` on: news a coach or lead has not been told of in an earlier week."""
+    found = []
+    for group in score["groups"]:
+        for row in group["measures"]:
+            points = [p for p in row["analysis"]["points"] if p["value"] is not None]
+            latest = points[-1] if points else None
+            if not latest or latest.get("signal") not in ("improvement", "concern"):
+                continue
+            if _as_date(latest["week_start"]) < since:
+                continue
+            found.append({"measure_id": row["id"], "measure_name": row["name"], "signal": latest["signal"],
+                          "week_start": _as_date(latest["week_start"])})
+    return found
+

@@ -16,7 +16,7 @@ from server.core import clock
 from server.extensions import db
 from server.huddles.models import Huddle
 from server.improvement.models import Action
-from server.measures.boxscore import box_score
+from server.measures.boxscore import box_score, new_signals
 from server.measures.models import MeasureValue
 from server.notifications.operations import notify_team
 from server.organisations.models import CoachAssignment, Membership, Team
@@ -72,20 +72,12 @@ def check_team(team: Team, today: date) -> int:
                             body="Open actions are past their due date.", url=f"/teams/{team.id}/actions",
                             ttl=REMINDER_TTL)
 
-    for group in box_score(team)["groups"]:
-        for row in group["measures"]:
-            points = [p for p in row["analysis"]["points"] if p["value"] is not None]
-            latest = points[-1] if points else None
-            if not latest or latest.get("signal") not in ("improvement", "concern"):
-                continue
-            week = latest["week_start"]
-            if date.fromisoformat(week) < last_week:
-                continue  # old news: only a signal in the latest two weeks is new
-            kind = latest["signal"]
-            told += notify_team(team.id, type="signal", key=f"signal:{row['id']}:{week}:{kind}",
-                                title=f"{team.name}: {row['name']} shows {kind}",
-                                body=f"Special cause {kind} in the week of {date.fromisoformat(week).strftime('%-d %B')}.",
-                                url=board, ttl=SIGNAL_TTL)
+    for signal in new_signals(box_score(team), since=last_week):  # only a signal in the latest two weeks is new
+        kind, week = signal["signal"], signal["week_start"]
+        told += notify_team(team.id, type="signal", key=f"signal:{signal['measure_id']}:{week.isoformat()}:{kind}",
+                            title=f"{team.name}: {signal['measure_name']} shows {kind}",
+                            body=f"Special cause {kind} in the week of {week.strftime('%-d %B')}.",
+                            url=board, ttl=SIGNAL_TTL)
     return told
 
 

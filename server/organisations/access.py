@@ -77,6 +77,13 @@ class Access:
         """Everyone who works on the box score in the huddle: members, leads, coaches, admins."""
         return self.can_write(team_id) or self.can_coach(team_id)
 
+    # ---- coaching conversations (issue 14): the team's leads read them, its coaches write them.
+    def can_read_coaching_notes(self, team_id: str) -> bool:
+        return self.is_admin or team_id in self.lead_of or team_id in self.coach_of
+
+    def can_change_coaching_note(self, team_id: str, author_id: str) -> bool:
+        return self.is_admin or (team_id in self.coach_of and author_id == self.user_id)
+
     def can_read_board(self, board_id: str) -> bool:
         """Read a whole health board's figures (fidelity, reports)."""
         return self.is_admin or board_id in self.boards_led
