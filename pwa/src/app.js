@@ -33,6 +33,8 @@ const ROUTES = [
   [/^\/devices$/, lazy(() => import('./screens/devices.js'), 'DevicesScreen')],
   [/^\/notifications$/, lazy(() => import('./screens/inbox.js'), 'InboxScreen')],
   [/^\/notifications\/settings$/, lazy(() => import('./screens/notification-settings.js'), 'NotificationSettingsScreen')],
+  [/^\/coach$/, lazy(() => import('./screens/caseload.js'), 'CaseloadScreen')],
+  [/^\/teams\/([\w-]+)\/fidelity$/, lazy(() => import('./screens/team-fidelity.js'), 'TeamFidelityScreen')],
   ...COLLECTION_ROUTES,
 ];
 
@@ -120,6 +122,7 @@ export async function startApp(root) {
       item('/', 'Home'),
       // A board display (its home: the board) is signed out by a lead: whoever walks past the TV could.
       app.me?.display_of ? '' : [
+        app.me?.coached_teams?.length ? item('/coach', 'Caseload') : '',
         collectionNav(app.teamId).map(([href, text]) => item(href, text)),
         // Leads and coaches are told about their teams (the inbox and its settings).
         notifiableTeams(app.me).length ? item('/notifications', ['Notifications', unreadBadge(app.unread)]) : '',

@@ -25,6 +25,8 @@ export const META = Object.freeze({
   PUSH_SUBSCRIPTION: 'push_subscription',
   /** {notifications, fetched_at}: the inbox as last read from the server (data/inbox.js), shown offline. */
   INBOX: 'notifications_inbox',
+  /** {body, fetched_at}: GET /api/caseload as last read (data/kept.js), the coach's caseload offline. */
+  CASELOAD: 'caseload',
 });
 
 /** What a 401 or a re-login keeps with the user's queued changes: what sending them needs. */
@@ -37,3 +39,5 @@ export const teamSettingsKey = (teamId) => `team:${teamId}`;
 export const huddleStartedKey = (huddleId) => `huddle-started:${huddleId}`;
 /** A team's members and coaches as last read from the server (data/team.js), one key per team. */
 export const teamPeopleKey = (teamId) => `team-people:${teamId}`;
+/** {body, fetched_at}: a team's fidelity and protected time as last read (data/kept.js), one key per team. */
+export const teamFidelityKey = (teamId) => `team-fidelity:${teamId}`;

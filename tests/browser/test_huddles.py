@@ -89,6 +89,8 @@ def test_a_whole_huddle_offline_on_a_tablet_then_synced(new_context, world):
     page.click("a:text-is('Next: Tests of change')")
     expect(page.locator("#step-title")).to_have_text("Step 2 of 7: Tests of change")
     page.click("a:text-is('Next: Celebrations')")
+    # The step is drawn after the click: a note typed before then would go into the last step's box.
+    expect(page.locator("#step-title")).to_have_text("Step 3 of 7: Celebrations")
     add_note(page, "Thanks to Priya for covering nights")
 
     go_to_step(page, "New ideas")

@@ -9,10 +9,17 @@ export const KINDS = {
   admin: 'Admin',
 };
 
-/** What an entry was, as the lists show it: "Time lost: Waiting", "Meeting". */
+/** The category of an admin entry that is box score or board work: fidelity counts it as the time
+ * Value Management takes (server/fidelity/protected.py's VALUE_MANAGEMENT). */
+export const VALUE_MANAGEMENT = 'Value Management';
+
+/** Entries whose category is shown: time lost's reason, and admin time that is Value Management's. */
+const shownCategory = (e) => (e.kind === 'time_lost' || e.kind === 'admin') && e.category;
+
+/** What an entry was, as the lists show it: "Time lost: Waiting", "Meeting", "Admin: Value Management". */
 export function whatText(e) {
   const kind = KINDS[e.kind] || e.kind || 'Entry';
-  return e.kind === 'time_lost' && e.category ? `${kind}: ${e.category}` : kind;
+  return shownCategory(e) ? `${kind}: ${e.category}` : kind;
 }
 
 /** What the database needs of it (db.js; the service worker loads only this part). */
@@ -33,7 +40,7 @@ export const capacityEntries = /* @__PURE__ */ collection(capacityEntriesStored,
     const kind = (KINDS[e.kind] || 'entry').toLowerCase();
     return [
       e.minutes ? formatMinutes(e.minutes) : '',
-      e.kind === 'time_lost' && e.category ? `${kind} to ${e.category}` : kind,
+      shownCategory(e) ? `${kind} ${e.kind === 'time_lost' ? 'to' : 'for'} ${e.category}` : kind,
       e.occurred_on ? dayPhrase(e.occurred_on) : '',
     ].filter(Boolean).join(' ');
   },

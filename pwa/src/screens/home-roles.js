@@ -49,6 +49,7 @@ export async function TeamWeek(app, team) {
     parts.push(h('h3', null, 'Latest signals'), signalList(week.signals));
     parts.push(h('p', null, link('/boxscore', 'Open the box score', { class: 'block-link' })));
   }
+  parts.push(h('p', null, link(`/teams/${team.id}/fidelity`, 'Fidelity and the time Value Management takes', { class: 'block-link' })));
   return h('section', { 'aria-labelledby': 'week-title', class: 'section', 'data-testid': 'team-week' },
     h('h2', { id: 'week-title' }, `This week at ${team.name}`), parts);
 }
@@ -64,6 +65,7 @@ export async function FollowedTeams(app, teams) {
   const weeks = await Promise.all(teams.map((t) => weekOf(app, t.id)));
   return h('section', { 'aria-labelledby': 'followed-title', class: 'section', 'data-testid': 'followed-teams' },
     h('h2', { id: 'followed-title' }, 'Teams you follow'),
+    h('p', null, link('/coach', 'Your caseload: the teams needing help first, with fidelity and coaching notes', { class: 'block-link' })),
     h('ul', { class: 'cards' }, teams.map((t, i) => {
       const week = weeks[i];
       const concerns = week.signals.filter((m) => m.analysis.variation === 'concern');

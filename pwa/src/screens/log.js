@@ -2,11 +2,11 @@
 // From home: 3 taps for time lost with a quick pick, 2 for a meeting or admin entry.
 import { h, link } from '../ui/h.js';
 import { QUICK_MINUTES, teamCategories } from '../data/capacity.js';
-import { KINDS, capacityEntries } from '../collections/capacity-entries.js';
+import { KINDS, VALUE_MANAGEMENT, capacityEntries } from '../collections/capacity-entries.js';
 import { formatMinutes, addDays } from '../lib/dates.js';
 import { today } from '../lib/clock.js';
 import { upsert, newId } from '../write.js';
-import { canLogCapacity, currentTeam } from '../data/team.js';
+import { canLogCapacity, canChangeTeamSettings, currentTeam } from '../data/team.js';
 import { problemsWith, specOf } from '../collections/rules.js';
 import { errorSlot, showErrors, characterCounter } from '../ui/field-errors.js';
 
@@ -20,7 +20,7 @@ export function coachLogsNothing(app, teamId = app.teamId) {
 
 function entryFields(app, { kind, minutes, category, note, occurred_on }) {
   const fields = { team_id: app.teamId, kind, minutes, occurred_on: occurred_on || today() };
-  if (kind === 'time_lost' && category) fields.category = category;
+  if ((kind === 'time_lost' || kind === 'admin') && category) fields.category = category;
   if (note) fields.note = note;
   return fields;
 }
@@ -39,6 +39,10 @@ export async function LogScreen(app) {
   const noteRule = (await specOf(capacityEntries)).fields.note;
   const categories = kind === 'time_lost' ? await teamCategories(app.db, app.teamId) : [];
   const state = { minutes: null };
+  // Leads log the time the box score and the board take them as admin marked Value Management: the
+  // team's fidelity shows it beside the weeks they kept them going.
+  const valueManagement = kind === 'admin' && canChangeTeamSettings(app)
+    ? h('input', { type: 'checkbox', id: 'value-management' }) : null;
   const root = h('div', { class: 'log' });
   const live = h('p', { class: 'visually-hidden', 'aria-live': 'polite' });
 
@@ -66,7 +70,7 @@ export async function LogScreen(app) {
     if (kind === 'time_lost') {
       showReasons();
     } else {
-      finish(null);
+      finish(valueManagement?.checked ? VALUE_MANAGEMENT : null);
     }
   }
 
@@ -75,6 +79,8 @@ export async function LogScreen(app) {
     const otherError = h('p', { class: 'error-message', id: 'minutes-other-error', hidden: true }, 'Enter minutes from 1 to 1440');
     root.replaceChildren(
       h('h1', null, `Log ${KINDS[kind].toLowerCase()}`),
+      valueManagement ? h('div', { class: 'checkbox' }, valueManagement,
+        h('label', { for: 'value-management' }, 'Box score or board work (Value Management time)')) : '',
       h('fieldset', { class: 'fieldset' },
         h('legend', { class: 'legend' }, 'How long?'),
         h('ul', { class: 'quick-picks' }, QUICK_MINUTES.map((m) => h('li', null,
