@@ -26,7 +26,7 @@ export const META = Object.freeze({
   /** {notifications, fetched_at}: the inbox as last read from the server (data/inbox.js), shown offline. */
   INBOX: 'notifications_inbox',
   /** {body, fetched_at}: GET /api/caseload as last read (data/kept.js), the coach's caseload offline. */
-  CASELOAD: 'caseload',
+  CASELOAD: 'coach_caseload',
 });
 
 /** What a 401 or a re-login keeps with the user's queued changes: what sending them needs. */
