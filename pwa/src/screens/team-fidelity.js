@@ -3,7 +3,7 @@
 // box score and board time logged as admin under "Value Management"), so a lead can show their
 // manager what the approach takes. From the server (weeks of history no device keeps whole), kept
 // for offline reading. Loaded with import().
-import { h, link } from '../ui/h.js';
+import { h, link, plural } from '../ui/h.js';
 import { longDay, formatMinutes } from '../lib/dates.js';
 import { readKept } from '../data/kept.js';
 import { teamFidelityKey } from '../meta-keys.js';
@@ -30,8 +30,8 @@ export async function TeamFidelityScreen(app) {
     title,
     keptNotice(kept, 'this page'),
     h('p', { 'data-testid': 'fidelity-status' },
-      `Over the last ${f.weeks} weeks ${name} is ${STATUS[f.status]}: box score updated in ${f.box_score_weeks} weeks, `
-      + `board in ${f.board_weeks}, huddle held in ${f.huddle_weeks}.`),
+      `Over the last ${f.weeks} weeks ${name} is ${STATUS[f.status]}: box score updated in ${plural(f.box_score_weeks, 'week')}, `
+      + `board in ${plural(f.board_weeks, 'week')}, huddle held in ${plural(f.huddle_weeks, 'week')}.`),
     h('p', { 'data-testid': 'protected-time' },
       `Value Management took ${formatMinutes(spent.huddle + spent.box_score_and_board)} in these ${f.weeks} weeks `
       + `(${formatMinutes(Math.round(spent.per_week))} a week): ${formatMinutes(spent.huddle)} of huddles and `
