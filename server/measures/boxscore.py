@@ -5,8 +5,9 @@ Two layers, so the PWA can prove it computes the same thing offline:
 * :func:`compute` is pure: plain inputs (measures, weekly capacity minutes, manual values,
   categories, contracted hours, the current week) in, JSON-ready groups out. The shared vectors in
   ``tests/vectors/boxscore/`` pin its answers; ``pwa/`` ports it.
-* :func:`box_score` reads those inputs for one team in four indexed queries (measures, manual values,
-  weekly capacity totals, categories; none per week or per measure) and calls :func:`compute`.
+* :func:`box_score` reads those inputs for one team (:func:`box_scores` for many at once) in four
+  indexed queries (measures, manual values, weekly capacity totals, categories; none per week, per
+  measure or per team) and calls :func:`compute`.
 
 Rules (where the issue was silent the choice is marked *chosen*):
 
@@ -200,53 +201,53 @@ def _as_date(x: date | str) -> date:
 # reading one team's inputs
 # ------------------------------------------------------------------------------------------------
 def box_score(team: Team, weeks: int = DEFAULT_WEEKS, now: datetime | None = None) -> dict[str, Any]:
+    return box_scores([team], weeks, now)[team.id]
+
+
+def box_scores(teams: list[Team], weeks: int = DEFAULT_WEEKS, now: datetime | None = None) -> dict[str, dict[str, Any]]:
+    """The box score of each team, its inputs read for all of them in the same four queries (a coach's
+    caseload reads forty teams' at once)."""
     now = now or clock.now()
     current = current_week_start(now)
-    columns = [Measure.id, *(getattr(Measure, k) for k in ROW_FIELDS), Measure.rebase_weeks]
-    measures = [
-        {**row._asdict(), "rebase_weeks": row.rebase_weeks or []}
-        for row in db.session.execute(
-            sa.select(*columns).where(Measure.team_id == team.id, Measure.status != "retired")
-        )
-    ]
-    manual_ids = [m["id"] for m in measures if m["source"] != "derived"]
-    derived = [m for m in measures if m["source"] == "derived"]
+    ids = [t.id for t in teams]
+    columns = [Measure.id, Measure.team_id, *(getattr(Measure, k) for k in ROW_FIELDS), Measure.rebase_weeks]
+    measures: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in db.session.execute(sa.select(*columns).where(Measure.team_id.in_(ids), Measure.status != "retired")):
+        m = row._asdict()
+        measures[m.pop("team_id")].append({**m, "rebase_weeks": row.rebase_weeks or []})
+    manual_teams = [t for t in ids if any(m["source"] != "derived" for m in measures[t])]
+    derived_teams = [t for t in ids if any(m["source"] == "derived" for m in measures[t])]
 
-    values: list[tuple[str, date, float]] = []
-    if manual_ids:
-        values = [tuple(r) for r in db.session.execute(
-            sa.select(MeasureValue.measure_id, MeasureValue.week_start, MeasureValue.value).where(
-                MeasureValue.team_id == team.id, MeasureValue.week_start <= current
-            )
-        )]
-    weekly: list[tuple[date, str, str, int]] = []
-    categories: dict[str, dict[str, Any]] = {}
-    if derived:
-        weekly = [tuple(r) for r in db.session.execute(
-            sa.select(CapacityWeeklyTotal.week_start, CapacityWeeklyTotal.kind, CapacityWeeklyTotal.category,
-                      CapacityWeeklyTotal.minutes).where(
-                CapacityWeeklyTotal.team_id == team.id, CapacityWeeklyTotal.week_start <= current,
-                CapacityWeeklyTotal.entries > 0,
-            )
-        )]
-        if any(m["derived_category_id"] for m in derived):
-            categories = {
-                cid: {"name": name, "former_names": former or []}
-                for cid, name, former in db.session.execute(
-                    sa.select(TimeLostCategory.id, TimeLostCategory.name, TimeLostCategory.former_names).where(
-                        TimeLostCategory.team_id == team.id
-                    )
-                )
-            }
-    window, groups = compute(measures=measures, weekly_minutes=weekly, values=values, categories=categories,
-                             contracted_hours=team.contracted_hours_per_week, current_week=current, weeks=weeks)
-    return {
-        "team_id": team.id,
-        "generated_at": now.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-        "this_week": current.isoformat(),
-        "weeks": [wk.isoformat() for wk in window],
-        "groups": groups,
-    }
+    values: dict[str, list[tuple[str, date, float]]] = defaultdict(list)
+    if manual_teams:
+        for team_id, *value in db.session.execute(
+                sa.select(MeasureValue.team_id, MeasureValue.measure_id, MeasureValue.week_start, MeasureValue.value).where(
+                    MeasureValue.team_id.in_(manual_teams), MeasureValue.week_start <= current)):
+            values[team_id].append(tuple(value))
+    weekly: dict[str, list[tuple[date, str, str, int]]] = defaultdict(list)
+    categories: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    if derived_teams:
+        for team_id, *total in db.session.execute(
+                sa.select(CapacityWeeklyTotal.team_id, CapacityWeeklyTotal.week_start, CapacityWeeklyTotal.kind,
+                          CapacityWeeklyTotal.category, CapacityWeeklyTotal.minutes).where(
+                    CapacityWeeklyTotal.team_id.in_(derived_teams), CapacityWeeklyTotal.week_start <= current,
+                    CapacityWeeklyTotal.entries > 0)):
+            weekly[team_id].append(tuple(total))
+        with_categories = [t for t in derived_teams if any(m["derived_category_id"] for m in measures[t])]
+        if with_categories:
+            for team_id, cid, name, former in db.session.execute(
+                    sa.select(TimeLostCategory.team_id, TimeLostCategory.id, TimeLostCategory.name,
+                              TimeLostCategory.former_names).where(TimeLostCategory.team_id.in_(with_categories))):
+                categories[team_id][cid] = {"name": name, "former_names": former or []}
+    generated_at = now.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    scores = {}
+    for team in teams:
+        window, groups = compute(measures=measures[team.id], weekly_minutes=weekly[team.id], values=values[team.id],
+                                 categories=categories[team.id], contracted_hours=team.contracted_hours_per_week,
+                                 current_week=current, weeks=weeks)
+        scores[team.id] = {"team_id": team.id, "generated_at": generated_at, "this_week": current.isoformat(),
+                           "weeks": [wk.isoformat() for wk in window], "groups": groups}
+    return scores
 
 
 # ------------------------------------------------------------------------------------------------
