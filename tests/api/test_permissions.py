@@ -145,6 +145,20 @@ MATRIX = [
     ("GET", "/api/fidelity", None, {role: 422 for role in ROLES}),
     ("GET", "/api/fidelity?from=2026-10-01&to=2026-10-21", None,
      {"admin": 200, "lead": 403, "member": 403, "coach": 200, "outsider": 403, "display": 403}),
+    # A team's fidelity week by week with its protected time: everyone who reads the team.
+    ("GET", "/api/teams/{a}/fidelity", None, READERS_OF_A),
+    # Coaching notes: the team's leads and coaches read them (never its staff or its ward TV); the
+    # team's coach or an admin writes them; an unknown note is 404 to those who may read the team's.
+    ("GET", "/api/teams/{a}/coaching-notes", None,
+     {"admin": 200, "lead": 200, "member": 403, "coach": 200, "outsider": 404, "display": 403}),
+    ("POST", "/api/teams/{a}/coaching-notes", lambda: {"held_on": "2026-10-01", "discussed": "Huddle timing"},
+     {"admin": 201, "lead": 403, "member": 403, "coach": 201, "outsider": 404, "display": 403}),
+    ("PUT", "/api/teams/{a}/coaching-notes/{unknown}", lambda: {"held_on": "2026-10-01", "discussed": "Huddle timing"},
+     {"admin": 404, "lead": 404, "member": 403, "coach": 404, "outsider": 404, "display": 403}),
+    ("DELETE", "/api/teams/{a}/coaching-notes/{unknown}", None,
+     {"admin": 404, "lead": 404, "member": 403, "coach": 404, "outsider": 404, "display": 403}),
+    # The caseload is a coach's list of the teams they follow.
+    ("GET", "/api/caseload", None, {**{role: 403 for role in ROLES}, "coach": 200}),
     # Board leads are made by admins (an unknown board or user is 404 to them).
     ("PUT", "/api/boards/{unknown}/leads/{unknown}", None, {**{role: 403 for role in ROLES}, "admin": 404}),
     ("DELETE", "/api/boards/{unknown}/leads/{unknown}", None, {**{role: 403 for role in ROLES}, "admin": 404}),
@@ -210,6 +224,7 @@ def test_every_api_route_is_in_the_matrix(app):
                           .replace("{assigned}", "<user_id>").replace("{display}", "{device}").replace("{code}", "<code>")
                           .replace("subscriptions/{unknown}", "subscriptions/<subscription_id>")
                           .replace("boards/{unknown}/leads/{unknown}", "boards/<board_id>/leads/<user_id>")
-                          .replace("notifications/{unknown}", "notifications/<notification_id>")) for m, p in covered}
+                          .replace("notifications/{unknown}", "notifications/<notification_id>")
+                          .replace("coaching-notes/{unknown}", "coaching-notes/<note_id>")) for m, p in covered}
     missing = {r for r in routes - public if r not in normalised_matrix}
     assert not missing, f"endpoints with no permission expectations: {sorted(missing)}"
