@@ -98,6 +98,26 @@ COUNT_TAPS = """() => {
 }"""
 
 
+def check_import_file(page, path, attempts: int = 3) -> None:
+    """Choose a file on the import screen and press "Check the file" until the server's answer shows.
+
+    A page reloaded under the test (a service worker taking over reloads it) has lost the chosen
+    file, and the check then asks for one: choose it again, as the user would."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    answer = page.locator("[data-testid=import-counts], [data-testid=import-result] .error-summary")
+    for _ in range(attempts):
+        page.set_input_files("#file", str(path))
+        page.click("button:text('Check the file')")
+        try:
+            answer.first.wait_for(timeout=10000)
+        except PlaywrightTimeoutError:
+            continue
+        if "Choose a CSV or .xlsx file first" not in page.inner_text("[data-testid=import-result]"):
+            return
+    raise AssertionError(f"the import screen never showed the server's answer for {path.name}")
+
+
 def start_counting_taps(page) -> None:
     page.evaluate(COUNT_TAPS)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.measure_data import api_push, measure
-from tests.browser.pwa_helpers import login, wait_saved
+from tests.browser.pwa_helpers import check_import_file, login, wait_saved
 
 pytestmark = pytest.mark.browser
 
@@ -24,8 +24,7 @@ def test_a_row_whose_week_is_not_a_week(page, world, tmp_path, size):
     bad.write_text("Measure,Week,Value\nPatients seen,not-a-week,5\n")
     page.goto(world.server.url + "/import")
     wait_saved(page)  # the reloaded page's first sync is done: nothing redraws the screen under the file
-    page.set_input_files("#file", str(bad))
-    page.click("button:text('Check the file')")
+    check_import_file(page, bad)
     row = page.locator("[data-testid=import-rows] tbody tr")
     row.first.wait_for()
     cells = row.first.locator("td").all_inner_texts()

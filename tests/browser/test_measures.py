@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tests.browser.pwa_helpers import entry_rows, idb, log_entry, login, sync_now, wait_for_sw, wait_saved
+from tests.browser.pwa_helpers import check_import_file, entry_rows, idb, log_entry, login, sync_now, wait_for_sw, wait_saved
 from tests.browser.test_a11y import check
 from tests.browser.test_boxscore import api_push, measure, server_table, table_data
 
@@ -234,9 +234,7 @@ def test_import_shows_the_preview_with_row_errors_then_commits(page, world, tmp_
     page.goto(world.server.url + "/import")
     page.wait_for_selector("h1:has-text('Import weekly values')")
     check(page, "import")
-    page.set_input_files("#file", str(bad))
-    page.click("button:text('Check the file')")
-    page.wait_for_selector("[data-testid=import-counts]")
+    check_import_file(page, bad)
     assert page.locator("[data-testid=import-rows] tr[data-status=error]").count() == 2
     assert page.locator("[data-testid=commit-import]").count() == 0
     assert "Nothing has been imported" in page.inner_text("[data-testid=import-result]")
