@@ -20,7 +20,7 @@ from server.fidelity.period import Period
 from server.fidelity.protected import protected_minutes
 from server.huddles.models import Huddle
 from server.improvement.models import Action
-from server.measures.boxscore import box_scores, new_signals
+from server.measures.boxscore import latest_signals
 from server.milestones.ladder import BY_CODE, LADDER, ORDER
 from server.milestones.models import TeamMilestone
 from server.organisations.models import Board, CoachAssignment, Team
@@ -142,15 +142,14 @@ def caseload(coach: User, today: Optional[date] = None) -> dict[str, Any]:
     for m in db.session.scalars(sa.select(TeamMilestone).where(TeamMilestone.team_id.in_(followed))):
         reached.setdefault(m.team_id, []).append(m)
     notes = _latest_notes(followed)
-    # Only the latest two weeks' points matter for news; the analysis still runs over each whole history.
-    scores = box_scores([team for team, _ in teams], weeks=2)
+    signals_of = latest_signals([team for team, _ in teams], since=this_week - timedelta(weeks=1))
 
     rows = []
     for team, board_name in teams:
         weeks = present.get(team.id) or {e: set() for e in ELEMENTS}
         counts = {n: {e: sum(1 for w in weeks[e] if p.first <= w <= p.last) for e in ELEMENTS}
                   for n, p in (("4", four), ("12", twelve))}
-        signals = new_signals(scores[team.id], since=this_week - timedelta(weeks=1))
+        signals = signals_of[team.id]
         last_note = notes.get(team.id)
         next_due = next_conversation_due(last_note)
         spent = minutes.get(team.id, {})

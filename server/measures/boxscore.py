@@ -42,6 +42,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -97,6 +98,20 @@ def compute(
     current_week = week_start(current_week)
     window = last_weeks(weeks, current_week)
 
+    rows_by_group: dict[str, list[dict[str, Any]]] = {g: [] for g in GROUPS}
+    ordered = sorted(
+        (m for m in measures if m.get("status", "active") != "retired" and m.get("group") in rows_by_group),
+        key=lambda m: (m.get("position") or 0, m.get("name") or "", m["id"]),
+    )
+    for m, history in _histories(ordered, weekly_minutes, values, categories, contracted_hours, current_week):
+        rows_by_group[m["group"]].append(_row(m, history, window, current_week))
+
+    groups = [{"group": g, "label": GROUP_LABELS[g], "measures": rows_by_group[g]} for g in GROUPS]
+    return window, groups
+
+
+def _histories(measures, weekly_minutes, values, categories, contracted_hours, current_week):
+    """Each measure with its weekly history up to ``current_week`` (``{week: value or None}``)."""
     # minutes[kind][category][week]; first capacity week of the team
     minutes: dict[str, dict[str, dict[date, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     first_capacity: date | None = None
@@ -112,20 +127,11 @@ def compute(
         if wk <= current_week and value is not None:  # None: a cleared week
             by_measure[measure_id][wk] = float(value)
 
-    rows_by_group: dict[str, list[dict[str, Any]]] = {g: [] for g in GROUPS}
-    ordered = sorted(
-        (m for m in measures if m.get("status", "active") != "retired" and m.get("group") in rows_by_group),
-        key=lambda m: (m.get("position") or 0, m.get("name") or "", m["id"]),
-    )
-    for m in ordered:
+    for m in measures:
         if m.get("source", "manual") == "derived":
-            history = _derived_history(m, minutes, first_capacity, categories, contracted_hours, current_week)
+            yield m, _derived_history(m, minutes, first_capacity, categories, contracted_hours, current_week)
         else:
-            history = by_measure.get(m["id"], {})
-        rows_by_group[m["group"]].append(_row(m, history, window, current_week))
-
-    groups = [{"group": g, "label": GROUP_LABELS[g], "measures": rows_by_group[g]} for g in GROUPS]
-    return window, groups
+            yield m, by_measure.get(m["id"], {})
 
 
 def _derived_history(m, minutes, first_capacity, categories, contracted_hours, current_week) -> dict[date, float | None]:
@@ -209,10 +215,69 @@ def box_scores(teams: list[Team], weeks: int = DEFAULT_WEEKS, now: datetime | No
     caseload reads forty teams' at once)."""
     now = now or clock.now()
     current = current_week_start(now)
+    inputs = _read_inputs(teams, current)
+    generated_at = now.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    scores = {}
+    for team in teams:
+        window, groups = compute(**inputs[team.id], current_week=current, weeks=weeks)
+        scores[team.id] = {"team_id": team.id, "generated_at": generated_at, "this_week": current.isoformat(),
+                           "weeks": [wk.isoformat() for wk in window], "groups": groups}
+    return scores
+
+
+def latest_signals(teams: list[Team], since: date, now: datetime | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Each team's :func:`new_signals` since ``since``, without building its box score: only a measure
+    with a value from ``since`` on is analysed, and only its latest point is read. A coach's caseload
+    asks this of forty teams at once."""
+    current = current_week_start(now or clock.now())
+    inputs = _read_inputs(teams, current)
+    found: dict[str, list[dict[str, Any]]] = {}
+    for team in teams:
+        team_inputs = inputs[team.id]
+        ordered = sorted((m for m in team_inputs["measures"] if m.get("group") in GROUPS),  # the box score's order
+                         key=lambda m: (GROUPS.index(m["group"]), m.get("position") or 0, m.get("name") or "", m["id"]))
+        signals = found[team.id] = []
+        for m, history in _histories(ordered, team_inputs["weekly_minutes"], team_inputs["values"],
+                                     team_inputs["categories"], team_inputs["contracted_hours"], current):
+            recorded = [wk for wk, v in history.items() if v is not None]
+            if not recorded or max(recorded) < since:
+                continue
+            signal = _latest_signal(m, history, recorded, current)
+            if signal in ("improvement", "concern"):
+                signals.append({"measure_id": m["id"], "measure_name": m["name"], "signal": signal,
+                                "week_start": max(recorded)})
+    return found
+
+
+def _latest_signal(m: Mapping[str, Any], history: Mapping[date, float | None], recorded: list[date],
+                   current_week: date) -> str | None:
+    """The signal of the measure's latest value, as :func:`_row` analyses it (an earlier first
+    displayed week only adds empty points, which change no value's rules)."""
+    start = min(recorded)
+    weeks_all = [start + WEEK * i for i in range((current_week - start).days // 7 + 1)]
+    position = {wk: i for i, wk in enumerate(weeks_all)}
+    rebase_at = tuple(sorted({position[d] for d in (_as_date(x) for x in (m.get("rebase_weeks") or [])) if d in position}))
+    return _analysed_signal(tuple(history.get(wk) for wk in weeks_all), m.get("direction") or "neutral",
+                            m.get("target"), m.get("rule_set") or "mdc", rebase_at, position[max(recorded)])
+
+
+@lru_cache(maxsize=16384)
+def _analysed_signal(series: tuple[float | None, ...], direction: str, target: float | None, rule_set: str,
+                     rebase_at: tuple[int, ...], at: int) -> str | None:
+    # Kept per exact history: a coach's caseload asks of the same forty teams' histories again and
+    # again, and each changes only when a value of that measure does.
+    full = spc.analyse(list(series), direction=direction, target=target, rule_set=rule_set, rebase_at=rebase_at)
+    return full["points"][at]["signal"]
+
+
+def _read_inputs(teams: list[Team], current: date) -> dict[str, dict[str, Any]]:
+    """:func:`compute`'s inputs (all but the weeks) for each team. Core rows, not ORM ones: forty teams
+    hold tens of thousands of weekly values."""
     ids = [t.id for t in teams]
+    connection = db.session.connection()
     columns = [Measure.id, Measure.team_id, *(getattr(Measure, k) for k in ROW_FIELDS), Measure.rebase_weeks]
     measures: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in db.session.execute(sa.select(*columns).where(Measure.team_id.in_(ids), Measure.status != "retired")):
+    for row in connection.execute(sa.select(*columns).where(Measure.team_id.in_(ids), Measure.status != "retired")):
         m = row._asdict()
         measures[m.pop("team_id")].append({**m, "rebase_weeks": row.rebase_weeks or []})
     manual_teams = [t for t in ids if any(m["source"] != "derived" for m in measures[t])]
@@ -220,14 +285,14 @@ def box_scores(teams: list[Team], weeks: int = DEFAULT_WEEKS, now: datetime | No
 
     values: dict[str, list[tuple[str, date, float]]] = defaultdict(list)
     if manual_teams:
-        for team_id, *value in db.session.execute(
+        for team_id, *value in connection.execute(
                 sa.select(MeasureValue.team_id, MeasureValue.measure_id, MeasureValue.week_start, MeasureValue.value).where(
                     MeasureValue.team_id.in_(manual_teams), MeasureValue.week_start <= current)):
             values[team_id].append(tuple(value))
     weekly: dict[str, list[tuple[date, str, str, int]]] = defaultdict(list)
     categories: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
     if derived_teams:
-        for team_id, *total in db.session.execute(
+        for team_id, *total in connection.execute(
                 sa.select(CapacityWeeklyTotal.team_id, CapacityWeeklyTotal.week_start, CapacityWeeklyTotal.kind,
                           CapacityWeeklyTotal.category, CapacityWeeklyTotal.minutes).where(
                     CapacityWeeklyTotal.team_id.in_(derived_teams), CapacityWeeklyTotal.week_start <= current,
@@ -235,19 +300,13 @@ def box_scores(teams: list[Team], weeks: int = DEFAULT_WEEKS, now: datetime | No
             weekly[team_id].append(tuple(total))
         with_categories = [t for t in derived_teams if any(m["derived_category_id"] for m in measures[t])]
         if with_categories:
-            for team_id, cid, name, former in db.session.execute(
+            for team_id, cid, name, former in connection.execute(
                     sa.select(TimeLostCategory.team_id, TimeLostCategory.id, TimeLostCategory.name,
                               TimeLostCategory.former_names).where(TimeLostCategory.team_id.in_(with_categories))):
                 categories[team_id][cid] = {"name": name, "former_names": former or []}
-    generated_at = now.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    scores = {}
-    for team in teams:
-        window, groups = compute(measures=measures[team.id], weekly_minutes=weekly[team.id], values=values[team.id],
-                                 categories=categories[team.id], contracted_hours=team.contracted_hours_per_week,
-                                 current_week=current, weeks=weeks)
-        scores[team.id] = {"team_id": team.id, "generated_at": generated_at, "this_week": current.isoformat(),
-                           "weeks": [wk.isoformat() for wk in window], "groups": groups}
-    return scores
+    return {team.id: {"measures": measures[team.id], "weekly_minutes": weekly[team.id], "values": values[team.id],
+                      "categories": categories[team.id], "contracted_hours": team.contracted_hours_per_week}
+            for team in teams}
 
 
 # ------------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from server.core import clock
 from server.extensions import db
 from server.huddles.models import Huddle
 from server.improvement.models import Action
-from server.measures.boxscore import box_score, new_signals
+from server.measures.boxscore import latest_signals
 from server.measures.models import MeasureValue
 from server.notifications.operations import notify_team
 from server.organisations.models import CoachAssignment, Membership, Team
@@ -72,7 +72,7 @@ def check_team(team: Team, today: date) -> int:
                             body="Open actions are past their due date.", url=f"/teams/{team.id}/actions",
                             ttl=REMINDER_TTL)
 
-    for signal in new_signals(box_score(team), since=last_week):  # only a signal in the latest two weeks is new
+    for signal in latest_signals([team], since=last_week)[team.id]:  # only a signal in the latest two weeks is new
         kind, week = signal["signal"], signal["week_start"]
         told += notify_team(team.id, type="signal", key=f"signal:{signal['measure_id']}:{week.isoformat()}:{kind}",
                             title=f"{team.name}: {signal['measure_name']} shows {kind}",

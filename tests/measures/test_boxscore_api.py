@@ -122,3 +122,34 @@ def test_box_score_reads_in_a_handful_of_queries(app, make_team, monkeypatch):
         sa.event.remove(db.engine, "before_cursor_execute", listener)
     assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) <= 4, statements
     assert len(body["weeks"]) == 52
+
+
+def test_latest_signals_are_the_box_scores_new_signals(app, make_team, monkeypatch):
+    """The caseload's short cut names exactly the signals the full box score shows: improvements and
+    concerns, derived measures, a re-based measure, a measure whose latest value is too old, none."""
+    stand_at(monkeypatch, NOW)
+    team, quiet = make_team(contracted_hours_per_week=100), make_team()
+    weeks = [f"2026-{m:02d}-{d:02d}" for m, d in [(7, 13), (7, 20), (7, 27), (8, 3), (8, 10), (8, 17), (8, 24),
+                                                  (8, 31), (9, 7), (9, 14), (9, 21), (9, 28), (10, 5), (10, 12),
+                                                  (10, 19), (10, 26), (11, 2), (11, 9), (11, 16), (11, 23)]]
+    baseline = [41, 44, 39, 42, 45, 40, 43, 38, 42, 44, 41, 43]
+    shifted = baseline + [49, 51, 50, 52, 48, 53, 50, 51]
+    add_values(team, add_measure(team, "Up and up", direction="up"), dict(zip(weeks, shifted)))
+    add_values(team, add_measure(team, "Worse", direction="down"), dict(zip(weeks, shifted)))
+    add_values(team, add_measure(team, "Steady", direction="up"), dict(zip(weeks, baseline + baseline[:8])))
+    add_values(team, add_measure(team, "Stopped in October", direction="up"), dict(zip(weeks[:16], shifted[:16])))
+    add_values(team, add_measure(team, "Re-based", direction="up", rebase_weeks=[weeks[12]]), dict(zip(weeks, shifted)))
+    add_values(team, add_measure(team, "Not last week", direction="up"), dict(zip(weeks[:-2] + weeks[-1:], shifted[:-1])))
+    add_measure(team, "Time lost", group="capacity", source="derived", derived_kind="time_lost", derived_unit="hours",
+                direction="down")
+    add_totals(team, [(wk, "time_lost", "Waiting", minutes * 60) for wk, minutes in zip(weeks, shifted)])
+    from datetime import date
+
+    from server.measures.boxscore import latest_signals, new_signals
+
+    since = date(2026, 11, 16)
+    expected = {t.id: new_signals(box_score(t, 2), since) for t in (team, quiet)}
+    assert latest_signals([team, quiet], since) == expected
+    assert {s["measure_name"]: s["signal"] for s in expected[team.id]} == {
+        "Up and up": "improvement", "Worse": "concern", "Not last week": "improvement", "Time lost": "concern"}
+    assert expected[quiet.id] == []
