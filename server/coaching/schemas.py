@@ -7,6 +7,7 @@ from marshmallow import ValidationError, fields, validates, validates_schema
 from server.coaching.models import DISCUSSED_MAX, NEXT_STEPS_MAX
 from server.core import clock
 from server.core.schemas import Schema, written_text
+from server.fidelity.schemas import ElementsSchema
 
 
 class NoteFieldsSchema(Schema):
@@ -58,12 +59,6 @@ class StripsSchema(Schema):
     huddle = fields.List(fields.Boolean())
 
 
-class ThisWeekSchema(Schema):
-    box_score = fields.Boolean()
-    board = fields.Boolean()
-    huddle = fields.Boolean()
-
-
 class SignalSchema(Schema):
     measure_id = fields.String()
     measure_name = fields.String()
@@ -90,7 +85,7 @@ class CaseloadTeamSchema(Schema):
     board_name = fields.String()
     weeks = fields.List(fields.Date(), metadata={"description": "The 12 complete weeks the strips show, oldest first."})
     strips = fields.Nested(StripsSchema)
-    this_week = fields.Nested(ThisWeekSchema)
+    this_week = fields.Nested(ElementsSchema)
     fidelity = fields.Dict(keys=fields.String(), values=fields.Nested(FidelityCountsSchema),
                            metadata={"description": "Over the last \"4\" and \"12\" complete weeks."})
     last_huddle_on = fields.Date(allow_none=True)

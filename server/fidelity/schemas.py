@@ -58,11 +58,15 @@ class FidelitySchema(Schema):
     summary = fields.Nested(FidelitySummarySchema)
 
 
-class TeamWeekSchema(Schema):
-    week_start = fields.Date()
+class ElementsSchema(Schema):
+    """Which of the three elements were kept going in a week."""
     box_score = fields.Boolean()
     board = fields.Boolean()
     huddle = fields.Boolean()
+
+
+class TeamWeekSchema(ElementsSchema):
+    week_start = fields.Date()
     huddle_minutes = fields.Integer()
     box_score_and_board_minutes = fields.Integer()
 
