@@ -68,7 +68,7 @@ def idb(page, script: str):
     return page.evaluate(f"async () => {{ const db = await ({OPEN_IDB})(); try {{ {script} }} finally {{ db.close(); }} }}")
 
 
-def wait_saved(page, timeout=15000) -> None:
+def wait_saved(page, timeout=30000) -> None:
     page.wait_for_function(
         "() => document.querySelector('[data-testid=sync-status]')?.textContent === 'All changes saved to the server'",
         timeout=timeout,
