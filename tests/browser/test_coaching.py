@@ -64,6 +64,7 @@ def test_a_coach_reads_the_caseload_records_a_conversation_and_reads_it_offline(
     expect(card.locator("[data-testid=last-note]")).to_contain_text("Chose the first three measures; agreed a huddle day.")
     expect(card.locator("[data-testid=last-note]")).to_contain_text("Next steps: Start huddles on Tuesdays at 10:00.")
     expect(card.locator("[data-reason=no_conversation]")).to_have_count(0)
+    assert page.evaluate("() => document.scrollingElement.scrollWidth <= innerWidth"), "the page scrolls sideways"
     artifact(page, "caseload")
     no_axe_findings(page, "caseload with a note")
 
@@ -93,5 +94,6 @@ def test_a_lead_logs_value_management_time_and_sees_it_beside_fidelity(page, wor
     expect(page.locator("[data-testid=protected-time]")).to_have_text(
         "Value Management took 30 min in these 12 weeks (3 min a week): 0 min of huddles and 30 min on the box score and board.")
     expect(page.locator("[data-testid=fidelity-status]")).to_contain_text("box score updated in 1 week, board in 0 weeks, huddle held in 0 weeks.")
+    assert page.evaluate("() => document.scrollingElement.scrollWidth <= innerWidth"), "the page scrolls sideways"
     artifact(page, "team-fidelity")
     no_axe_findings(page, "team fidelity")
