@@ -34,6 +34,15 @@ BOARD_AIMS = {
     "aim_staff_experience": "A team that feels able to change how it works, every week.",
 }
 
+# A coach's conversations with their first two teams: (held days ago, next one in days — negative:
+# overdue), what was discussed, next steps.
+COACHING_NOTES = [
+    (24, -3, "Went through the first box score together and chose the two measures that go on the board.",
+     "The lead books a weekly huddle slot with the ward manager."),
+    (9, 19, "Looked back at the last four huddles: ideas are coming in and PDSA cycles are short. Talked about "
+     "protecting the 15 minutes when the ward is busy.", "Try a standing huddle at 10:00 for a fortnight."),
+]
+
 COACHES = [
     ("Eilidh MacLeod", "eilidh.macleod@valueboard.demo", ["Ward 3B Raigmore", "Community Nursing Inverness West",
                                                           "Podiatry Highland", "Ward 44 Queen Elizabeth"]),

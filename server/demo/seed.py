@@ -8,6 +8,9 @@ import sqlalchemy as sa
 
 from server.accounts.models import User, normalise_email
 from server.accounts.operations import create_user
+from server.coaching.models import CoachingNote
+from server.coaching.operations import add_note
+from server.core import clock
 from server.demo import data
 from server.extensions import db
 from server.organisations.models import Board, CoachAssignment, Membership, Team
@@ -48,6 +51,7 @@ def seed() -> int:
             if db.session.get(CoachAssignment, (teams[team_name].id, coach.id)) is None:
                 db.session.add(CoachAssignment(team_id=teams[team_name].id, coach_id=coach.id))
                 created += 1
+    created += _seed_coaching_notes(teams)
     for name, local, team_name, role in data.STAFF:
         person = user(name, f"{local}@valueboard.demo", "staff")
         if db.session.get(Membership, (teams[team_name].id, person.id)) is None:
@@ -55,6 +59,23 @@ def seed() -> int:
             created += 1
     db.session.commit()
     created += seed_team_records(teams)
+    return created
+
+
+def _seed_coaching_notes(teams: dict[str, Team]) -> int:
+    """Each coach's first two teams get a coaching conversation (the first one's next is overdue), so
+    the caseload shows a note and the flag."""
+    created = 0
+    today = clock.today()
+    for _, email, coached in data.COACHES:
+        coach = db.session.scalar(sa.select(User).where(User.email_normalised == normalise_email(email)))
+        for team_name, (held_days_ago, next_in_days, discussed, next_steps) in zip(coached, data.COACHING_NOTES):
+            team = teams[team_name]
+            if db.session.scalar(sa.select(CoachingNote.id).where(CoachingNote.team_id == team.id).limit(1)):
+                continue
+            add_note(team.id, coach, today - timedelta(days=held_days_ago), discussed, next_steps,
+                     today + timedelta(days=next_in_days))
+            created += 1
     return created
 
 

@@ -40,6 +40,16 @@ def test_seed_demo_builds_box_scores_and_huddle_histories_once(app, moment, logi
     assert any("trend" in p["rules"] for p in rows["Did not attend rate"]["analysis"]["points"])
     assert rows["Time lost"]["this_week"] is not None
 
+    from server.coaching.operations import caseload
+
+    coach = db.session.scalar(sa.select(User).where(User.email_normalised == data.COACHES[0][1]))
+    followed = {row["team_name"]: row for row in caseload(coach)["teams"]}
+    reasons = {name: {r["code"] for r in row["reasons"]} for name, row in followed.items()}
+    assert "conversation_overdue" in reasons["Ward 3B Raigmore"]
+    assert followed["Community Nursing Inverness West"]["last_note"] is not None
+    assert not reasons["Community Nursing Inverness West"] & {"conversation_overdue", "no_conversation"}
+    assert "no_conversation" in reasons["Podiatry Highland"]
+
     member = next(u for u in data.STAFF if u[2] == "Ward 3B Raigmore" and u[3] == "member")
     user = db.session.scalar(sa.select(User).where(User.email_normalised == f"{member[1]}@valueboard.demo"))
     user.password_hash = hash_password(PASSWORD)  # the login fixture signs in with the tests' password
