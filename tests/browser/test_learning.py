@@ -16,6 +16,7 @@ from tests.browser.conftest import PASSWORD
 from tests.browser.measure_data import api_push, measure, this_monday, weekly_values
 from tests.browser.pwa_helpers import artifact, login, nav_to, sync_now, wait_for_sw
 from tests.browser.test_a11y import axe_violations
+from tests.browser.test_every_screen import SMALL_TARGETS
 
 pytestmark = pytest.mark.browser
 
@@ -23,9 +24,11 @@ DESKTOP, PHONE = {"width": 1280, "height": 800}, {"width": 390, "height": 844}
 
 
 def no_axe_findings(page, screen: str) -> None:
+    """axe-core finds nothing, and every control is a 44 by 44 px target (the rule of test_every_screen)."""
     page.wait_for_selector("main h1")
     violations = axe_violations(page)
     assert violations == [], f"{screen}: " + json.dumps(violations, indent=1)
+    assert page.evaluate(SMALL_TARGETS) == [], screen
 
 
 def team_in_another_board(world) -> tuple[dict, dict]:
@@ -87,7 +90,10 @@ def test_a_lead_shares_an_adopted_idea_and_another_board_finds_and_adopts_it(wor
         assert status == 200 and found["items"] == [], found
         item.locator("[data-testid=consent]").click()
         expect(page.locator("[data-testid=flash]")).to_have_text(f"“{title}” is in the library.")
-        expect(page.locator("[data-testid=shared-item]", has_text=title).locator("[data-testid=item-state]")).to_have_text("In the library")
+        shared = page.locator("[data-testid=shared-item]", has_text=title)
+        expect(shared.locator("[data-testid=item-state]")).to_have_text("In the library")
+        day = world.server.today()  # the London day of the consent, not the UTC one
+        expect(shared).to_contain_text(f"Shared with Lead Tester’s consent on {day:%A} {day.day} {day:%B %Y}.")
         no_axe_findings(page, "a team's shared learning")
         artifact(page, "team-shared")
         nav_to(page, "Library")

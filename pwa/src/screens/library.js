@@ -6,6 +6,7 @@
 // team's own drafts and shared items, where its leads consent (/teams/<id>/shared). Loaded with import().
 import { h, link, plural } from '../ui/h.js';
 import { longDay } from '../lib/dates.js';
+import { londonDay } from '../lib/clock.js';
 import { readKept } from '../data/kept.js';
 import { META, libraryItemKey, teamSharedKey } from '../meta-keys.js';
 import { keptNotice } from '../ui/kept-notice.js';
@@ -32,7 +33,7 @@ const source = (item) => [item.team_name, item.board_name, item.service].filter(
 
 function itemCard(item) {
   return h('li', { class: 'card library__item', 'data-item': item.id, 'data-testid': 'library-item' },
-    h('h2', { class: 'card__title' }, link(`/library/${item.id}`, item.title)),
+    h('h2', { class: 'card__title' }, link(`/library/${item.id}`, item.title, { class: 'block-link' })),
     h('p', null, h('span', { class: 'tag tag--muted' }, KIND[item.kind] || item.kind), ' ', source(item)),
     item.measure_name ? h('p', null, h('strong', null, 'Measure: '), item.measure_name) : '',
     item.chart ? chartFigure(item.chart, `${item.measure_name} before and after “${item.title}”`) : '',
@@ -130,7 +131,7 @@ function searchForm(app, q, facets) {
 export async function LibraryItemScreen(app) {
   const [itemId] = app.params;
   const kept = await readKept(app, libraryItemKey(itemId), `/api/library/${encodeURIComponent(itemId)}`);
-  const back = h('p', null, link('/library', 'Back to the library'));
+  const back = h('p', null, link('/library', 'Back to the library', { class: 'block-link' }));
   if (kept.refused) {
     return h('div', { class: 'narrow' }, h('h1', null, kept.refused.status === 404 ? 'Not in the library' : 'Library'),
       h('p', null, kept.refused.status === 404 ? 'This item is not shared, or no longer: its team may have withdrawn it.' : kept.refused.message), back);
@@ -146,7 +147,7 @@ export async function LibraryItemScreen(app) {
     h('dl', { class: 'facts' },
       h('dt', null, 'Shared by'), h('dd', null, source(item)),
       item.measure_name ? [h('dt', null, 'Measure'), h('dd', null, item.measure_name)] : '',
-      item.consented_at ? [h('dt', null, 'Shared on'), h('dd', null, day(item.consented_at.slice(0, 10)))] : ''),
+      item.consented_at ? [h('dt', null, 'Shared on'), h('dd', null, day(londonDay(new Date(item.consented_at))))] : ''),
     item.text ? h('p', { class: 'prose' }, item.text) : '',
     item.chart ? h('section', { class: 'section', 'aria-labelledby': 'chart-title' },
       h('h2', { id: 'chart-title' }, `${item.chart.measure_name}: before and after`),
@@ -210,12 +211,12 @@ export async function TeamSharedScreen(app) {
   };
   const itemPath = (i) => `/api/teams/${encodeURIComponent(teamId)}/shared-items/${encodeURIComponent(i.id)}`;
   const card = (i) => h('li', { class: 'card', 'data-item': i.id, 'data-testid': 'shared-item' },
-    h('h2', { class: 'card__title' }, link(`/library/${i.id}`, i.title)),
+    h('h2', { class: 'card__title' }, link(`/library/${i.id}`, i.title, { class: 'block-link' })),
     h('p', null, h('span', { class: 'tag tag--muted' }, KIND[i.kind]), ' ',
       i.shared ? h('span', { class: 'tag tag--saved', 'data-testid': 'item-state' }, 'In the library')
         : h('span', { class: 'tag tag--waiting', 'data-testid': 'item-state' }, 'Draft: only this team sees it')),
     h('p', { class: 'hint-text' }, i.shared
-      ? `Shared with ${i.consented_by_name}’s consent on ${day(i.consented_at.slice(0, 10))}.`
+      ? `Shared with ${i.consented_by_name}’s consent on ${day(londonDay(new Date(i.consented_at)))}.`
       : `Drafted by ${i.author_name}. A lead of the team consents before any other team sees it.`),
     lead && !i.shared ? h('button', { type: 'button', class: 'button button--small', 'data-testid': 'consent',
       onclick: () => act('POST', `${itemPath(i)}/consent`, `“${i.title}” is in the library.`) }, 'Consent and share') : '',
@@ -232,7 +233,7 @@ export async function TeamSharedScreen(app) {
       : 'Items you prepare stay inside the team until one of its leads consents to share them.'),
     items.length ? h('ul', { class: 'cards' }, items.map(card)) : h('p', null, 'Nothing prepared or shared yet. Share an adopted idea from its page, or write a case study below.'),
     caseStudyForm(app, teamId),
-    h('p', null, link('/library', 'Open the library')));
+    h('p', null, link('/library', 'Open the library', { class: 'block-link' })));
 }
 
 function caseStudyForm(app, teamId) {
