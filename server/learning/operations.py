@@ -299,9 +299,10 @@ def adopt_item(item: SharedItem, team: Team, user: User) -> tuple[Idea, bool]:
     [result] = write_as_server(user, [{"collection": IDEAS, "record_id": idea_id, "op": "upsert", "fields": fields}],
                                batch_size=1)
     if result["status"] != "applied":
-        # e.g. the team adopted it before and deleted that idea: its id stays a tombstone
-        error = result.get("error") or {}
-        raise conflict("not_adopted", error.get("message") or "The idea could not be added to the team's ideas.")
+        # The id is the team's one id for this item, so the likely cause is that the team adopted it
+        # before and deleted that idea (its id stays a tombstone).
+        raise conflict("not_adopted", "Your team adopted this change before and then deleted that idea: "
+                                      "add it as a new idea on your board if you want to test it again.")
     idea = db.session.get(Idea, idea_id)
     if idea is None:  # applied but not projected: never expected, refused rather than answered half-done
         raise conflict("not_adopted", "The idea could not be added to the team's ideas.")

@@ -312,3 +312,25 @@ def test_what_cannot_be_adopted(org):
     assert list(refused("staff9", draft["id"], {}, 422)["fields"]) == ["team_id"]
     assert refused("display7", draft["id"], {"team_id": ward7.id}, 403)["code"] == "forbidden"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Idea).where(Idea.team_id == ward9.id)) == 0
+
+
+def test_a_long_story_is_cut_to_fit_the_idea_and_an_adopted_idea_deleted_by_the_team_is_not_written_again(org):
+    api, ward7, ward9 = org["api"], org["teams"]["ward7"], org["teams"]["ward9"]
+    long_idea = new_id()
+    story = "Hoist " + "checked at every handover. " * 150
+    story = story[:4000]
+    Device(api["lead7"]).push(upsert("ideas", long_idea, team_id=ward7.id, title="Hoist checks", status="adopted",
+                                     description=story, raised_on="2026-09-01"))
+    item = share(org, "lead7", "ward7", {"kind": "adopted_change", "idea_id": long_idea}, consent_by="lead7")
+    assert item["chart"] is None and item["measure_name"] is None  # no measure linked: no chart
+    adopted = api["staff9"].post(f"/api/library/{item['id']}/adopt", json={"team_id": ward9.id})
+    assert adopted.status_code == 201, adopted.json
+    description = db.session.get(Idea, adopted.json["idea_id"]).description
+    assert len(description) <= 4000 and description.startswith("Hoist checked at every handover.")
+    assert description.endswith("…\n\nAdopted from the Valueboard library: “Hoist checks”, shared by Ward 7 (North).")
+
+    # The team deletes the idea it adopted: adopting the item again is refused in words, never a 500.
+    Device(api["lead9"]).push({"collection": "ideas", "record_id": adopted.json["idea_id"], "op": "delete"})
+    again = api["staff9"].post(f"/api/library/{item['id']}/adopt", json={"team_id": ward9.id})
+    assert again.status_code == 409 and again.json["error"]["code"] == "not_adopted"
+    assert again.json["error"]["message"].startswith("Your team adopted this change before and then deleted that idea")
