@@ -58,6 +58,7 @@ def get_item(item_id):
 @blp.post("/library/<item_id>/adopt")
 @blp.arguments(AdoptSchema)
 @blp.response(201, AdoptedSchema)
+@blp.alt_response(200, schema=AdoptedSchema, description="The team had already adopted this item: its idea.")
 def adopt(args, item_id):
     """Adopt and adapt: copy a shared change into one of the caller's teams' ideas, to test there. It
     syncs to the team's devices like any idea; adopting the same item again answers the same idea."""
