@@ -43,6 +43,9 @@ def create_item(team: Team, author: User, fields: dict[str, Any]) -> SharedItem:
             raise validation_error({"idea_id": ["That idea is not one of this team's."]})
         if idea.status != "adopted":
             raise validation_error({"idea_id": ["Only an adopted idea can be shared: adopt it after testing it."]})
+        if db.session.scalar(sa.select(SharedItem.id).where(SharedItem.idea_id == idea.id)) is not None:
+            raise conflict("already_shared", "This idea is already prepared for the library: find it on the team's "
+                                             "shared learning page.")
         measure_id = fields.get("measure_id") or next(iter(idea.measure_ids or []), None)
         if fields.get("measure_id") and fields["measure_id"] not in (idea.measure_ids or []):
             raise validation_error({"measure_id": ["Choose one of the measures the idea is linked to."]})

@@ -151,6 +151,9 @@ def test_a_draft_stays_inside_its_team_until_a_lead_consents_and_leaves_the_libr
         assert library(api[reader])["items"] == [], reader
         assert api[reader].get(item_url).status_code == 404, reader
     assert api["lead7"].get(item_url).json["shared"] is False
+    # One item per idea: sharing it again is refused in words.
+    twice = api["lead7"].post(items_url(ward7), json={"kind": "adopted_change", "idea_id": work["idea"]})
+    assert twice.status_code == 409 and twice.json["error"]["code"] == "already_shared"
 
 
 def test_staff_cannot_draft_and_bad_or_unknown_input_is_refused_without_writing(org):

@@ -102,6 +102,7 @@ function shareBox(app, teamId, idea) {
         const res = await app.transport.request('POST', `/api/teams/${encodeURIComponent(teamId)}/shared-items`,
           { kind: 'adopted_change', idea_id: idea.id }).catch(() => null);
         if (res?.status === 201) return app.navigate(`/teams/${teamId}/shared`, { flash: `“${idea.title}” is ready to share: a lead of the team consents below.` });
+        if (res?.status === 409) return app.navigate(`/teams/${teamId}/shared`, { flash: res.body?.error?.message });
         problem.textContent = navigator.onLine
           ? (res?.body?.error?.fields?.idea_id?.[0] || res?.body?.error?.message || 'The server could not be reached. Try again in a moment.')
           : 'You are offline: sharing needs a connection. Try again when you are back online.';
