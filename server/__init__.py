@@ -51,8 +51,8 @@ def _register_features(app: Flask) -> None:
     """Each feature package registers its own blueprints, CLI commands and synced collections with
     one ``register(app)``, which imports its views only when called (importing a feature's models,
     as Alembic and other features do, loads nothing else). Order matters only where stated."""
-    from server import (accounts, board, capacity, coaching, demo, fidelity, health, huddles, improvement, measures,
-                        milestones, notifications, organisations, sync_api, web)
+    from server import (accounts, board, capacity, coaching, demo, fidelity, health, huddles, improvement, learning,
+                        measures, milestones, notifications, organisations, sync_api, web)
 
     features = (
         health,
@@ -68,6 +68,7 @@ def _register_features(app: Flask) -> None:
         milestones,  # watches the pushes of the features above and notifies through notifications
         fidelity,
         coaching,  # the caseload reads fidelity, milestones and the box score
+        learning,  # writes adopted ideas through the sync engine
         web,
         demo,
     )

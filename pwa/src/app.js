@@ -35,6 +35,9 @@ const ROUTES = [
   [/^\/notifications\/settings$/, lazy(() => import('./screens/notification-settings.js'), 'NotificationSettingsScreen')],
   [/^\/coach$/, lazy(() => import('./screens/caseload.js'), 'CaseloadScreen')],
   [/^\/teams\/([\w-]+)\/fidelity$/, lazy(() => import('./screens/team-fidelity.js'), 'TeamFidelityScreen')],
+  [/^\/library$/, lazy(() => import('./screens/library.js'), 'LibraryScreen')],
+  [/^\/library\/([\w-]+)$/, lazy(() => import('./screens/library.js'), 'LibraryItemScreen')],
+  [/^\/teams\/([\w-]+)\/shared$/, lazy(() => import('./screens/library.js'), 'TeamSharedScreen')],
   ...COLLECTION_ROUTES,
 ];
 
@@ -124,6 +127,7 @@ export async function startApp(root) {
       app.me?.display_of ? '' : [
         app.me?.coached_teams?.length ? item('/coach', 'Caseload') : '',
         collectionNav(app.teamId).map(([href, text]) => item(href, text)),
+        item('/library', 'Library'),
         // Leads and coaches are told about their teams (the inbox and its settings).
         notifiableTeams(app.me).length ? item('/notifications', ['Notifications', unreadBadge(app.unread)]) : '',
         item('/devices', 'My devices'), item('/sign-out', 'Sign out')]));

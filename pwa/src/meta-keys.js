@@ -27,6 +27,8 @@ export const META = Object.freeze({
   INBOX: 'notifications_inbox',
   /** {body, fetched_at}: GET /api/caseload as last read (data/kept.js), the coach's caseload offline. */
   CASELOAD: 'coach_caseload',
+  /** {body, fetched_at}: GET /api/library (newest first, no filters) as last read (data/kept.js). */
+  LIBRARY: 'shared_library',
 });
 
 /** What a 401 or a re-login keeps with the user's queued changes: what sending them needs. */
@@ -41,3 +43,7 @@ export const huddleStartedKey = (huddleId) => `huddle-started:${huddleId}`;
 export const teamPeopleKey = (teamId) => `team-people:${teamId}`;
 /** {body, fetched_at}: a team's fidelity and protected time as last read (data/kept.js), one key per team. */
 export const teamFidelityKey = (teamId) => `team-fidelity:${teamId}`;
+/** {body, fetched_at}: one item of the shared learning library as last read, one key per item opened. */
+export const libraryItemKey = (itemId) => `library-item:${itemId}`;
+/** {body, fetched_at}: a team's drafts and shared items as last read (its leads and coaches), one key per team. */
+export const teamSharedKey = (teamId) => `team-shared:${teamId}`;

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { teamRole, teamsOf, currentTeam, canRemoveContribution, canChangeTeamSettings, canLogCapacity, canEditCategories, canEditMeasures, canEnterValues, canSetBoardAims, canTakePart } from '../src/data/team.js';
+import { teamRole, teamsOf, currentTeam, canRemoveContribution, canChangeTeamSettings, canLogCapacity, canEditCategories, canEditMeasures, canEnterValues, canSetBoardAims, canTakePart, canShareToLibrary } from '../src/data/team.js';
 
 const V = JSON.parse(readFileSync(new URL('../../tests/vectors/access/create.json', import.meta.url), 'utf8'));
 const GATES = {
@@ -57,4 +57,11 @@ test('a person\'s teams are those they are in, then those they follow', () => {
   const me = { teams: [{ id: 'a' }], coached_teams: [{ id: 'b' }], display_of: null };
   assert.deepEqual(teamsOf(me).map((t) => t.id), ['a', 'b']);
   assert.deepEqual(teamsOf(null), []);
+});
+
+test('leads, coaches and admins draft items for the library; members and board displays do not (Access.can_draft_shared_item)', () => {
+  const may = Object.fromEntries(['admin', 'lead', 'member', 'coach', 'coach_and_member', 'display']
+    .map((role) => [role, canShareToLibrary(appFor(role), TEAM.id)]));
+  assert.deepEqual(may, { admin: true, lead: true, member: false, coach: true, coach_and_member: true, display: false });
+  assert.equal(canShareToLibrary(appFor('lead'), 'team-2'), false);
 });

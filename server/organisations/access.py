@@ -84,6 +84,29 @@ class Access:
     def can_change_coaching_note(self, team_id: str, author_id: str) -> bool:
         return self.is_admin or (team_id in self.coach_of and author_id == self.user_id)
 
+    # ---- the shared learning library (issue 14). A shared item is a draft inside its team (its leads,
+    # its coaches, admins) until one of the team's leads consents: the team owns what it shares.
+    def can_browse_library(self, role: str) -> bool:
+        """Anyone who works in a team, every coach, board leads and admins; not board displays."""
+        return (self.is_admin or role == "coach" or bool(self.member_of or self.coach_of or self.boards_led))
+
+    def can_see_shared_drafts(self, team_id: str) -> bool:
+        return self.is_admin or team_id in self.lead_of or team_id in self.coach_of
+
+    def can_draft_shared_item(self, team_id: str) -> bool:
+        return self.can_see_shared_drafts(team_id)
+
+    def can_consent_to_sharing(self, team_id: str) -> bool:
+        """Only the team's own leads publish its items: not its coach, not an administrator."""
+        return team_id in self.lead_of
+
+    def can_withdraw_shared_item(self, team_id: str) -> bool:
+        """The team's leads, and admins (who may need to take an item down)."""
+        return self.is_admin or team_id in self.lead_of
+
+    def can_delete_shared_item(self, team_id: str, author_id: str) -> bool:
+        return self.is_admin or team_id in self.lead_of or (team_id in self.coach_of and author_id == self.user_id)
+
     def can_read_board(self, board_id: str) -> bool:
         """Read a whole health board's figures (fidelity, reports)."""
         return self.is_admin or board_id in self.boards_led

@@ -159,6 +159,23 @@ MATRIX = [
      {"admin": 404, "lead": 404, "member": 403, "coach": 404, "outsider": 404, "display": 403}),
     # The caseload is a coach's list of the teams they follow.
     ("GET", "/api/caseload", None, {**{role: 403 for role in ROLES}, "coach": 200}),
+    # The shared learning library: everyone who works in a team, coaches and admins search it (not ward
+    # TVs); a team's drafts are for its leads, its coaches and admins; only a lead consents (an unknown
+    # item is 404 to those who may see the team's drafts).
+    ("GET", "/api/library", None, {**EVERYONE_200, "display": 403}),
+    ("GET", "/api/library/{unknown}", None, {**{role: 404 for role in ROLES}, "display": 403}),
+    ("POST", "/api/library/{unknown}/adopt", "adopt_into_a", {**{role: 404 for role in ROLES}, "display": 403}),
+    ("GET", "/api/teams/{a}/shared-items", None,
+     {"admin": 200, "lead": 200, "member": 403, "coach": 200, "outsider": 404, "display": 403}),
+    ("POST", "/api/teams/{a}/shared-items", lambda: {"kind": "case_study", "title": "Huddle at the nurses' station",
+                                                     "text": "We moved the huddle and everyone came."},
+     {"admin": 201, "lead": 201, "member": 403, "coach": 201, "outsider": 404, "display": 403}),
+    ("POST", "/api/teams/{a}/shared-items/{unknown}/consent", None,
+     {"admin": 404, "lead": 404, "member": 403, "coach": 404, "outsider": 404, "display": 403}),
+    ("DELETE", "/api/teams/{a}/shared-items/{unknown}/consent", None,
+     {"admin": 404, "lead": 404, "member": 403, "coach": 404, "outsider": 404, "display": 403}),
+    ("DELETE", "/api/teams/{a}/shared-items/{unknown}", None,
+     {"admin": 404, "lead": 404, "member": 403, "coach": 404, "outsider": 404, "display": 403}),
     # Board leads are made by admins (an unknown board or user is 404 to them).
     ("PUT", "/api/boards/{unknown}/leads/{unknown}", None, {**{role: 403 for role in ROLES}, "admin": 404}),
     ("DELETE", "/api/boards/{unknown}/leads/{unknown}", None, {**{role: 403 for role in ROLES}, "admin": 404}),
@@ -182,6 +199,8 @@ def test_endpoint_gives_each_role_exactly_its_status(world, method, template, bo
     api = world.callers[role]
     if body == "new_team":
         payload = {"board_id": world.team_b.board_id, "name": "Brand new team"}
+    elif body == "adopt_into_a":
+        payload = {"team_id": world.team_a.id}
     elif body in ("values_file", "stream"):
         payload = None
     else:
@@ -225,6 +244,8 @@ def test_every_api_route_is_in_the_matrix(app):
                           .replace("subscriptions/{unknown}", "subscriptions/<subscription_id>")
                           .replace("boards/{unknown}/leads/{unknown}", "boards/<board_id>/leads/<user_id>")
                           .replace("notifications/{unknown}", "notifications/<notification_id>")
-                          .replace("coaching-notes/{unknown}", "coaching-notes/<note_id>")) for m, p in covered}
+                          .replace("coaching-notes/{unknown}", "coaching-notes/<note_id>")
+                          .replace("shared-items/{unknown}", "shared-items/<item_id>")
+                          .replace("library/{unknown}", "library/<item_id>")) for m, p in covered}
     missing = {r for r in routes - public if r not in normalised_matrix}
     assert not missing, f"endpoints with no permission expectations: {sorted(missing)}"

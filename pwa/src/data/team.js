@@ -56,6 +56,9 @@ export const canTakePart = hasPart(['lead', 'member', 'coach', 'admin']);
  * (Access.can_remove_contribution). */
 export const canRemoveContribution = (app, teamId, authorId) => hasPart(['lead', 'admin'])(app, teamId)
   || (canTakePart(app, teamId) && !!authorId && authorId === app.me?.id);
+/** Leads and coaches draft items for the shared learning library; only a lead consents (server:
+ * Access.can_draft_shared_item, can_consent_to_sharing). */
+export const canShareToLibrary = hasPart(['lead', 'coach', 'admin']);
 /** Leads keep the team's list of time-lost categories. */
 export const canEditCategories = hasPart(['lead', 'admin']);
 

@@ -4,7 +4,7 @@ import { h, link } from '../ui/h.js';
 import { upsert, remove, newId } from '../write.js';
 import { FlashMessage } from '../ui/flash.js';
 import { listRecords } from '../records.js';
-import { teamRole, canTakePart, canRemoveContribution } from '../data/team.js';
+import { teamRole, canTakePart, canRemoveContribution, canShareToLibrary } from '../data/team.js';
 import { teamPeople } from '../data/people.js';
 import { ideaOf, cyclesOf, cycleOf, teamActions, overwrittenMoves, moveHistory } from '../data/improvement.js';
 import { checkIdea, checkCycle, TITLE_MAX, MEASURES_MAX } from '../data/improvement-rules.js';
@@ -79,12 +79,36 @@ export async function IdeaScreen(app) {
       h('h2', { id: 'actions-title' }, 'Actions for this idea'),
       linked.length ? h('ul', { class: 'action-list' }, linked.map((a) => actionItem(a, nameOf))) : h('p', null, 'No actions yet.'),
       editor ? h('p', null, link(`/teams/${teamId}/actions?idea=${ideaId}`, 'Add an action for this idea')) : ''),
+    idea.status === 'adopted' && canShareToLibrary(app, teamId) ? shareBox(app, teamId, idea) : '',
     editor ? ideaForm(app, teamId, idea, measureRows) : '',
     canRemoveContribution(app, teamId, idea.user_id) ? deleteBox('idea', async () => {
       await remove(app.db, app.session, ideasCollection.name, ideaId);
       app.navigate(`/teams/${teamId}/ideas`, { replace: true, flash: `Deleted “${idea.title}”.` });
     }) : '',
     h('p', null, back));
+}
+
+// An adopted change may help other teams: its leads and coaches draft it for the library, and it stays
+// inside the team until a lead consents on the team's shared learning page.
+function shareBox(app, teamId, idea) {
+  const problem = h('p', { class: 'error-message', hidden: true, 'data-testid': 'share-error' });
+  return h('section', { class: 'section', 'aria-labelledby': 'share-title' },
+    h('h2', { id: 'share-title' }, 'Share to the library'),
+    h('p', null, 'Other teams can learn from this change: its PDSA cycles and the measure it moved go with it. Nothing is shared until a lead of the team consents.'),
+    problem,
+    h('button', {
+      type: 'button', class: 'button button--secondary', 'data-testid': 'share-to-library',
+      onclick: async () => {
+        const res = await app.transport.request('POST', `/api/teams/${encodeURIComponent(teamId)}/shared-items`,
+          { kind: 'adopted_change', idea_id: idea.id }).catch(() => null);
+        if (res?.status === 201) return app.navigate(`/teams/${teamId}/shared`, { flash: `“${idea.title}” is ready to share: a lead of the team consents below.` });
+        if (res?.status === 409) return app.navigate(`/teams/${teamId}/shared`, { flash: res.body?.error?.message });
+        problem.textContent = navigator.onLine
+          ? (res?.body?.error?.fields?.idea_id?.[0] || res?.body?.error?.message || 'The server could not be reached. Try again in a moment.')
+          : 'You are offline: sharing needs a connection. Try again when you are back online.';
+        problem.hidden = false;
+      },
+    }, 'Share to the library'));
 }
 
 function ideaForm(app, teamId, idea, measureRows) {
