@@ -19,7 +19,6 @@ import argparse
 import random
 import statistics
 import sys
-import time
 import uuid
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -31,6 +30,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import sqlalchemy as sa  # noqa: E402
 
 from boxscore import CONFIG, _database  # noqa: E402
+from fidelity import timed  # noqa: E402
 
 TODAY = date(2026, 10, 21)
 MONDAY = TODAY - timedelta(days=TODAY.weekday())
@@ -105,21 +105,6 @@ def build(url: str, n_teams: int, n_boards: int, n_items: int) -> dict:
                   "pdsa cycles": len(cycles)}
         db.session.remove()
     return {"app": app, "token": token, "item": shown, "counts": counts}
-
-
-def timed(app, token: str, path: str, requests: int) -> tuple[list[float], dict]:
-    client = app.test_client()
-    headers = {"Authorization": f"Bearer {token}"}
-    body, times = None, []
-    for i in range(requests + 2):
-        started = time.perf_counter()
-        response = client.get(path, headers=headers)
-        elapsed = (time.perf_counter() - started) * 1000
-        assert response.status_code == 200, response.get_data(as_text=True)
-        body = response.json
-        if i >= 2:
-            times.append(elapsed)
-    return times, body
 
 
 def main() -> None:
