@@ -15,6 +15,7 @@ import { nowIso } from '../lib/clock.js';
 import { teamsOf } from '../data/team.js';
 import { HUDDLE_DAYS } from '../data/huddles.js';
 import { keptNotice } from '../ui/kept-notice.js';
+import { FlashMessage } from '../ui/flash.js';
 
 const HEADINGS = { box_score: 'Box score', board: 'Board', huddle: 'Huddle' };
 const capital = (text) => text[0].toUpperCase() + text.slice(1);
@@ -61,6 +62,9 @@ function editor(app, teamId, rota, onSaved) {
   function drawTask(task) {
     const box = lists[task];
     const people = chosen[task];
+    const label = rota.tasks.find((t) => t.task === task).label;
+    // Which person and task a button is for, for screen readers (each list has the same buttons).
+    const hidden = (uid) => h('span', { class: 'visually-hidden' }, ` for ${nameOf[uid]} (${label})`);
     const move = (from, to) => {
       const [p] = people.splice(from, 1);
       people.splice(to, 0, p);
@@ -71,18 +75,18 @@ function editor(app, teamId, rota, onSaved) {
       ? h('ol', { class: 'rota__turns' }, people.map((uid, i) => h('li', { 'data-person': uid },
         h('span', { class: 'rota__name' }, nameOf[uid] || uid, i === 0 ? h('span', { class: 'hint-text' }, ' (this week)') : ''),
         h('span', { class: 'button-group' },
-          i > 0 ? h('button', { type: 'button', class: 'button button--small button--secondary', 'data-move': 'up', 'aria-label': `Move ${nameOf[uid]} earlier`, onclick: () => move(i, i - 1) }, 'Up') : '',
-          i < people.length - 1 ? h('button', { type: 'button', class: 'button button--small button--secondary', 'data-move': 'down', 'aria-label': `Move ${nameOf[uid]} later`, onclick: () => move(i, i + 1) }, 'Down') : '',
+          i > 0 ? h('button', { type: 'button', class: 'button button--small button--secondary', 'data-move': 'up', onclick: () => move(i, i - 1) }, 'Move up', hidden(uid)) : '',
+          i < people.length - 1 ? h('button', { type: 'button', class: 'button button--small button--secondary', 'data-move': 'down', onclick: () => move(i, i + 1) }, 'Move down', hidden(uid)) : '',
           h('button', {
-            type: 'button', class: 'button button--small button--warning', 'aria-label': `Take ${nameOf[uid]} off`,
+            type: 'button', class: 'button button--small button--warning',
             onclick: () => { people.splice(i, 1); drawTask(task); box.querySelector('select')?.focus(); },
-          }, 'Remove')))))
+          }, 'Remove', hidden(uid))))))
       : h('p', { class: 'hint-text' }, 'Nobody yet.');
     const free = rota.members.filter((m) => !people.includes(m.user_id));
     const pick = h('select', { class: 'select', id: `add-${task}`, name: `add-${task}` },
       free.map((m) => h('option', { value: m.user_id }, m.name)));
     const add = free.length ? h('div', { class: 'rota__add' },
-      h('label', { class: 'label', for: `add-${task}` }, `Add a person to “${rota.tasks.find((t) => t.task === task).label}”`),
+      h('label', { class: 'label', for: `add-${task}` }, `Add a person to “${label}”`),
       pick,
       h('button', {
         type: 'button', class: 'button button--small button--secondary', 'data-testid': `add-${task}`,
@@ -156,6 +160,7 @@ export async function TeamRotaScreen(app) {
     app.navigate(`/teams/${teamId}/rota`, { replace: true, flash: 'Rota saved. The people on it see their turns.' });
   };
   return h('div', { class: 'rota', 'data-testid': 'team-rota' },
+    FlashMessage(app),
     title,
     keptNotice(kept, 'the rota'),
     h('p', null, 'Sharing the lead’s role helps a team keep Value Management going: each week someone updates the box score, someone updates the board and someone runs the huddle.'),
