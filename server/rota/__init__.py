@@ -23,4 +23,5 @@ def register(app: Flask) -> None:
         day and time have come (the delivery worker runs this every 5 minutes; each is told once)."""
         import click
 
-        click.echo(f"Reminded {reminders.remind_all()} people of their rota task.")
+        told = reminders.remind_all()
+        click.echo(f"Reminded {told} {'person' if told == 1 else 'people'} of their turn on the rota.")

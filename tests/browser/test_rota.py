@@ -8,10 +8,12 @@ The server's clock starts on Thursday 22 October 2026 (the week of Monday 19 Oct
 from __future__ import annotations
 
 import json
+import subprocess
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import FLASK, ROOT
 from tests.browser.pwa_helpers import artifact, log_entry, login, wait_saved
 from tests.browser.test_a11y import axe_violations
 
@@ -95,6 +97,19 @@ def test_a_staff_member_on_the_rota_sees_this_week_at_phone_size(page, world):
     expect(line.locator("li[data-task=box_score]")).to_have_text(
         "You’re on the rota to update the box score this week: done · See the rota")
     artifact(page, "home-rota")
+
+    # The reminder day (Monday 09:00) has passed and the huddle is not done: the check reminds Ann, who
+    # finds it under Notifications (staff see their rota reminders there) and chooses it per team.
+    ran = subprocess.run([*FLASK, "remind-rota"], cwd=ROOT, env=world.server.env, capture_output=True, text=True)
+    assert ran.returncode == 0 and "of their turn on the rota" in ran.stdout, ran.stdout + ran.stderr
+    page.goto(world.server.url + "/notifications")
+    expect(page.locator("[data-testid=inbox] li")).to_have_count(1)
+    expect(page.locator("[data-testid=inbox] li")).to_contain_text(f"{world.team['name']}: your turn to run the huddle")
+    no_axe_findings(page, "a rota reminder in the inbox")
+    page.goto(world.server.url + "/notifications/settings")
+    expect(page.locator(f"[data-testid=notification-choices] fieldset[data-team='{world.team['id']}'] label")).to_have_text(
+        ["Your rota task not done yet"])
+    page.goto(world.server.url + "/")
 
     # Staff read the rota but do not set it.
     line.locator("li[data-task=huddle] a").click()

@@ -197,7 +197,7 @@ def test_the_person_on_is_reminded_on_the_day_from_the_time_and_once(ward, froze
     frozen.advance(minutes=5)
     assert remind_all() == 0
     result = app.test_cli_runner().invoke(args=["remind-rota"])
-    assert result.exit_code == 0 and "Reminded 0 people" in result.output
+    assert result.exit_code == 0 and "Reminded 0 people of their turn on the rota." in result.output
     assert len(reminders()) == 2
     assert db.session.scalar(sa.select(sa.func.count()).select_from(PushDelivery)) == 1
 

@@ -6,12 +6,19 @@ import { getMeta, setMeta } from '../db.js';
 import { META } from '../meta-keys.js';
 import { nowIso } from '../lib/clock.js';
 
-/** Notifications go to the coaches and leads of a team (server: team_recipients): the teams whose
- * notifications the user can choose, in the order of /api/me. */
+/** Notifications go to the coaches and leads of a team (server: team_recipients), and rota reminders
+ * to whichever member is on the rota (server: rota/reminders.py): the teams whose notifications the
+ * user can choose, in the order of /api/me, a team they only belong to marked `rota_only`. */
 export function notifiableTeams(me) {
   const teams = [...(me?.coached_teams || []), ...(me?.teams || []).filter((t) => t.role === 'lead')];
-  return teams.filter((t, i) => teams.findIndex((u) => u.id === t.id) === i);
+  const full = teams.filter((t, i) => teams.findIndex((u) => u.id === t.id) === i);
+  const member = (me?.teams || []).filter((t) => !full.some((u) => u.id === t.id)).map((t) => ({ ...t, rota_only: true }));
+  return [...full, ...member];
 }
+
+/** The kinds of notification a team of notifiableTeams can send this user. */
+export const ROTA_TYPE = 'rota_reminder';
+export const typesFor = (team, types) => (team.rota_only ? types.filter((t) => t.type === ROTA_TYPE) : types);
 
 export const unreadCount = (notifications) => (notifications || []).filter((n) => !n.read_at).length;
 
