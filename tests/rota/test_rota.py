@@ -189,7 +189,7 @@ def test_the_person_on_is_reminded_on_the_day_from_the_time_and_once(ward, froze
                                   (ids["bob"], f"{key}:board", "Ward 7: your turn to update the board")])
     # Through the inbox and a Web Push to Ann's phone.
     inbox = api["ann"].get("/api/notifications").json["notifications"]
-    assert [(n["type"], n["url"]) for n in inbox] == [("rota_reminder", f"/teams/{team.id}/rota")]
+    assert [(n["type"], n["code"], n["url"]) for n in inbox] == [("rota_reminder", "huddle", f"/teams/{team.id}/rota")]
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(PushDelivery)) == 1
 
