@@ -43,7 +43,8 @@ test('leads and coaches are told about their teams; members only of their turns 
   assert.deepEqual(member, [{ id: 't2', role: 'member', rota_only: true }]);
   const types = [{ type: 'milestone', label: 'A milestone reached' }, { type: 'rota_reminder', label: 'Your rota task not done yet' }];
   assert.deepEqual(typesFor(member[0], types).map((t) => t.type), ['rota_reminder']);
-  assert.deepEqual(typesFor(notifiableTeams(me)[0], types), types);
+  assert.deepEqual(typesFor(notifiableTeams(me)[0], types).map((t) => t.type), ['milestone']); // t3: coached, not a member
+  assert.deepEqual(typesFor(notifiableTeams(me)[1], types), types); // t1: led (and coached)
   assert.deepEqual(notifiableTeams(null), []);
   assert.equal(unreadCount([N1, { ...N2, read_at: '2026-10-22T10:00:00Z' }]), 1);
 });
