@@ -117,3 +117,32 @@ def test_a_staff_member_on_the_rota_sees_this_week_at_phone_size(page, world):
         "Ann Tester — not done yet")
     expect(page.locator("[data-testid=rota-form]")).to_have_count(0)
     no_axe_findings(page, "the rota, read by staff")
+
+
+def test_saving_again_keeps_everyones_weeks_and_drops_who_left(page, world):
+    page.set_viewport_size(TABLET)
+    lead, ann, bob = world.user("lead", "lead"), world.user("ann"), world.user("bob")
+    # Set up last week (Ann first), so the lead is on this week and Ann next week.
+    status, body = world.server.call("PUT", f"/api/teams/{world.team['id']}/rota", {
+        "remind_day": "friday", "remind_time": "12:00", "start_week": "2026-10-12",
+        "tasks": {"huddle": [ann["id"], lead["id"]], "board": [bob["id"]]}})
+    assert status == 200, body
+    assert world.server.call("DELETE", f"/api/teams/{world.team['id']}/members/{bob['id']}")[0] == 204
+    login(page, world.server, lead)
+    page.goto(world.server.url + f"/teams/{world.team['id']}/rota")
+    weeks = page.locator("[data-testid=rota-weeks] tbody tr")
+    expect(weeks.locator("td[data-task=huddle]")).to_have_text(["Lead Tester — not done yet", "Ann Tester", "Lead Tester",
+                                                                "Ann Tester", "Lead Tester"])
+    expect(weeks.first.locator("td[data-task=board]")).to_have_text("Bob Tester (left the team) — not done yet")
+    # The lists start with whoever is on this week; Bob, who left, is taken off.
+    expect(page.locator("[data-testid=turns-huddle] li .rota__name")).to_have_text(["Lead Tester (this week)", "Ann Tester"])
+    expect(page.locator("[data-testid=rota-left]")).to_have_text("Bob Tester left the team and is taken off: save to confirm.")
+    expect(page.locator("[data-testid=turns-board]")).to_contain_text("Nobody yet.")
+    page.click("button:text-is('Save the rota')")
+    expect(page.locator("[data-testid=flash]")).to_contain_text("Rota saved.")
+    expect(weeks.locator("td[data-task=huddle]")).to_have_text(["Lead Tester — not done yet", "Ann Tester", "Lead Tester",
+                                                                "Ann Tester", "Lead Tester"])
+    expect(weeks.first.locator("td[data-task=board]")).to_have_text("Nobody — not done yet")
+    expect(page.locator("[data-testid=rota-reminder]")).to_have_text(
+        "Reminders go on Fridays from 12:00 to whoever is on for a task not yet done.")
+    no_axe_findings(page, "the rota saved again")
