@@ -12,8 +12,10 @@ import { META } from '../meta-keys.js';
 import { weekStart } from '../lib/dates.js';
 
 /** "This week": the rota tasks the signed-in person is on in their teams, each done or not yet. */
+const rotaTasks = (mine) => (mine?.week_start === weekStart(today()) ? mine.tasks : []);
+
 function rotaWeek(mine, teamCount) {
-  const tasks = mine?.week_start === weekStart(today()) ? mine.tasks : [];
+  const tasks = rotaTasks(mine);
   if (!tasks.length) return '';
   return h('section', { 'aria-labelledby': 'rota-week-title', class: 'section', 'data-testid': 'rota-this-week' },
     h('h2', { id: 'rota-week-title' }, 'This week'),
@@ -44,7 +46,10 @@ export async function HomeScreen(app) {
   // and read again in the background.
   const inbox = notifiableTeams(me).length ? await inboxInBackground(app, () => app.refreshUnlessBusy()) : null;
   // Only members of a team take turns on its rota: kept from the server, read again in the background.
-  const mine = me?.teams?.length ? await keptInBackground(app, META.MY_ROTA, '/api/rota/mine', () => app.refreshUnlessBusy()) : null;
+  // Drawn again only if the line it shows changes (most people are on no rota: nothing to draw).
+  const mine = me?.teams?.length ? await keptInBackground(app, META.MY_ROTA, '/api/rota/mine', (fresh, shown) => {
+    if (JSON.stringify(rotaTasks(fresh)) !== JSON.stringify(rotaTasks(shown))) app.refreshUnlessBusy();
+  }) : null;
   const [adminPart, weekPart, followedPart] = await Promise.all([
     isAdmin ? roles.AdminHome() : '',
     leads ? roles.TeamWeek(app, team) : '',
