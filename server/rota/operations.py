@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from server.accounts.models import User
 from server.core import clock
+from server.core.database import begin_write
 from server.core.errors import validation_error
 from server.core.weeks import week_start
 from server.extensions import db
@@ -94,6 +95,10 @@ def set_rota(team: Team, *, remind_day: str, remind_time: str, tasks: dict[str, 
              start_week: Optional[date] = None) -> None:
     """Replace the team's rota. Everyone named must be an active member of the team (a 422 names
     the task and the people who are not); tasks left out have nobody on them."""
+    # Two leads saving at once take turns (the team's row on PostgreSQL, the write lock on SQLite):
+    # otherwise both would delete the old turns and the second insert would collide with the first.
+    begin_write(db.session())
+    db.session.execute(sa.select(Team.id).where(Team.id == team.id).with_for_update())
     members = {m["user_id"] for m in members_of(team.id)}
     problems: dict[str, list[str]] = {}
     for task, people in tasks.items():

@@ -272,3 +272,28 @@ def test_checks_running_at_once_remind_each_person_once(ward, frozen, app, datab
     assert errors == []
     assert sum(told) == 3
     assert sorted(r[0] for r in reminders()) == sorted([ids["ann"], ids["bob"], ids["co_lead"]])
+
+
+def test_two_leads_saving_at_once_both_succeed_and_one_rota_stands(ward, app):
+    ids, team = ward["ids"], ward["team"]
+    bodies = {"lead": body(ids, huddle=["ann", "bob"], board=["lead"]), "co_lead": body(ids, huddle=["bob"], board=["ann", "bob"])}
+    clients = {name: ward["api"][name] for name in bodies}
+    barrier, statuses = threading.Barrier(2), []
+
+    def save(name):
+        api = clients[name]
+        with app.app_context():
+            barrier.wait()
+            statuses.append(app.test_client().put(rota_url(team), json=bodies[name],
+                                                  headers={"Authorization": f"Bearer {api.token}"}).status_code)
+            db.session.remove()
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in bodies]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [200, 200]
+    db.session.commit()
+    tasks = {t["task"]: [p["user_id"] for p in t["people"]] for t in ward["api"]["ann"].get(rota_url(team)).json["tasks"]}
+    assert tasks in [{**{"box_score": []}, **{k: v for k, v in b["tasks"].items()}} for b in bodies.values()]
