@@ -13,3 +13,4 @@ from server.milestones import models as milestones_models  # noqa: F401
 from server.fidelity import models as fidelity_models  # noqa: F401
 from server.coaching import models as coaching_models  # noqa: F401
 from server.learning import models as learning_models  # noqa: F401
+from server.rota import models as rota_models  # noqa: F401

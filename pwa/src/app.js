@@ -38,6 +38,7 @@ const ROUTES = [
   [/^\/library$/, lazy(() => import('./screens/library.js'), 'LibraryScreen')],
   [/^\/library\/([\w-]+)$/, lazy(() => import('./screens/library.js'), 'LibraryItemScreen')],
   [/^\/teams\/([\w-]+)\/shared$/, lazy(() => import('./screens/library.js'), 'TeamSharedScreen')],
+  [/^\/teams\/([\w-]+)\/rota$/, lazy(() => import('./screens/team-rota.js'), 'TeamRotaScreen')],
   ...COLLECTION_ROUTES,
 ];
 

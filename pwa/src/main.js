@@ -3,7 +3,7 @@ import './screens/boxscore.css'; // the box score, measures, values, import and 
 import './screens/huddle.css'; // huddle mode and the huddle summary (their screens load later: routes/huddles.js)
 import './screens/board.css'; // the team's board (its screens load later: routes/board.js)
 import './screens/improvement.css'; // the ideas, PICK chart, idea and actions screens
-import './screens/coaching.css'; // the caseload and a team's fidelity and protected time
+import './screens/coaching.css'; // the caseload, a team's fidelity and protected time, and its weekly rota
 import { startApp } from './app.js';
 
 startApp(document.getElementById('app')).catch((err) => {

@@ -29,6 +29,8 @@ export const META = Object.freeze({
   CASELOAD: 'coach_caseload',
   /** {body, fetched_at}: GET /api/library (newest first, no filters) as last read (data/kept.js). */
   LIBRARY: 'shared_library',
+  /** {body, fetched_at}: GET /api/rota/mine as last read (data/kept.js), the home screen's "This week". */
+  MY_ROTA: 'my_rota_week',
 });
 
 /** What a 401 or a re-login keeps with the user's queued changes: what sending them needs. */
@@ -47,3 +49,5 @@ export const teamFidelityKey = (teamId) => `team-fidelity:${teamId}`;
 export const libraryItemKey = (itemId) => `library-item:${itemId}`;
 /** {body, fetched_at}: a team's drafts and shared items as last read (its leads and coaches), one key per team. */
 export const teamSharedKey = (teamId) => `team-shared:${teamId}`;
+/** {body, fetched_at}: a team's weekly rota as last read (data/kept.js), one key per team. */
+export const teamRotaKey = (teamId) => `team-rota:${teamId}`;

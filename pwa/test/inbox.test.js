@@ -5,7 +5,7 @@ import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDb, getMeta } from '../src/db.js';
 import { META } from '../src/meta-keys.js';
-import { notifiableTeams, unreadCount, fetchInbox, cachedInbox, inboxInBackground, markRead } from '../src/data/inbox.js';
+import { notifiableTeams, typesFor, unreadCount, fetchInbox, cachedInbox, inboxInBackground, markRead } from '../src/data/inbox.js';
 
 const had = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
 beforeEach(() => Object.defineProperty(globalThis, 'navigator', { value: { onLine: true }, configurable: true, writable: true }));
@@ -33,13 +33,18 @@ async function appWith(answers) {
   return { db: await openDb(`inbox-test-${process.pid}-${++n}`), transport, unread: 0 };
 }
 
-test('leads and coaches are told about their teams; members are not', () => {
+test('leads and coaches are told about their teams; members only of their turns on the rota', () => {
   const me = {
     teams: [{ id: 't1', name: 'Ward 1', role: 'lead' }, { id: 't2', name: 'Ward 2', role: 'member' }],
     coached_teams: [{ id: 't3', name: 'Ward 3' }, { id: 't1', name: 'Ward 1' }],
   };
-  assert.deepEqual(notifiableTeams(me).map((t) => t.id), ['t3', 't1']);
-  assert.deepEqual(notifiableTeams({ teams: [{ id: 't2', role: 'member' }], coached_teams: [] }), []);
+  assert.deepEqual(notifiableTeams(me).map((t) => [t.id, !!t.rota_only]), [['t3', false], ['t1', false], ['t2', true]]);
+  const member = notifiableTeams({ teams: [{ id: 't2', role: 'member' }], coached_teams: [] });
+  assert.deepEqual(member, [{ id: 't2', role: 'member', rota_only: true }]);
+  const types = [{ type: 'milestone', label: 'A milestone reached' }, { type: 'rota_reminder', label: 'Your rota task not done yet' }];
+  assert.deepEqual(typesFor(member[0], types).map((t) => t.type), ['rota_reminder']);
+  assert.deepEqual(typesFor(notifiableTeams(me)[0], types).map((t) => t.type), ['milestone']); // t3: coached, not a member
+  assert.deepEqual(typesFor(notifiableTeams(me)[1], types), types); // t1: led (and coached)
   assert.deepEqual(notifiableTeams(null), []);
   assert.equal(unreadCount([N1, { ...N2, read_at: '2026-10-22T10:00:00Z' }]), 1);
 });

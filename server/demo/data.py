@@ -134,3 +134,8 @@ TIME_LOST_WEIGHTS = {
 }
 SEARCHING_AFTER_THE_STORE_WAS_SORTED = 4  # weeks 9 on: equipment is found at once; information still takes time
 TIME_LOST_MINUTES = (5, 10, 10, 15, 15, 15, 20, 30, 30, 45, 60)
+
+# Ward 3B's weekly rota: the lead shares the role (server/rota/); reminders on Tuesday mornings, before the huddle.
+ROTA = {"team": "Ward 3B Raigmore", "remind_day": "tuesday", "remind_time": "09:00",
+        "tasks": {"box_score": ["fiona.campbell", "aisha.rahman"], "board": ["callum.fraser", "jamie.ross"],
+                  "huddle": ["fiona.campbell", "callum.fraser", "aisha.rahman"]}}

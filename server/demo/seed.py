@@ -14,6 +14,8 @@ from server.core import clock
 from server.demo import data
 from server.extensions import db
 from server.organisations.models import Board, CoachAssignment, Membership, Team
+from server.rota.models import Rota
+from server.rota.operations import set_rota
 
 
 def seed() -> int:
@@ -59,6 +61,7 @@ def seed() -> int:
             created += 1
     db.session.commit()
     created += seed_team_records(teams)
+    created += seed_rota(teams[data.ROTA["team"]])
     return created
 
 
@@ -77,6 +80,18 @@ def _seed_coaching_notes(teams: dict[str, Team]) -> int:
                      today + timedelta(days=next_in_days))
             created += 1
     return created
+
+
+def seed_rota(team: Team) -> int:
+    """Ward 3B's weekly rota, its turns starting this week (once: a rota a lead changed is theirs)."""
+    if db.session.get(Rota, team.id) is not None:
+        return 0
+    ids = dict(db.session.execute(sa.select(User.email_normalised, User.id)).all())
+    set_rota(team, remind_day=data.ROTA["remind_day"], remind_time=data.ROTA["remind_time"],
+             tasks={task: [ids[normalise_email(f"{local}@valueboard.demo")] for local in people]
+                    for task, people in data.ROTA["tasks"].items()})
+    db.session.commit()
+    return 1
 
 
 # ---- huddles, ideas and actions; box scores: measures, categories, 16 weeks of capacity entries and values ---------------------

@@ -21,6 +21,7 @@ EVENT_TYPES = {
     "box_score_stale": "Box score not updated for 2 weeks",
     "huddle_missed": "Weekly huddle missed",
     "actions_overdue": "Actions overdue",
+    "rota_reminder": "Your rota task not done yet",
 }
 DELIVERY_STATES = ("pending", "delivered", "gone", "expired", "failed")
 

@@ -1,7 +1,8 @@
 """Web Push subscriptions, the inbox, each user's choices, and raising an event for a team.
 
-``notify_team`` is what other features call (milestones today), inside their own transaction: the
-event is stored with the data that caused it, or not at all."""
+``notify_team`` (a team's coaches and leads) and ``notify_users`` (named people, such as the one on
+the rota) are what other features call, inside their own transaction: the event is stored with the
+data that caused it, or not at all."""
 
 from __future__ import annotations
 
@@ -237,12 +238,20 @@ def team_recipients(team_id: str) -> list[str]:
 def notify_team(team_id: str, *, type: str, key: str, title: str, body: str, url: str, ttl: timedelta,
                 code: Optional[str] = None) -> int:
     """Put one event in the inbox of each of the team's coaches and leads, and queue its push to their
-    subscriptions (unless they turned that type off for the team; held until their quiet hours end).
-    ``key`` names the event: the same key never reaches a user twice. Runs in the caller's transaction
-    and commits nothing. Returns how many users got it new."""
+    subscriptions (see :func:`notify_users`). Returns how many users got it new."""
+    return notify_users(team_recipients(team_id), team_id=team_id, type=type, key=key, title=title, body=body,
+                        url=url, ttl=ttl, code=code)
+
+
+def notify_users(user_ids: Iterable[str], *, team_id: Optional[str], type: str, key: str, title: str, body: str,
+                 url: str, ttl: timedelta, code: Optional[str] = None) -> int:
+    """Put one event (about ``team_id``, if any) in the inbox of each of ``user_ids``, and queue its push
+    to their subscriptions (unless they turned that type off for the team; held until their quiet
+    hours end). ``key`` names the event: the same key never reaches a user twice. Runs in the caller's
+    transaction and commits nothing. Returns how many users got it new."""
     assert type in EVENT_TYPES, type
     now = clock.now()
-    recipients = team_recipients(team_id)
+    recipients = sorted(set(user_ids))
     if not recipients:
         return 0
     conn = db.session.connection()
@@ -256,7 +265,7 @@ def notify_team(team_id: str, *, type: str, key: str, title: str, body: str, url
     if not fresh:
         return 0
     by_user = {uid: nid for nid, uid in fresh}
-    muted = set(db.session.scalars(sa.select(NotificationMute.user_id).where(
+    muted = set() if team_id is None else set(db.session.scalars(sa.select(NotificationMute.user_id).where(
         NotificationMute.user_id.in_(by_user), NotificationMute.team_id == team_id, NotificationMute.type == type)))
     quiet = {r.user_id: (r.quiet_hours_start, r.quiet_hours_end) for r in db.session.execute(
         sa.select(NotificationSettings).where(NotificationSettings.user_id.in_(by_user))).scalars()}

@@ -157,6 +157,11 @@ MATRIX = [
      {"admin": 404, "lead": 404, "member": 403, "coach": 404, "outsider": 404, "display": 403}),
     ("DELETE", "/api/teams/{a}/coaching-notes/{unknown}", None,
      {"admin": 404, "lead": 404, "member": 403, "coach": 404, "outsider": 404, "display": 403}),
+    # The weekly rota: the team's readers see it; its leads (and admins) set it; each caller reads
+    # what they are on this week in their own teams.
+    ("GET", "/api/teams/{a}/rota", None, READERS_OF_A),
+    ("PUT", "/api/teams/{a}/rota", lambda: {"remind_day": "monday", "remind_time": "09:00", "tasks": {}}, MANAGERS_OF_A),
+    ("GET", "/api/rota/mine", None, EVERYONE_200),
     # The caseload is a coach's list of the teams they follow.
     ("GET", "/api/caseload", None, {**{role: 403 for role in ROLES}, "coach": 200}),
     # The shared learning library: everyone who works in a team, coaches and admins search it (not ward

@@ -13,6 +13,7 @@ from server.demo.seed import seed
 from server.extensions import db
 from server.measures.boxscore import box_score
 from server.organisations.models import Team
+from server.rota.operations import rota_view
 from server.sync_api.models import SyncRecord
 from tests.conftest import PASSWORD
 
@@ -30,6 +31,8 @@ def test_seed_demo_builds_box_scores_and_huddle_histories_once(app, moment, logi
     authors = set(db.session.scalars(sa.select(CapacityEntry.user_id).where(CapacityEntry.team_id == ward.id)))
     assert len(authors) >= 4
     assert db.session.get(BoardSettings, ward.id).aim_capacity == data.BOARD_AIMS["aim_capacity"]
+    rota = rota_view(ward)
+    assert [len(t["people"]) for t in rota["tasks"]] == [2, 2, 3] and rota["remind_day"] == "tuesday"
     score = box_score(ward, 16)
     rows = {m["name"]: m for g in score["groups"] for m in g["measures"]}
     assert len(rows) == len(data.MEASURES) and all(g["measures"] for g in score["groups"])

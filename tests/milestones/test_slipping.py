@@ -54,7 +54,7 @@ def test_a_slipping_team_is_told_once_each(app, frozen, make_team, make_user, lo
 def test_the_delivery_worker_runs_the_check_every_five_minutes(app):
     from server.notifications.delivery import PERIODIC, _run_periodic
 
-    assert app.extensions[PERIODIC] == [(timedelta(minutes=5), check_teams)]
+    assert (timedelta(minutes=5), check_teams) in app.extensions[PERIODIC]  # beside other features' checks
     runs = []
     app.extensions[PERIODIC] = [(timedelta(minutes=5), lambda: runs.append("checked"))]
     due: dict = {}

@@ -6,11 +6,23 @@ import { getMeta, setMeta } from '../db.js';
 import { META } from '../meta-keys.js';
 import { nowIso } from '../lib/clock.js';
 
-/** Notifications go to the coaches and leads of a team (server: team_recipients): the teams whose
- * notifications the user can choose, in the order of /api/me. */
+/** Notifications go to the coaches and leads of a team (server: team_recipients), and rota reminders
+ * to whichever member is on the rota (server: rota/reminders.py): the teams whose notifications the
+ * user can choose, in the order of /api/me, a team they only belong to marked `rota_only`. */
 export function notifiableTeams(me) {
-  const teams = [...(me?.coached_teams || []), ...(me?.teams || []).filter((t) => t.role === 'lead')];
-  return teams.filter((t, i) => teams.findIndex((u) => u.id === t.id) === i);
+  const mine = me?.teams || [];
+  const teams = [...(me?.coached_teams || []).map((t) => (mine.some((u) => u.id === t.id) ? t : { ...t, coach_only: true })),
+    ...mine.filter((t) => t.role === 'lead')];
+  const full = teams.filter((t, i) => teams.findIndex((u) => u.id === t.id) === i);
+  const member = mine.filter((t) => !full.some((u) => u.id === t.id)).map((t) => ({ ...t, rota_only: true }));
+  return [...full, ...member];
+}
+
+/** The kinds of notification a team of notifiableTeams can send this user: only members are on its rota. */
+export const ROTA_TYPE = 'rota_reminder';
+export function typesFor(team, types) {
+  if (team.rota_only) return types.filter((t) => t.type === ROTA_TYPE);
+  return team.coach_only ? types.filter((t) => t.type !== ROTA_TYPE) : types;
 }
 
 export const unreadCount = (notifications) => (notifications || []).filter((n) => !n.read_at).length;

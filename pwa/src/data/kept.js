@@ -24,3 +24,20 @@ export async function readKept(app, key, path) {
   const kept = await getMeta(app.db, key);
   return { body: kept?.body ?? null, fetched_at: kept?.fetched_at ?? null, fresh: false };
 }
+
+/**
+ * What is kept under `key` at once ({body, fetched_at}, body null if nothing yet), for a screen that
+ * must not wait for the network (the home screen); `path` is read again in the background when
+ * online and kept, and `onChange(fresh, shown)` runs if the server's answer differs from what was shown.
+ */
+export async function keptInBackground(app, key, path, onChange) {
+  const kept = (await getMeta(app.db, key)) || { body: null, fetched_at: null };
+  if (navigator.onLine && app.transport) {
+    app.transport.request('GET', path).then(async (res) => {
+      if (res?.status !== 200) return;
+      await setMeta(app.db, key, { body: res.body, fetched_at: nowIso() });
+      if (JSON.stringify(res.body) !== JSON.stringify(kept.body)) onChange?.(res.body, kept.body);
+    }).catch(() => {});
+  }
+  return kept;
+}

@@ -50,6 +50,7 @@ export async function TeamWeek(app, team) {
     parts.push(h('p', null, link('/boxscore', 'Open the box score', { class: 'block-link' })));
   }
   parts.push(h('p', null, link(`/teams/${team.id}/fidelity`, 'Fidelity and the time Value Management takes', { class: 'block-link' })));
+  parts.push(h('p', null, link(`/teams/${team.id}/rota`, 'Weekly rota: who updates the box score and the board and runs the huddle', { class: 'block-link', 'data-testid': 'rota-link' })));
   return h('section', { 'aria-labelledby': 'week-title', class: 'section', 'data-testid': 'team-week' },
     h('h2', { id: 'week-title' }, `This week at ${team.name}`), parts);
 }

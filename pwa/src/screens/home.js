@@ -7,6 +7,23 @@ import { saveEntry, coachLogsNothing } from './log.js';
 import { canLogCapacity } from '../data/team.js';
 import { FlashMessage } from '../ui/flash.js';
 import { notifiableTeams, inboxInBackground, unreadCount } from '../data/inbox.js';
+import { keptInBackground } from '../data/kept.js';
+import { META } from '../meta-keys.js';
+import { weekStart } from '../lib/dates.js';
+
+/** "This week": the rota tasks the signed-in person is on in their teams, each done or not yet. */
+const rotaTasks = (mine) => (mine?.week_start === weekStart(today()) ? mine.tasks : []);
+
+function rotaWeek(mine, teamCount) {
+  const tasks = rotaTasks(mine);
+  if (!tasks.length) return '';
+  return h('section', { 'aria-labelledby': 'rota-week-title', class: 'section', 'data-testid': 'rota-this-week' },
+    h('h2', { id: 'rota-week-title' }, 'This week'),
+    h('ul', { class: 'link-list' }, tasks.map((t) => h('li', { 'data-task': t.task, 'data-team': t.team_id },
+      `You’re on the rota to ${t.label} this week${teamCount > 1 ? ` at ${t.team_name}` : ''}: `,
+      t.done ? h('strong', { class: 'home-rota__done' }, 'done') : h('strong', null, 'not done yet'),
+      ' · ', link(`/teams/${t.team_id}/rota`, 'See the rota')))));
+}
 
 export async function HomeScreen(app) {
   const { me, session } = app;
@@ -28,6 +45,11 @@ export async function HomeScreen(app) {
   // Leads and coaches are told about their teams: the inbox as last read, with its unread count,
   // and read again in the background.
   const inbox = notifiableTeams(me).length ? await inboxInBackground(app, () => app.refreshUnlessBusy()) : null;
+  // Only members of a team take turns on its rota: kept from the server, read again in the background.
+  // Drawn again only if the line it shows changes (most people are on no rota: nothing to draw).
+  const mine = me?.teams?.length ? await keptInBackground(app, META.MY_ROTA, '/api/rota/mine', (fresh, shown) => {
+    if (JSON.stringify(rotaTasks(fresh)) !== JSON.stringify(rotaTasks(shown))) app.refreshUnlessBusy();
+  }) : null;
   const [adminPart, weekPart, followedPart] = await Promise.all([
     isAdmin ? roles.AdminHome() : '',
     leads ? roles.TeamWeek(app, team) : '',
@@ -71,6 +93,7 @@ export async function HomeScreen(app) {
       link('/notifications/settings', 'Notification settings', { class: 'block-link' })) : '',
     alerts.length ? h('section', { class: 'attention', 'aria-labelledby': 'attention-title' },
       h('h2', { id: 'attention-title' }, 'Needs attention'), h('ul', null, alerts)) : '',
+    rotaWeek(mine?.body, (me?.teams || []).length),
     adminPart,
     weekPart,
     followedPart,

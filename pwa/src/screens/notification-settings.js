@@ -7,7 +7,7 @@
 import { h, link } from '../ui/h.js';
 import { errorMessage } from '../api.js';
 import { FlashMessage } from '../ui/flash.js';
-import { notifiableTeams } from '../data/inbox.js';
+import { notifiableTeams, typesFor } from '../data/inbox.js';
 import { pushSupport, pushIsOn, turnOnPush, turnOffPush } from '../push.js';
 
 const PATH = '/notifications/settings';
@@ -102,7 +102,7 @@ function ChoicesForm(app, settings) {
   const boxes = [];
   const teamSets = teams.map((t, i) => h('fieldset', { class: 'fieldset', 'data-team': t.id },
     h('legend', { class: 'legend' }, t.name),
-    types.map(({ type, label }) => {
+    typesFor(t, types).map(({ type, label }) => {
       const id = `notify-${i}-${type}`;
       const input = h('input', { type: 'checkbox', id, name: 'notify', checked: !isOff(t.id, type), dataset: { team: t.id, type } });
       boxes.push(input);
@@ -131,8 +131,8 @@ function ChoicesForm(app, settings) {
   const form = h('form', { novalidate: true, class: 'notify-grid', 'data-testid': 'notification-choices' },
     offline,
     teams.length
-      ? [h('p', null, 'For each team you lead or coach, what comes to your devices. One you turn off is not sent to your devices; it is still listed under Notifications.'), teamSets]
-      : h('p', null, 'You are told about the teams you lead or coach. You do not lead or coach a team yet.'),
+      ? [h('p', null, 'For each of your teams, what comes to your devices (everything about the teams you lead or coach; your turns on the rota in the others). One you turn off is not sent to your devices; it is still listed under Notifications.'), teamSets]
+      : h('p', null, 'You are told about the teams you lead or coach, and of your turns on a team’s rota. You are not in a team yet.'),
     h('fieldset', { class: 'fieldset', 'aria-describedby': 'quiet-hint' },
       h('legend', { class: 'legend' }, 'Quiet hours'),
       h('p', { class: 'hint-text', id: 'quiet-hint' }, 'No notification comes to your devices between these times (London time); those that come up meanwhile wait until the quiet hours end. Leave both empty for none.'),

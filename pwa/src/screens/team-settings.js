@@ -73,5 +73,6 @@ export async function TeamSettingsScreen(app) {
     problem.textContent = res ? [errorMessage(res), ...fields].join(' ') : 'The server could not be reached. Check the connection and try again.';
   });
   return h('div', { class: 'narrow' }, h('h1', null, title),
-    h('p', null, `Shown at the top of ${teamNameOf(app, teamId)}’s board.`), form, back);
+    h('p', null, `Shown at the top of ${teamNameOf(app, teamId)}’s board.`), form,
+    h('p', null, link(`/teams/${teamId}/rota`, 'Weekly rota: who updates the box score and the board and runs the huddle', { class: 'block-link' })), back);
 }
