@@ -121,6 +121,11 @@ class Access:
         """Read a whole health board's figures (fidelity, reports)."""
         return self.is_admin or board_id in self.boards_led
 
+    def reads_boards(self) -> bool:
+        """See the board and national views and board reports at all: admins (every board) and board
+        leads (theirs, :meth:`can_read_board`)."""
+        return self.is_admin or bool(self.boards_led)
+
     def readable_team_ids(self) -> frozenset[str]:
         if self.is_admin:
             return frozenset(db.session.scalars(sa.select(Team.id)))
