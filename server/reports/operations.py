@@ -16,6 +16,7 @@ from typing import Any, Iterable
 import sqlalchemy as sa
 
 from server.core import clock
+from server.core.models import UTCDateTime
 from server.extensions import db
 from server.fidelity.operations import ELEMENTS, element_weeks, fidelity, status_of
 from server.fidelity.period import Period
@@ -107,7 +108,7 @@ def highlights(team_ids: sa.Select, period: Period) -> list[dict[str, Any]]:
         found.append({"kind": "huddle_note", "id": note_id, "team_id": team_id, "on": held_on, "step": step,
                       "title": None, "text": text})
     start, end = _instants(period)
-    adopted = (sa.select(IdeaMove.idea_id, sa.func.max(IdeaMove.moved_at).label("adopted_at"))
+    adopted = (sa.select(IdeaMove.idea_id, sa.func.max(IdeaMove.moved_at, type_=UTCDateTime()).label("adopted_at"))
                .where(IdeaMove.team_id.in_(team_ids), IdeaMove.to_status == "adopted").group_by(IdeaMove.idea_id).subquery())
     ideas = db.session.execute(
         sa.select(Idea.id, Idea.team_id, Idea.title, Idea.description, adopted.c.adopted_at)
