@@ -29,6 +29,8 @@ function periodQuery() {
   return from && to ? `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}` : '';
 }
 const withQuery = (path, query) => (query ? `${path}?${query}` : path);
+/** A wide table scrolls sideways on a phone: a region the keyboard can reach and scroll. */
+const scroller = (label, table) => h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': label }, table);
 
 function refusedPage(title, kept) {
   return h('div', { class: 'narrow' }, h('h1', null, title), h('p', null, kept.refused.message));
@@ -76,7 +78,7 @@ export async function BoardsScreen(app) {
     h('p', { 'data-testid': 'national-summary' },
       `Of ${plural(o.teams, 'team')}: ${countsText(o.summary)}. `
       + `${plural(o.milestones_reached, 'milestone')} reached; ${plural(o.teams_with_improvement_signals, 'team')} with improvement signals.`),
-    h('div', { class: 'table-scroll' }, h('table', { 'data-testid': 'board-rows' },
+    scroller('Each board over the period', h('table', { 'data-testid': 'board-rows' },
       h('caption', null, 'Each board over the period'),
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Board'),
         ['Teams', 'All three', 'Some', 'None', 'Milestones', 'Teams with signals'].map((c) => h('th', { scope: 'col', class: 'num' }, c)))),
@@ -125,7 +127,7 @@ function trendSection(kept) {
       h('li', null, h('span', { class: 'trend__swatch trend__none', 'aria-hidden': 'true' }), 'None (dotted line)')),
     svg,
     h('details', { class: 'details' }, h('summary', null, 'The trend as a table'),
-      h('div', { class: 'table-scroll' }, h('table', { 'data-testid': 'trend-table' },
+      scroller('Teams each month', h('table', { 'data-testid': 'trend-table' },
         h('caption', null, 'Teams each month'),
         h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Month'),
           ['All three', 'Some', 'None'].map((c) => h('th', { scope: 'col', class: 'num' }, c)))),
@@ -158,7 +160,7 @@ export async function BoardOverviewScreen(app) {
 
 function teamsTable(b, { report }) {
   const weeks = b.period.weeks;
-  return h('div', { class: 'table-scroll' }, h('table', { 'data-testid': 'team-rows', class: 'report__table' },
+  return scroller('Each team', h('table', { 'data-testid': 'team-rows', class: 'report__table' },
     h('caption', null, `Each team: weeks with each element, of ${weeks}`),
     h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Team'),
       ['Box score', 'Board', 'Huddle'].map((c) => h('th', { scope: 'col', class: 'num' }, c)), h('th', { scope: 'col' }, 'Status'),
