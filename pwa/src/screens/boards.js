@@ -37,7 +37,7 @@ function refusedPage(title, kept) {
 }
 
 function periodWords(p) {
-  return `${longDay(p.from)} to ${longDay(p.to)} (${plural(p.weeks, 'week')} from Monday ${shortDay(p.first_week)})`;
+  return `${longDay(p.from)} to ${longDay(p.to)} (${plural(p.weeks, 'week')} from ${shortDay(p.first_week)})`;
 }
 
 /** The from/to form: changing the period reloads the page's figures for it. */
