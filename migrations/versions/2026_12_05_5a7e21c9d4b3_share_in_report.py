@@ -2,7 +2,7 @@
 for the bi-monthly board report. Existing notes and ideas are not shared (false).
 
 Revision ID: 5a7e21c9d4b3
-Revises: c0a4e7d19b62
+Revises: 7d2e94a1c3b8
 Create Date: 2026-12-05 16:40:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5a7e21c9d4b3'
-down_revision = 'c0a4e7d19b62'
+down_revision = '7d2e94a1c3b8'
 branch_labels = None
 depends_on = None
 
