@@ -23,7 +23,7 @@ from server.fidelity.period import Period
 from server.fidelity.protected import protected_minutes
 from server.huddles.models import Huddle, HuddleNote
 from server.improvement.models import Idea, IdeaMove
-from server.measures.boxscore import box_scores
+from server.measures.boxscore import signals_between
 from server.milestones.ladder import BY_CODE, ORDER
 from server.milestones.models import TeamMilestone
 from server.organisations.models import Board, Team
@@ -70,26 +70,23 @@ def improvement_signals(teams: list[Team], period: Period, *, charts: bool = Fal
     if not teams:
         return {}
     # The chart as it stood in the period's last week (a later point cannot rewrite history's signals).
-    scores = box_scores(teams, weeks=period.weeks, now=clock.london_midnight(period.last + timedelta(days=3)))
-    found: dict[str, list[dict[str, Any]]] = {}
-    for team in teams:
-        for group in scores[team.id]["groups"]:
-            for row in group["measures"]:
-                points = row["analysis"]["points"]
-                weeks = [p["week_start"] for p in points if p["value"] is not None and p["signal"] == "improvement"]
-                if not weeks:
-                    continue
-                signal = {"measure_id": row["id"], "measure_name": row["name"], "group": group["group"],
-                          "weeks": [date.fromisoformat(w) for w in weeks]}
-                if charts:
-                    signal.update(
-                        unit=row["unit"], direction=row["analysis"]["direction"],
-                        rule_set_label=row["analysis"]["rule_set_label"],
-                        points=[{"week_start": date.fromisoformat(p["week_start"]), "value": p["value"],
-                                 "centre": p.get("centre"), "upper": p.get("upper"), "lower": p.get("lower"),
-                                 "signal": p["signal"]} for p in points])
-                found.setdefault(team.id, []).append(signal)
-    return found
+    found = signals_between(teams, period.first, clock.london_midnight(period.last + timedelta(days=3)), "improvement",
+                            chart_weeks=period.weeks if charts else None)
+    signals: dict[str, list[dict[str, Any]]] = {}
+    for team_id, hits in found.items():
+        for hit in hits:
+            signal = {"measure_id": hit["measure"]["id"], "measure_name": hit["measure"]["name"], "group": hit["group"],
+                      "weeks": hit["weeks"]}
+            if charts:
+                row = hit["row"]
+                signal.update(
+                    unit=row["unit"], direction=row["analysis"]["direction"],
+                    rule_set_label=row["analysis"]["rule_set_label"],
+                    points=[{"week_start": date.fromisoformat(p["week_start"]), "value": p["value"],
+                             "centre": p.get("centre"), "upper": p.get("upper"), "lower": p.get("lower"),
+                             "signal": p["signal"]} for p in row["analysis"]["points"]])
+            signals.setdefault(team_id, []).append(signal)
+    return signals
 
 
 # ------------------------------------------------------------------------------------------------
