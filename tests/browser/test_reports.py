@@ -5,7 +5,6 @@ prints on A4 portrait pages without the app's header, and has no axe-core findin
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from datetime import timedelta
@@ -15,17 +14,12 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import PASSWORD
 from tests.browser.measure_data import api_push
-from tests.browser.pwa_helpers import artifact, login, nav_to, wait_saved
-from tests.browser.test_a11y import axe_violations
+from tests.browser.pwa_helpers import artifact, login, nav_to, no_axe_findings, printed_page_boxes, wait_record_saved, wait_saved
 
 pytestmark = pytest.mark.browser
 
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 
-
-def no_axe_findings(page, screen: str) -> None:
-    violations = axe_violations(page)
-    assert violations == [], f"{screen}: " + json.dumps(violations, indent=1)
 
 
 def make_board_lead(world) -> dict:
@@ -44,11 +38,12 @@ def test_a_shared_huddle_note_appears_in_the_board_report_a_board_lead_prints(ne
     today = world.server.today()
     huddle_id = str(uuid.uuid4())
     shared_text = f"Falls halved on the ward {uuid.uuid4().hex[:4]}"
+    shared_note_id = str(uuid.uuid4())
     api_push(world, lead, [
         {"collection": "huddles", "record_id": huddle_id, "fields": {
             "team_id": world.team["id"], "held_on": today.isoformat(), "attendee_count": 6, "manager_present": True,
             "finance_present": False, "duration_minutes": 15}},
-        {"collection": "huddle_notes", "record_id": str(uuid.uuid4()), "fields": {
+        {"collection": "huddle_notes", "record_id": shared_note_id, "fields": {
             "team_id": world.team["id"], "huddle_id": huddle_id, "step": "celebrations", "text": shared_text}},
         {"collection": "huddle_notes", "record_id": str(uuid.uuid4()), "fields": {
             "team_id": world.team["id"], "huddle_id": huddle_id, "step": "barriers", "text": "The printer is broken"}},
@@ -63,7 +58,7 @@ def test_a_shared_huddle_note_appears_in_the_board_report_a_board_lead_prints(ne
     page.goto(f"{world.server.url}/teams/{world.team['id']}/huddles/{huddle_id}")
     note = page.locator("li.summary__note", has_text=shared_text)
     note.get_by_label(re.compile("^Share in the board report")).check()
-    wait_saved(page)
+    wait_record_saved(page, "huddle_notes", shared_note_id, {"share_in_report": True})
     no_axe_findings(page, "huddle summary with the share toggles")
     context.close()
 
@@ -99,11 +94,9 @@ def test_a_shared_huddle_note_appears_in_the_board_report_a_board_lead_prints(ne
     artifact(page, f"board-report-{size}")
 
     # Printed: A4 portrait pages, a page for each section, and no header or controls.
-    pdf = page.pdf(format="A4", prefer_css_page_size=True)
-    pages = re.findall(rb"/Type\s*/Page\b(?!s)", pdf)
-    assert len(pages) > 1
-    boxes = {tuple(round(float(v)) for v in box.split()) for box in re.findall(rb"/MediaBox\s*\[([^\]]+)\]", pdf)}
-    assert boxes == {(0, 0, 595, 842)}, boxes  # A4 portrait, 595.28 × 841.89 points
+    boxes = printed_page_boxes(page, format="A4")
+    assert len(boxes) > 1
+    assert set(boxes) == {(0, 0, 595, 842)}, boxes  # A4 portrait, 595.28 × 841.89 points
     page.emulate_media(media="print")
     expect(page.locator("header.header")).to_be_hidden()
     expect(page.locator("[data-testid=download-csv]")).to_be_hidden()
