@@ -17,7 +17,12 @@ Requests go through the Flask test client with real bearer tokens, after two war
   20 measures, milestones, overdue actions, Value Management time, the last coaching note) — target
   under 200 ms; *cold* with no measure's history analysed before (a new process, or every value
   changed), and as a coach reopening it finds it (only histories that changed are analysed again);
-* one team's fidelity week by week with its protected time (``GET /api/teams/<id>/fidelity``, 12 weeks).
+* one team's fidelity week by week with its protected time (``GET /api/teams/<id>/fidelity``, 12 weeks);
+* the **national overview** (``GET /api/overview``: a row per board with milestones and teams with
+  improvement signals), the **12-month trend** (``GET /api/fidelity/trend``) and **one board's bi-monthly
+  report** (``GET /api/boards/<id>/report``: fidelity, protected time, milestones, signals with their
+  charts, highlights) — the report's target under 500 ms. A tenth of teams reached a milestone in the
+  period and marked a huddle note for the report.
 Prints the median and p95 of each. The server's clock stands at the dataset's last day.
 """
 
@@ -64,7 +69,7 @@ def build(url: str, n_teams: int, n_boards: int) -> dict:
         teams = [{"id": str(uuid.uuid4()), "board_id": boards[i % n_boards]["id"], "name": f"Team {i}",
                   "created_at": now} for i in range(n_teams)]
         db.session.execute(sa.insert(Team), teams)
-        totals, values, huddles, board_weeks, measure_rows = [], [], [], [], []
+        totals, values, huddles, board_weeks, measure_rows, notes, milestones = [], [], [], [], [], [], []
         for team in teams:
             keep = rng.choice([0.0, 0.3, 0.6, 0.85, 0.95])  # the share of weeks each element is kept going
             measures = [str(uuid.uuid4()) for _ in range(20)]
@@ -86,15 +91,22 @@ def build(url: str, n_teams: int, n_boards: int) -> dict:
                 if rng.random() < keep:
                     huddles.append({"id": str(uuid.uuid4()), "team_id": team["id"], "held_on": week + timedelta(days=1),
                                     "attendee_count": 8, "manager_present": False, "finance_present": False,
-                                    "duration_minutes": 15,
-                                    "user_id": "bench", "created_at": now, "updated_at": now})
+                                    "duration_minutes": 15, "user_id": "bench", "created_at": now, "updated_at": now})
+                    notes.append({"id": str(uuid.uuid4()), "team_id": team["id"], "huddle_id": huddles[-1]["id"],
+                                  "step": "celebrations", "text": "A good week", "share_in_report": rng.random() < 0.1,
+                                  "user_id": "bench", "created_at": now, "updated_at": now})
+            if rng.random() < 0.1:
+                milestones.append({"team_id": team["id"], "code": "first_huddle", "evidence": {},
+                                   "reached_at": datetime.combine(MONDAY - timedelta(weeks=3), datetime.min.time(), timezone.utc)})
         from server.capacity.models import CapacityWeeklyTotal
         from server.fidelity.models import TeamBoardWeek
         from server.huddles.models import Huddle
+        from server.huddles.models import HuddleNote
         from server.measures.models import Measure, MeasureValue
+        from server.milestones.models import TeamMilestone
 
         for model, rows in ((CapacityWeeklyTotal, totals), (Measure, measure_rows), (MeasureValue, values), (Huddle, huddles),
-                            (TeamBoardWeek, board_weeks)):
+                            (HuddleNote, notes), (TeamBoardWeek, board_weeks), (TeamMilestone, milestones)):
             for i in range(0, len(rows), 5000):
                 db.session.execute(sa.insert(model), rows[i:i + 5000])
         admin = create_user(email="admin@bench.org", name="Admin", password="bench password", role="admin")
@@ -116,7 +128,7 @@ def build(url: str, n_teams: int, n_boards: int) -> dict:
 
 
 def timed(app, token: str, path: str, requests: int, forget: bool = False) -> tuple[list[float], dict]:
-    from server.measures.boxscore import _analysed_signal
+    from server.measures.boxscore import _ANALYSED
 
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
@@ -124,7 +136,7 @@ def timed(app, token: str, path: str, requests: int, forget: bool = False) -> tu
     times = []
     for i in range(requests + 2):
         if forget:  # as if no history had been analysed before: a new process, or every value changed
-            _analysed_signal.cache_clear()
+            _ANALYSED.clear()
         started = time.perf_counter()
         response = client.get(path, headers=headers)
         elapsed = (time.perf_counter() - started) * 1000
@@ -169,6 +181,19 @@ def main() -> None:
                     f"{sum(t['needs_help'] for t in body['teams'])} need help" if "teams" in body else f"status {body['status']}")
             print(f"  {label:<40} {len(body.get('teams', [body])):>5} teams  median {median:7.1f} ms  p95 {p95:7.1f} ms  "
                   f"(target under {target} ms: {'met' if median < target else 'NOT met'}); {what}")
+        board = built["board_id"]
+        for label, who, path, target in (
+                ("national overview, 9 weeks (admin)", "admin", f"/api/overview?{two_months}", 1000),
+                ("trend, 12 months (admin, national)", "admin", "/api/fidelity/trend", 1000),
+                ("one board's report, 9 weeks (lead)", "board_lead", f"/api/boards/{board}/report?{two_months}", 500)):
+            with app.app_context():
+                times, body = timed(app, built["tokens"][who], path, args.requests)
+            median = statistics.median(times)
+            p95 = sorted(times)[max(0, int(len(times) * 0.95) - 1)]
+            size = (f"{len(body['teams']):>5} teams" if isinstance(body.get("teams"), list)
+                    else f"{len(body.get('boards', body.get('months', []))):>5} rows")
+            print(f"  {label:<40} {size}  median {median:7.1f} ms  p95 {p95:7.1f} ms  "
+                  f"(target under {target} ms: {'met' if median < target else 'NOT met'})")
     finally:
         drop()
 

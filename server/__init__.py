@@ -52,7 +52,7 @@ def _register_features(app: Flask) -> None:
     one ``register(app)``, which imports its views only when called (importing a feature's models,
     as Alembic and other features do, loads nothing else). Order matters only where stated."""
     from server import (accounts, board, capacity, coaching, demo, fidelity, health, huddles, improvement, learning,
-                        measures, milestones, notifications, organisations, rota, sync_api, web)
+                        measures, milestones, notifications, organisations, reports, rota, sync_api, web)
 
     features = (
         health,
@@ -70,6 +70,7 @@ def _register_features(app: Flask) -> None:
         coaching,  # the caseload reads fidelity, milestones and the box score
         learning,  # writes adopted ideas through the sync engine
         rota,  # reads fidelity's weeks, tells people through notifications
+        reports,  # board and national views: fidelity, milestones, signals, highlights
         web,
         demo,
     )

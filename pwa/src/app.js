@@ -39,6 +39,9 @@ const ROUTES = [
   [/^\/library\/([\w-]+)$/, lazy(() => import('./screens/library.js'), 'LibraryItemScreen')],
   [/^\/teams\/([\w-]+)\/shared$/, lazy(() => import('./screens/library.js'), 'TeamSharedScreen')],
   [/^\/teams\/([\w-]+)\/rota$/, lazy(() => import('./screens/team-rota.js'), 'TeamRotaScreen')],
+  [/^\/boards$/, lazy(() => import('./screens/boards.js'), 'BoardsScreen')],
+  [/^\/boards\/([\w-]+)$/, lazy(() => import('./screens/boards.js'), 'BoardOverviewScreen')],
+  [/^\/boards\/([\w-]+)\/report$/, lazy(() => import('./screens/boards.js'), 'BoardReportScreen')],
   ...COLLECTION_ROUTES,
 ];
 
@@ -127,6 +130,8 @@ export async function startApp(root) {
       // A board display (its home: the board) is signed out by a lead: whoever walks past the TV could.
       app.me?.display_of ? '' : [
         app.me?.coached_teams?.length ? item('/coach', 'Caseload') : '',
+        // Admins and board leads see the board and national views (the server says the same).
+        ['admin', 'board_lead'].includes(app.me?.role) ? item('/boards', 'Boards') : '',
         collectionNav(app.teamId).map(([href, text]) => item(href, text)),
         item('/library', 'Library'),
         // Leads and coaches are told about their teams (the inbox and its settings).

@@ -4,6 +4,7 @@ import './screens/huddle.css'; // huddle mode and the huddle summary (their scre
 import './screens/board.css'; // the team's board (its screens load later: routes/board.js)
 import './screens/improvement.css'; // the ideas, PICK chart, idea and actions screens
 import './screens/coaching.css'; // the caseload, a team's fidelity and protected time, and its weekly rota
+import './screens/boards.css'; // board and national views and the board report
 import { startApp } from './app.js';
 
 startApp(document.getElementById('app')).catch((err) => {

@@ -43,6 +43,10 @@ export const teamSettingsKey = (teamId) => `team:${teamId}`;
 export const huddleStartedKey = (huddleId) => `huddle-started:${huddleId}`;
 /** A team's members and coaches as last read from the server (data/team.js), one key per team. */
 export const teamPeopleKey = (teamId) => `team-people:${teamId}`;
+/** {body, fetched_at}: the national view (GET /api/overview and the trend) as last read, one key per period asked. */
+export const overviewKey = (query) => `boards-overview:${query}`;
+/** {body, fetched_at}: one board's view or bi-monthly report as last read, one key per board, page and period. */
+export const boardPageKey = (boardId, page, query) => `board-${page}:${boardId}:${query}`;
 /** {body, fetched_at}: a team's fidelity and protected time as last read (data/kept.js), one key per team. */
 export const teamFidelityKey = (teamId) => `team-fidelity:${teamId}`;
 /** {body, fetched_at}: one item of the shared learning library as last read, one key per item opened. */

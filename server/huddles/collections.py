@@ -1,7 +1,8 @@
 """The ``huddles`` and ``huddle_notes`` sync collections.
 
 Members and coaches of the team (and admins) create and edit them; the author, the team's leads and
-admins delete them (:func:`server.sync_api.permissions.contribution`). A note's ``huddle_id`` never
+admins delete them (:func:`server.sync_api.permissions.contribution`); a note's ``share_in_report``
+mark is changed only by the team's leads and coaches. A note's ``huddle_id`` never
 changes and must not name another team's huddle (:mod:`server.sync_api.links`).
 """
 
@@ -12,7 +13,7 @@ from flask import Flask
 from server.huddles.projection import project_huddle_notes, project_huddles
 from server.huddles.schemas import HuddleFieldsSchema, HuddleNoteFieldsSchema
 from server.sync_api.links import defaults_and_links
-from server.sync_api.permissions import contribution
+from server.sync_api.permissions import contribution, report_mark_by_sharers
 from server.sync_api.registry import register_collection
 from server.sync_api.validation import marshmallow_validator
 
@@ -22,7 +23,8 @@ HUDDLE_NOTES = "huddle_notes"
 HUDDLES_COLLECTION = contribution(HUDDLES, marshmallow_validator(
     HuddleFieldsSchema(), check=defaults_and_links({"facilitator_user_id": None, "duration_minutes": None}, {})))
 HUDDLE_NOTES_COLLECTION = contribution(HUDDLE_NOTES, marshmallow_validator(
-    HuddleNoteFieldsSchema(), check=defaults_and_links({}, {"huddle_id": (HUDDLES, "huddle")})),
+    HuddleNoteFieldsSchema(), check=report_mark_by_sharers(defaults_and_links(
+        {"share_in_report": False}, {"huddle_id": (HUDDLES, "huddle")}))),
     immutable_fields=frozenset({"huddle_id"}))
 
 

@@ -42,6 +42,8 @@ class HuddleNote(Base):
     huddle_id: Mapped[str] = mapped_column(sa.String(36), index=True)
     step: Mapped[str] = mapped_column(sa.String(16))
     text: Mapped[str] = mapped_column(sa.Text)
+    # A lead or coach chose it as a highlight of the bi-monthly board report.
+    share_in_report: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     user_id: Mapped[str] = mapped_column(sa.String(36))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -12,4 +12,5 @@ project_huddles = table_projector(Huddle.__table__, lambda f: {
     "finance_present": f["finance_present"], "facilitator_user_id": f.get("facilitator_user_id"),
     "duration_minutes": f.get("duration_minutes")})
 project_huddle_notes = table_projector(HuddleNote.__table__, lambda f: {
-    "huddle_id": f["huddle_id"], "step": f["step"], "text": f["text"]})
+    "huddle_id": f["huddle_id"], "step": f["step"], "text": f["text"],
+    "share_in_report": bool(f.get("share_in_report"))})

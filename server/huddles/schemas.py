@@ -3,7 +3,9 @@
 ``huddles``: ``held_on`` (a date, not more than one day in the future in London), ``attendee_count``
 (0-500), ``manager_present`` and ``finance_present`` (true/false), ``facilitator_user_id`` (optional),
 ``duration_minutes`` (optional, 1-120).
-``huddle_notes``: ``huddle_id``, ``step`` (one of the seven agenda steps), ``text`` (1-2,000 characters).
+``huddle_notes``: ``huddle_id``, ``step`` (one of the seven agenda steps), ``text`` (1-2,000 characters),
+``share_in_report`` (true/false, false when left out: a highlight of the board report; only the
+team's leads and coaches change it).
 """
 
 from __future__ import annotations
@@ -28,3 +30,4 @@ class HuddleNoteFieldsSchema(Schema):
     huddle_id = identifier(required=True)
     step = fields.String(required=True, validate=validate.OneOf(STEPS))
     text = written_text(2000, required=True)
+    share_in_report = StrictBoolean()

@@ -31,6 +31,8 @@ class Idea(Base):
     measure_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
     huddle_id: Mapped[str | None] = mapped_column(sa.String(36))
     raised_on: Mapped[date]
+    # A lead or coach chose this (adopted) idea as a highlight of the bi-monthly board report.
+    share_in_report: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     user_id: Mapped[str] = mapped_column(sa.String(36))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -25,7 +25,7 @@ _ideas, _moves = Idea.__table__, IdeaMove.__table__
 def _idea_row(f: Mapping[str, Any]) -> dict[str, Any]:
     return {"title": f["title"], "description": f.get("description"), "status": f["status"], "pick": f.get("pick"),
             "measure_ids": list(f.get("measure_ids") or []), "huddle_id": f.get("huddle_id"),
-            "raised_on": iso_day(f["raised_on"])}
+            "raised_on": iso_day(f["raised_on"]), "share_in_report": bool(f.get("share_in_report"))}
 
 
 _mirror_ideas = table_projector(_ideas, _idea_row)

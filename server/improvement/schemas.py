@@ -3,7 +3,9 @@
 ``ideas``: ``title`` (1-200), ``description`` (optional, ≤ 4,000), ``status`` (new | prioritised |
 testing | adopted | abandoned | parked; ``new`` when left out), ``pick`` (optional: possible |
 implement | challenge | kill), ``measure_ids`` (optional, up to 20 of the team's measures),
-``huddle_id`` (optional: where it was raised), ``raised_on`` (a date, not after tomorrow).
+``huddle_id`` (optional: where it was raised), ``raised_on`` (a date, not after tomorrow),
+``share_in_report`` (true/false, false when left out: an adopted idea as a highlight of the board
+report; only the team's leads and coaches change it).
 ``pdsa_cycles``: ``idea_id``, ``started_on`` (a date), ``plan`` (the change and the prediction,
 1-4,000), ``do`` and ``study`` (optional, ≤ 4,000), ``act`` (optional: adopt | adapt | abandon).
 ``actions``: ``title`` (1-200), ``owner_user_id`` (optional), ``due_on`` (optional date), ``status``
@@ -16,7 +18,7 @@ from marshmallow import fields, validate
 
 from server.core.schemas import Schema, identifier, written_text
 from server.improvement.models import ACTION_STATUSES, IDEA_STATUSES, PDSA_DECISIONS, PICKS
-from server.sync_api.validation import IsoDate, not_after_tomorrow
+from server.sync_api.validation import IsoDate, StrictBoolean, not_after_tomorrow
 
 
 class IdeaFieldsSchema(Schema):
@@ -27,6 +29,7 @@ class IdeaFieldsSchema(Schema):
     measure_ids = fields.List(identifier(), validate=validate.Length(max=20))
     huddle_id = identifier(allow_none=True)
     raised_on = IsoDate(required=True, validate=not_after_tomorrow)
+    share_in_report = StrictBoolean()
 
 
 class PdsaCycleFieldsSchema(Schema):

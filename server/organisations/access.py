@@ -106,13 +106,25 @@ class Access:
 
     def can_delete_shared_item(self, team_id: str, author_id: str) -> bool:
         return self.is_admin or team_id in self.lead_of or (team_id in self.coach_of and author_id == self.user_id)
+
     # ---- the weekly rota (issue 14): every reader sees it, those who manage the team set it.
     def can_set_rota(self, team_id: str) -> bool:
         return self.can_manage(team_id)
 
+    # ---- the bi-monthly board report's highlights (issue 14).
+    def can_share_in_report(self, team_id: str) -> bool:
+        """Mark a huddle note or an adopted idea as a highlight of the bi-monthly board report: the
+        team's leads and coaches (who prepare the board's update with it), board leads and admins."""
+        return self.can_manage(team_id) or self.can_coach(team_id)
+
     def can_read_board(self, board_id: str) -> bool:
         """Read a whole health board's figures (fidelity, reports)."""
         return self.is_admin or board_id in self.boards_led
+
+    def reads_boards(self) -> bool:
+        """See the board and national views and board reports at all: admins (every board) and board
+        leads (theirs, :meth:`can_read_board`)."""
+        return self.is_admin or bool(self.boards_led)
 
     def readable_team_ids(self) -> frozenset[str]:
         if self.is_admin:

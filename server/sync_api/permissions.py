@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from server.organisations.access import Access
+from server.sync_api.validation import Check, invalid_fields
 from sync import Actor, Collection, RecordInfo
 from sync.registry import CreatePolicy, RecordPolicy, Validator
 
@@ -63,3 +64,20 @@ def contribution(name: str, validate: Validator, *, immutable_fields: frozenset[
     return Collection(name, validate=validate, immutable_fields=immutable_fields,
                       can_create=team_rule(Access.can_take_part), can_update=record_rule(Access.can_take_part),
                       can_delete=_remove_contribution)
+
+
+def report_mark_by_sharers(check: Check) -> Check:
+    """``check``, then: ``share_in_report`` (a highlight of the board report) changes only by
+    :meth:`Access.can_share_in_report` (the team's leads and coaches). Checked against the stored
+    value, so anyone may still edit a marked note and send the mark back unchanged."""
+
+    def checked(cleaned: dict, *, record_id: str, existing: RecordInfo | None, team_id: str, actor: Actor) -> dict:
+        cleaned = check(cleaned, record_id=record_id, existing=existing, team_id=team_id, actor=actor)
+        before = bool(existing.fields.get("share_in_report")) if existing is not None else False
+        if cleaned.get("share_in_report", before) != before and not (
+                isinstance(actor, ServerActor) and actor.access.can_share_in_report(team_id)):
+            raise invalid_fields({"share_in_report": [
+                "Only the team's leads and coaches choose what is shared in the board report."]})
+        return cleaned
+
+    return checked

@@ -75,11 +75,12 @@ def new_user_body():
             "role": "staff"}
 
 
-# (method, path, body, {role: status}); paths use {a}, {b}, {spare}, {coach}, {assigned}, {device}.
+# (method, path, body, {role: status}); paths use {a}, {b}, {spare}, {coach}, {assigned}, {device}, {board_a}.
 EVERYONE_200 = {role: 200 for role in ROLES}
 READERS_OF_A = {"admin": 200, "lead": 200, "member": 200, "coach": 200, "outsider": 404, "display": 200}
 MANAGERS_OF_A = {"admin": 200, "lead": 200, "member": 403, "coach": 403, "outsider": 404, "display": 403}
 ADMIN_ONLY = {"admin": 200, "lead": 403, "member": 403, "coach": 403, "outsider": 403, "display": 403}
+BOARD_READERS = {"admin": 200, "lead": 403, "member": 403, "coach": 403, "outsider": 403, "display": 403}
 ADMIN_ONLY_ON_A = {"admin": 200, "lead": 403, "member": 403, "coach": 403, "outsider": 404, "display": 403}
 
 
@@ -184,6 +185,19 @@ MATRIX = [
     # Board leads are made by admins (an unknown board or user is 404 to them).
     ("PUT", "/api/boards/{unknown}/leads/{unknown}", None, {**{role: 403 for role in ROLES}, "admin": 404}),
     ("DELETE", "/api/boards/{unknown}/leads/{unknown}", None, {**{role: 403 for role in ROLES}, "admin": 404}),
+    # Board and national views, the trend and the board report: admins and board leads (a board lead
+    # is tested in tests/reports/); everyone else 403, and an unknown board is 404 to an admin.
+    ("GET", "/api/overview", None, BOARD_READERS),
+    ("GET", "/api/overview?from=2026-10-01&to=2026-10-21", None, BOARD_READERS),
+    ("GET", "/api/overview?from=2026-10-21&to=2026-10-01", None, {role: 422 for role in ROLES}),
+    ("GET", "/api/fidelity/trend", None, BOARD_READERS),
+    ("GET", "/api/fidelity/trend?board_id={board_a}", None, BOARD_READERS),
+    ("GET", "/api/boards/{board_a}/overview", None, BOARD_READERS),
+    ("GET", "/api/boards/{board_a}/report", None, BOARD_READERS),
+    ("GET", "/api/boards/{board_a}/report?from=2026-10-01&to=2026-11-30", None, BOARD_READERS),
+    ("GET", "/api/boards/{board_a}/report.csv", None, BOARD_READERS),
+    ("GET", "/api/boards/{board_a}/report.xlsx", None, BOARD_READERS),
+    ("GET", "/api/boards/{unknown}/report", None, {**BOARD_READERS, "admin": 404}),
     ("PUT", "/api/notification-settings", lambda: {"quiet_hours_start": "22:00", "quiet_hours_end": "07:00", "off": []},
      EVERYONE_200),
 ]
@@ -192,7 +206,7 @@ MATRIX = [
 def _path(template, world):
     return template.format(a=world.team_a.id, b=world.team_b.id, spare=world.spare_user.id,
                            coach=world.spare_coach.id, assigned=world.assigned_coach.id, device=world.a_member_device,
-                           display=world.a_display_device, code="vision_agreed", unknown="8d1f0c7e-0000-4000-8000-000000000000")
+                           display=world.a_display_device, code="vision_agreed", board_a=world.team_a.board_id, unknown="8d1f0c7e-0000-4000-8000-000000000000")
 
 
 CASES = [(m, p, b, role, exp[role]) for m, p, b, exp in MATRIX for role in ROLES]
@@ -248,6 +262,7 @@ def test_every_api_route_is_in_the_matrix(app):
                           .replace("{assigned}", "<user_id>").replace("{display}", "{device}").replace("{code}", "<code>")
                           .replace("subscriptions/{unknown}", "subscriptions/<subscription_id>")
                           .replace("boards/{unknown}/leads/{unknown}", "boards/<board_id>/leads/<user_id>")
+                          .replace("boards/{board_a}/", "boards/<board_id>/")
                           .replace("notifications/{unknown}", "notifications/<notification_id>")
                           .replace("coaching-notes/{unknown}", "coaching-notes/<note_id>")
                           .replace("shared-items/{unknown}", "shared-items/<item_id>")

@@ -6,6 +6,9 @@ IndexedDB directly from the page (`idb`): the production app has no test hook.
 
 from __future__ import annotations
 
+import json
+import re
+import time
 from pathlib import Path
 
 
@@ -73,6 +76,27 @@ def wait_saved(page, timeout=30000) -> None:
         "() => document.querySelector('[data-testid=sync-status]')?.textContent === 'All changes saved to the server'",
         timeout=timeout,
     )
+
+
+def eventually(page, script: str, timeout: float = 10):
+    """Evaluate `script` (may be async) until it is truthy. page.wait_for_function takes a promise
+    for true at once, so an async condition is polled here."""
+    deadline = time.monotonic() + timeout
+    while not (value := page.evaluate(script)):
+        assert time.monotonic() < deadline, f"never true: {script}"
+    return value
+
+
+def wait_record_saved(page, collection: str, record_id: str, fields: dict, timeout: float = 30) -> None:
+    """Until this device holds the record with these field values and the server has confirmed them
+    (nothing pending). The sync status alone can still read "saved" just after a tap, before the
+    write it started reaches IndexedDB."""
+    check = f"""async () => {{ const db = await ({OPEN_IDB})();
+        try {{ const r = await db.get('records', [{json.dumps(collection)}, {json.dumps(record_id)}]);
+               const want = {json.dumps(fields)};
+               return !!r && !r.pending && Object.entries(want).every(([k, v]) => JSON.stringify(r.data[k]) === JSON.stringify(v)); }}
+        finally {{ db.close(); }} }}"""
+    eventually(page, check, timeout)
 
 
 def sync_now(page, timeout=15000) -> None:
@@ -152,3 +176,30 @@ def artifact(page, name: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+AXE = Path(__file__).resolve().parents[2] / "pwa" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def axe_violations(page) -> list:
+    # A missing axe-core is a broken setup, not a pass: fail loudly instead of skipping.
+    assert AXE.is_file(), f"axe-core is missing at {AXE}: run `npm --prefix pwa ci` (it is a dev dependency of pwa/)"
+    if not page.evaluate("() => !!window.axe"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async (tags) => axe.run(document, { runOnly: { type: 'tag', values: tags } })", AXE_TAGS)
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
+def no_axe_findings(page, screen: str) -> None:
+    violations = axe_violations(page)
+    assert violations == [], f"{screen}: " + json.dumps(violations, indent=1)
+
+
+def printed_page_boxes(page, **options) -> list[tuple[int, int, int, int]]:
+    """The page as Chromium prints it to PDF: each printed page's size in points, rounded."""
+    pdf = page.pdf(prefer_css_page_size=True, **options)
+    return [tuple(round(float(v)) for v in box.split()) for box in re.findall(rb"/MediaBox\s*\[([^\]]+)\]", pdf)]

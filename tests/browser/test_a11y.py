@@ -2,36 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 import pytest
 
-from tests.browser.pwa_helpers import artifact, idb, log_entry, login, wait_for_sw
+from tests.browser.pwa_helpers import AXE_TAGS, artifact, idb, log_entry, login, no_axe_findings, wait_for_sw
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(__file__).resolve().parents[2] / "pwa" / "node_modules" / "axe-core" / "axe.min.js"
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-
-
-def axe_violations(page) -> list:
-    # A missing axe-core is a broken setup, not a pass: fail loudly instead of skipping.
-    assert AXE.is_file(), f"axe-core is missing at {AXE}: run `npm --prefix pwa ci` (it is a dev dependency of pwa/)"
-    if not page.evaluate("() => !!window.axe"):
-        page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async (tags) => axe.run(document, { runOnly: { type: 'tag', values: tags } })", TAGS)
-    return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-    ]
-
-
 def check(page, screen: str) -> None:
     page.wait_for_selector("main h1")
-    violations = axe_violations(page)
-    assert violations == [], f"{screen}: " + json.dumps(violations, indent=1)
+    no_axe_findings(page, screen)
 
 
 def test_every_screen_has_no_axe_violations(page, world):
@@ -147,7 +128,7 @@ def test_box_score_and_chart_with_every_signal(page, context, world, size):
     # As it opens (at the newest week) the only text axe cannot judge is in the weeks scrolled
     # beneath the pinned columns, hidden by them; scrolled back to the oldest week nothing is
     # beneath them, and axe judges every text itself.
-    review = page.evaluate(REVIEW, TAGS)
+    review = page.evaluate(REVIEW, AXE_TAGS)
     assert review["rules"] == [], review
     assert all(n["underPins"] for n in review["contrast"]), review
     if size[0] >= 1920:
@@ -155,13 +136,13 @@ def test_box_score_and_chart_with_every_signal(page, context, world, size):
         artifact(page, "boxscore")  # the phone's and tablet's come from test_boxscore.py
     page.eval_on_selector("[data-testid=boxscore]", "r => { r.scrollLeft = -r.scrollWidth; }")
     check(page, "box score at its oldest week")
-    assert page.evaluate(REVIEW, TAGS) == {"rules": [], "contrast": []}
+    assert page.evaluate(REVIEW, AXE_TAGS) == {"rules": [], "contrast": []}
 
     for key in ("improvement_high", "derived_concern_high"):
         page.goto(world.server.url + f"/boxscore/{made[key]['record_id']}")
         page.wait_for_selector("[data-testid=chart] svg[role=img]")
         check(page, f"chart: {key}")
-        review = page.evaluate(REVIEW, TAGS)
+        review = page.evaluate(REVIEW, AXE_TAGS)
         assert review["rules"] == [], review
         # Axe reads the chart's words as on an image; each is dark ink on the chart's white (with
         # a white halo where it crosses a line), which is reviewed here.

@@ -5,14 +5,12 @@ time logged as admin and shown beside the team's fidelity; axe-core finds nothin
 
 from __future__ import annotations
 
-import json
 import uuid
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.pwa_helpers import artifact, login, nav_to, wait_for_sw, wait_saved
-from tests.browser.test_a11y import axe_violations
+from tests.browser.pwa_helpers import artifact, login, nav_to, no_axe_findings, printed_page_boxes, wait_for_sw, wait_saved
 from tests.browser.test_notifications import make_coach
 
 pytestmark = pytest.mark.browser
@@ -25,10 +23,6 @@ def second_team(world) -> dict:
     assert status == 201, team
     return team
 
-
-def no_axe_findings(page, screen: str) -> None:
-    violations = axe_violations(page)
-    assert violations == [], f"{screen}: " + json.dumps(violations, indent=1)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=list(SIZES))
@@ -67,6 +61,13 @@ def test_a_coach_reads_the_caseload_records_a_conversation_and_reads_it_offline(
     assert page.evaluate("() => document.scrollingElement.scrollWidth <= innerWidth"), "the page scrolls sideways"
     artifact(page, "caseload")
     no_axe_findings(page, "caseload with a note")
+
+    # Printed (a coach takes it to a meeting): A4 pages without the app's header, every team on them.
+    assert len(printed_page_boxes(page, format="A4")) >= 1
+    page.emulate_media(media="print")
+    expect(page.locator("header.header")).to_be_hidden()
+    expect(page.locator(".caseload__team")).to_have_count(2)
+    page.emulate_media(media="screen")
 
     # Offline, the caseload shows as it was last read, and says so.
     context.set_offline(True)

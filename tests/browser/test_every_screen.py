@@ -9,8 +9,7 @@ import json
 import pytest
 
 from tests.browser.measure_data import seed_signals
-from tests.browser.pwa_helpers import artifact, idb, log_entry, login, wait_for_sw, wait_saved
-from tests.browser.test_a11y import axe_violations
+from tests.browser.pwa_helpers import artifact, axe_violations, idb, log_entry, login, wait_for_sw, wait_saved
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,6 @@ axe-core finds nothing on the library, an item and the team's page."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import timedelta
 
@@ -14,8 +13,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import PASSWORD
 from tests.browser.measure_data import api_push, measure, this_monday, weekly_values
-from tests.browser.pwa_helpers import artifact, login, nav_to, sync_now, wait_for_sw
-from tests.browser.test_a11y import axe_violations
+from tests.browser.pwa_helpers import artifact, login, nav_to, no_axe_findings, sync_now, wait_for_sw
 from tests.browser.test_every_screen import SMALL_TARGETS
 
 pytestmark = pytest.mark.browser
@@ -23,11 +21,10 @@ pytestmark = pytest.mark.browser
 DESKTOP, PHONE = {"width": 1280, "height": 800}, {"width": 390, "height": 844}
 
 
-def no_axe_findings(page, screen: str) -> None:
+def clean_and_tappable(page, screen: str) -> None:
     """axe-core finds nothing, and every control is a 44 by 44 px target (the rule of test_every_screen)."""
     page.wait_for_selector("main h1")
-    violations = axe_violations(page)
-    assert violations == [], f"{screen}: " + json.dumps(violations, indent=1)
+    no_axe_findings(page, screen)
     assert page.evaluate(SMALL_TARGETS) == [], screen
 
 
@@ -94,11 +91,11 @@ def test_a_lead_shares_an_adopted_idea_and_another_board_finds_and_adopts_it(wor
         expect(shared.locator("[data-testid=item-state]")).to_have_text("In the library")
         day = world.server.today()  # the London day of the consent, not the UTC one
         expect(shared).to_contain_text(f"Shared with Lead Tester’s consent on {day:%A} {day.day} {day:%B %Y}.")
-        no_axe_findings(page, "a team's shared learning")
+        clean_and_tappable(page, "a team's shared learning")
         artifact(page, "team-shared")
         nav_to(page, "Library")
         expect(page.locator("[data-testid=library-item]", has_text=title)).to_be_visible()
-        no_axe_findings(page, "library at desktop")
+        clean_and_tappable(page, "library at desktop")
 
         phone = phone_context.new_page()
         phone.set_viewport_size(PHONE)
@@ -118,14 +115,14 @@ def test_a_lead_shares_an_adopted_idea_and_another_board_finds_and_adopts_it(wor
         expect(card.locator("figcaption")).to_contain_text(
             "Falls (lower is better): 5.83 on average in the 6 weeks before the change began")
         expect(card.locator("figcaption")).to_contain_text("2 on average in the 6 weeks after.")
-        no_axe_findings(phone, "library at phone size")
+        clean_and_tappable(phone, "library at phone size")
         artifact(phone, "library-phone")
 
         card.locator(f"a:text-is('{title}')").click()
         expect(phone.locator("h1")).to_have_text(title)
         expect(phone.locator("[data-testid=cycle]")).to_have_count(1)
         expect(phone.locator("[data-testid=cycle]")).to_contain_text("Falls halved.")
-        no_axe_findings(phone, "a library item at phone size")
+        clean_and_tappable(phone, "a library item at phone size")
         expect(phone.locator("#adopt-team option")).to_have_text([other_team["name"]])
         phone.click("[data-testid=adopt]")
         expect(phone.locator("[data-testid=flash]")).to_have_text(

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from tests.browser.conftest import PASSWORD
-from tests.browser.pwa_helpers import artifact, login, nav_to, wait_for_sw
+from tests.browser.pwa_helpers import artifact, eventually, login, nav_to, wait_for_sw
 
 pytestmark = pytest.mark.browser
 
@@ -202,15 +202,6 @@ def test_a_browser_without_push_says_so_and_the_inbox_still_works(page, world):
     assert "cannot show notifications" in page.inner_text("[data-testid=push-state]")
     assert "still listed in the app" in page.inner_text("section[data-push]")
     assert page.locator("[data-testid=push-toggle]").count() == 0
-
-
-def eventually(page, script: str, timeout: float = 10):
-    """Evaluate `script` (may be async) until it is truthy. page.wait_for_function takes a promise
-    for true at once, so an async condition is polled here."""
-    deadline = time.monotonic() + timeout
-    while not (value := page.evaluate(script)):
-        assert time.monotonic() < deadline, f"never true: {script}"
-    return value
 
 
 SHOWN = "async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => n.title)"

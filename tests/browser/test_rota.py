@@ -7,25 +7,19 @@ The server's clock starts on Thursday 22 October 2026 (the week of Monday 19 Oct
 
 from __future__ import annotations
 
-import json
 import subprocess
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import FLASK, ROOT
-from tests.browser.pwa_helpers import artifact, log_entry, login, wait_saved
-from tests.browser.test_a11y import axe_violations
+from tests.browser.pwa_helpers import artifact, log_entry, login, no_axe_findings, wait_saved
 
 pytestmark = pytest.mark.browser
 
 TABLET = {"width": 820, "height": 1180}
 PHONE = {"width": 390, "height": 844}
 
-
-def no_axe_findings(page, screen: str) -> None:
-    violations = axe_violations(page)
-    assert violations == [], f"{screen}: " + json.dumps(violations, indent=1)
 
 
 def test_a_lead_sets_the_rota_at_tablet_size(page, world):

@@ -153,3 +153,23 @@ def test_latest_signals_are_the_box_scores_new_signals(app, make_team, monkeypat
     assert {s["measure_name"]: s["signal"] for s in expected[team.id]} == {
         "Up and up": "improvement", "Worse": "concern", "Not last week": "improvement", "Time lost": "concern"}
     assert expected[quiet.id] == []
+
+    # The board report's short cut: every week a chart, as it stood in a past week, marks a signal.
+    from datetime import datetime, timezone
+
+    from server.measures.boxscore import signals_between
+
+    then = datetime(2026, 10, 29, 10, tzinfo=timezone.utc)  # the week of 2026-10-26
+    for signal in ("improvement", "concern"):
+        found = signals_between([team, quiet], date(2026, 10, 5), then, signal, chart_weeks=4)
+        score = box_score(team, 4, now=then)
+        expected_weeks = {row["name"]: [date.fromisoformat(p["week_start"]) for p in row["analysis"]["points"]
+                                        if p["value"] is not None and p["signal"] == signal]
+                          for group in score["groups"] for row in group["measures"]}
+        assert {hit["measure"]["name"]: hit["weeks"] for hit in found[team.id]} == {
+            name: weeks for name, weeks in expected_weeks.items() if weeks}
+        assert all(hit["row"] == next(row for group in score["groups"] for row in group["measures"]
+                                      if row["id"] == hit["measure"]["id"]) for hit in found[team.id])
+        assert quiet.id not in found
+    improved = signals_between([team], date(2026, 10, 5), then, "improvement")[team.id]
+    assert {hit["measure"]["name"] for hit in improved} == {"Up and up", "Stopped in October", "Not last week"}

@@ -66,6 +66,7 @@ export const huddleNotes = /* @__PURE__ */ collection(huddleNotesStored, {
     text: { label: 'Note', restore: true },
     step: { label: 'Agenda step', show: (v) => STEP_TITLES[v] || v },
     huddle_id: { label: 'Huddle' },
+    share_in_report: { label: 'Shared in the board report', show: yesNo, restore: true },
   },
   fix: (rejected, current) => (rejected.mutation.op === 'delete' || !current?.data?.huddle_id ? null
     : { href: `/teams/${teamOf(rejected, current)}/huddles/${current.data.huddle_id}`, text: 'Open the huddle' }),

@@ -39,6 +39,7 @@ export const ideas = /* @__PURE__ */ collection(ideasStored, {
     measure_ids: { label: 'Measures it should move', show: (v) => (v?.length ? `${v.length} measure${v.length === 1 ? '' : 's'}` : 'none'), restore: true },
     huddle_id: { label: 'Raised at', show: (v) => (v ? 'a huddle' : 'no huddle') },
     raised_on: { label: 'Raised on', show: /* @__PURE__ */ day('no date'), restore: true },
+    share_in_report: { label: 'Shared in the board report', show: (v) => (v ? 'yes' : 'no'), restore: true },
   },
   fix: (rejected, current) => (rejected.mutation.op === 'delete' ? null
     : current && !current.deleted

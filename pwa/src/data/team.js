@@ -59,6 +59,9 @@ export const canRemoveContribution = (app, teamId, authorId) => hasPart(['lead',
 /** Leads and coaches draft items for the shared learning library; only a lead consents (server:
  * Access.can_draft_shared_item, can_consent_to_sharing). */
 export const canShareToLibrary = hasPart(['lead', 'coach', 'admin']);
+/** Marking a huddle note or an adopted idea "share in the board report": the team's leads and
+ * coaches, and admins (server: Access.can_share_in_report). */
+export const canShareInReport = hasPart(['lead', 'coach', 'admin']);
 /** Leads keep the team's list of time-lost categories. */
 export const canEditCategories = hasPart(['lead', 'admin']);
 

@@ -4,9 +4,10 @@ import { h, link, plural } from '../ui/h.js';
 import { longDay } from '../lib/dates.js';
 import { today } from '../lib/clock.js';
 import { FlashMessage } from '../ui/flash.js';
-import { STEPS } from '../collections/huddles.js';
+import { STEPS, STEP_TITLES, huddleNotes } from '../collections/huddles.js';
 import { isOverdue } from '../collections/improvement.js';
-import { canTakePart } from '../data/team.js';
+import { canTakePart, canShareInReport } from '../data/team.js';
+import { upsert } from '../write.js';
 import {
   teamHuddles, huddleOf, notesOf, outcomesOf, attendanceText, actionDetails, summaryText, teamNameOf, personNamer,
 } from '../data/huddles.js';
@@ -48,6 +49,20 @@ export async function HuddleSummaryScreen(app) {
     }
   };
 
+  // Leads and coaches choose the notes the board's bi-monthly report shows as highlights.
+  const sharer = canShareInReport(app, teamId);
+  const shareToggle = (n, i) => {
+    const id = `share-note-${i}`;
+    const box = h('input', { type: 'checkbox', id, checked: !!n.share_in_report, 'data-testid': 'share-note' });
+    box.addEventListener('change', async () => {
+      await upsert(app.db, app.session, huddleNotes.name, n.id, { share_in_report: box.checked });
+    });
+    return h('div', { class: 'checkbox no-print' }, box,
+      h('label', { for: id }, 'Share in the board report', h('span', { class: 'visually-hidden' }, `: ${STEP_TITLES[n.step] || ''} note`)));
+  };
+  const noteItem = (n, i) => h('li', { class: 'summary__note' }, n.text,
+    n.share_in_report && !sharer ? [' ', h('span', { class: 'tag tag--muted' }, 'In the board report')] : '',
+    sharer ? shareToggle(n, i) : '');
   const section = (title, items, empty) => h('section', { class: 'summary__part' },
     h('h2', null, title), items.length ? h('ul', null, items) : h('p', null, empty));
   return h('div', { class: 'summary' }, FlashMessage(app),
@@ -62,7 +77,7 @@ export async function HuddleSummaryScreen(app) {
       h('button', { type: 'button', class: 'button button--secondary', onclick: () => window.print() }, 'Print')),
     copied, fallback,
     STEPS.map(({ step, title }) => section(title,
-      notes.filter((n) => n.step === step).map((n) => h('li', { class: 'summary__note' }, n.text)), 'No notes.')),
+      notes.filter((n) => n.step === step).map((n) => noteItem(n, notes.indexOf(n))), 'No notes.')),
     section('Ideas raised', outcomes.ideas.map((i) => h('li', null, link(`/teams/${teamId}/ideas/${i.id}`, i.title))), 'None.'),
     section('Actions agreed', outcomes.actions.map((a) => h('li', null,
       isOverdue(a) ? [h('span', { class: 'tag tag--overdue' }, 'Overdue'), ' '] : '', h('strong', null, a.title), ` (${actionDetails(a, nameOf)})`)), 'None.'),

@@ -4,7 +4,7 @@ import { h, link } from '../ui/h.js';
 import { upsert, remove, newId } from '../write.js';
 import { FlashMessage } from '../ui/flash.js';
 import { listRecords } from '../records.js';
-import { teamRole, canTakePart, canRemoveContribution, canShareToLibrary } from '../data/team.js';
+import { teamRole, canTakePart, canRemoveContribution, canShareToLibrary, canShareInReport } from '../data/team.js';
 import { teamPeople } from '../data/people.js';
 import { ideaOf, cyclesOf, cycleOf, teamActions, overwrittenMoves, moveHistory } from '../data/improvement.js';
 import { checkIdea, checkCycle, TITLE_MAX, MEASURES_MAX } from '../data/improvement-rules.js';
@@ -66,6 +66,7 @@ export async function IdeaScreen(app) {
       h('dt', null, 'Measures it should move'), h('dd', null, idea.measure_ids?.length
         ? h('ul', { class: 'plain-list' }, idea.measure_ids.map((id) => h('li', null, measureNames.get(id) || 'A measure no longer on this device')))
         : 'None chosen yet.')),
+    idea.status === 'adopted' && canShareInReport(app, teamId) ? shareIdea(app, idea) : '',
     moves.length ? h('section', { class: 'section', 'aria-labelledby': 'moves-title' },
       h('h2', { id: 'moves-title' }, 'Recent moves'),
       h('ul', { class: 'moves' }, moves.map((m) => h('li', { class: m.overwritten ? 'moves__overwritten' : null },
@@ -191,4 +192,14 @@ export async function CycleFormScreen(app) {
       await remove(app.db, app.session, cyclesCollection.name, cycle.id);
       app.navigate(ideaHref(teamId, ideaId), { replace: true, flash: 'PDSA cycle deleted.' });
     }) : '');
+}
+
+/** An adopted idea as a highlight of the board's bi-monthly report: the team's leads and coaches choose. */
+function shareIdea(app, idea) {
+  const box = h('input', { type: 'checkbox', id: 'share-idea', checked: !!idea.share_in_report, 'data-testid': 'share-idea' });
+  box.addEventListener('change', async () => {
+    await upsert(app.db, app.session, ideasCollection.name, idea.id, { share_in_report: box.checked });
+  });
+  return h('div', { class: 'checkbox' }, box, h('label', { for: 'share-idea' }, 'Share in the board report'),
+    h('p', { class: 'hint-text' }, 'The board’s bi-monthly report lists it among the highlights its teams chose.'));
 }
