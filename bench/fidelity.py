@@ -128,7 +128,7 @@ def build(url: str, n_teams: int, n_boards: int) -> dict:
 
 
 def timed(app, token: str, path: str, requests: int, forget: bool = False) -> tuple[list[float], dict]:
-    from server.measures.boxscore import _ANALYSED
+    from server.measures.boxscore import _ANALYSED, _KEPT_PER_TEAM
 
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
@@ -137,6 +137,7 @@ def timed(app, token: str, path: str, requests: int, forget: bool = False) -> tu
     for i in range(requests + 2):
         if forget:  # as if no history had been analysed before: a new process, or every value changed
             _ANALYSED.clear()
+            _KEPT_PER_TEAM.clear()
         started = time.perf_counter()
         response = client.get(path, headers=headers)
         elapsed = (time.perf_counter() - started) * 1000

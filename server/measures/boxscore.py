@@ -239,8 +239,12 @@ def _ordered_histories(team_inputs: Mapping[str, Any], current: date) -> Iterabl
 def latest_signals(teams: list[Team], since: date, now: datetime | None = None) -> dict[str, list[dict[str, Any]]]:
     """Each team's :func:`new_signals` since ``since``, without building its box score: only a measure
     with a value from ``since`` on is analysed, and only its latest point is read. A coach's caseload
-    asks this of forty teams at once."""
+    asks this of forty teams at once (kept per team as :func:`_kept_per_team` says)."""
     current = current_week_start(now or clock.now())
+    return _kept_per_team(teams, ("latest", since, current), lambda missing: _latest_signals(missing, since, current))
+
+
+def _latest_signals(teams: list[Team], since: date, current: date) -> dict[str, list[dict[str, Any]]]:
     inputs = _read_inputs(teams, current)
     found: dict[str, list[dict[str, Any]]] = {}
     for team in teams:
@@ -263,31 +267,39 @@ def signals_between(teams: list[Team], first: date, now: datetime, signal: str,
     "concern") in the weeks from ``first`` to ``now``'s, as the chart stood then (a later value cannot
     rewrite it): ``{"measure", "group", "weeks"}``, and with ``chart_weeks`` the measure's box score
     row over that many weeks (``"row"``: its chart). A board's report asks this of every team in a
-    board, the national overview of every team: only those measures' rows are built.
-
-    Without charts a team's answer is kept until its data changes: every measure, value, category and
-    capacity total reaches the read tables through a sync push, which moves the team's change counter
-    (its contracted hours, the one input outside sync, is part of the key), so a nation's overview
-    reads only the teams that changed since it was last asked."""
+    board, the national overview of every team: only those measures' rows are built, and without
+    charts each team's answer is kept as :func:`_kept_per_team` says."""
     current = current_week_start(now)
     if chart_weeks:
         return _signals_between(teams, first, current, signal, last_weeks(chart_weeks, current))
+    found = _kept_per_team(teams, ("between", first, current, signal),
+                           lambda missing: _signals_between(missing, first, current, signal, None))
+    return {team_id: hits for team_id, hits in found.items() if hits}
+
+
+def _kept_per_team(teams: list[Team], question: tuple, answer) -> dict[str, Any]:
+    """``answer(teams)`` for each team, kept until the team's data changes: every measure, value,
+    category and capacity total reaches the read tables through a sync push, which moves the team's
+    change counter; its contracted hours, the one input outside sync, are part of the key. So a
+    nation's overview or a coach's caseload, asked again, reads only the teams that changed. For
+    reads only: a push transaction that rolled back could leave an answer under a counter it never
+    committed."""
     # The counters first: a push landing after this read is seen by the next request, never hidden.
     versions = dict(db.session.execute(sa.select(SyncTeam.team_id, SyncTeam.version).where(
         SyncTeam.team_id.in_([t.id for t in teams]))).all())
-    keys = {t.id: (t.id, versions.get(t.id, 0), t.contracted_hours_per_week, first, current, signal) for t in teams}
+    keys = {t.id: (t.id, versions.get(t.id, 0), t.contracted_hours_per_week, *question) for t in teams}
     found, missing = {}, []
     for team in teams:
-        kept = _KEPT_SIGNALS.get(keys[team.id])
+        kept = _KEPT_PER_TEAM.get(keys[team.id])
         if kept is None:
             missing.append(team)
-        elif kept:
+        else:
             found[team.id] = kept
     if missing:
-        fresh = _signals_between(missing, first, current, signal, None)
+        fresh = answer(missing)
         for team in missing:
-            _KEPT_SIGNALS.put(keys[team.id], fresh.get(team.id, []))
-        found.update(fresh)
+            found[team.id] = fresh.get(team.id, [])
+            _KEPT_PER_TEAM.put(keys[team.id], found[team.id])
     return found
 
 
@@ -370,8 +382,8 @@ class _AnalysedSignals(_Kept):
 
 
 _ANALYSED = _AnalysedSignals(size=65536)
-# A team's signals in a period, by its change counter (signals_between): a nation is about 1,000 teams.
-_KEPT_SIGNALS = _Kept(size=8192)
+# Each team's answers by its change counter (_kept_per_team): a nation is about 1,000 teams.
+_KEPT_PER_TEAM = _Kept(size=16384)
 
 
 def _read_inputs(teams: list[Team], current: date) -> dict[str, dict[str, Any]]:
