@@ -33,6 +33,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[str] = mapped_column(sa.String(10))
     active: Mapped[bool] = mapped_column(default=True)
+    # Set with a password an administrator chose: until the person chooses their own, every endpoint
+    # but /api/me, /api/me/password and logout answers 403 password_change_required.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = created_column()
 
     devices: Mapped[list[Device]] = relationship(back_populates="user", cascade="all, delete-orphan")
