@@ -1,6 +1,7 @@
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.accounts.models import DISPLAY_ROLE, ROLES
+from server.accounts.passwords import password_problems
 from server.core.schemas import PRINTABLE_TEXT, Schema, identifier, text
 
 
@@ -11,24 +12,56 @@ class LoginSchema(Schema):
     device_name = text(120, load_default="Unnamed device")
 
 
+def new_password(**kwargs) -> fields.String:
+    """A password being chosen; the rule (:func:`password_problems`) needs the person's email and name,
+    so the schema or operation that knows them applies it."""
+    return fields.String(validate=validate.Length(min=1, max=1024), metadata={"description": (
+        "At least 12 characters; not the email address or the name; not one of the 10,000 most common "
+        "passwords.")}, **kwargs)
+
+
 class UserSchema(Schema):
     id = identifier(dump_only=True)
     email = fields.String()
     name = fields.String()
     role = fields.String(validate=validate.OneOf((*ROLES, DISPLAY_ROLE)))
+    # False once deactivated: they cannot sign in, their history keeps their name.
+    active = fields.Boolean(dump_only=True)
+    must_change_password = fields.Boolean(dump_only=True)
 
 
 class UserCreateSchema(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     name = text(120, required=True)
-    password = fields.String(required=True, validate=validate.Length(min=8, max=1024))
+    password = new_password(required=True)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
+
+    @validates_schema
+    def _password_rule(self, data, **kwargs):
+        if "password" in data:
+            problems = password_problems(data["password"], email=data.get("email", ""), name=data.get("name", ""))
+            if problems:
+                raise ValidationError(problems, "password")
+
+
+class UserUpdateSchema(Schema):
+    email = fields.Email(validate=validate.Length(max=254))
+    name = text(120)
+    role = fields.String(validate=validate.OneOf(ROLES))
+
+
+class PasswordChangeSchema(Schema):
+    current_password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+    new_password = new_password(required=True)
 
 
 class LoginResponseSchema(Schema):
     token = fields.String(required=True)
     device_id = fields.String(required=True)
     user = fields.Nested(UserSchema, required=True)
+    # True after signing in with a password an administrator set: only /api/me, /api/me/password and
+    # logout answer until the person chooses their own.
+    must_change_password = fields.Boolean(required=True)
 
 
 class DeviceSchema(Schema):

@@ -10,7 +10,10 @@ from server.accounts.schemas import (
     UserCreateSchema,
     UserListSchema,
     UserSchema,
+    UserUpdateSchema,
 )
+from server.core.auth import open_before_password_change
+from server.core.errors import ApiError
 from server.extensions import db
 from server.organisations import operations
 from server.organisations.access import access_for, readable_team_or_404, require, require_admin
@@ -39,6 +42,7 @@ def _access():
 
 @blp.get("/me")
 @blp.response(200, MeSchema)
+@open_before_password_change
 def me():
     user = current_session().user
     teams, coached = teams_of(user)
@@ -60,6 +64,44 @@ def create_user(data):
 def list_users():
     require_admin(current_session().user, "Only an administrator can list users.")
     return {"users": accounts.list_users()}
+
+
+@blp.patch("/users/<user_id>")
+@blp.arguments(UserUpdateSchema)
+@blp.response(200, UserSchema)
+def update_user(changes, user_id):
+    """Change a person's name, email or role (a coach who stops being one stops following teams; a board
+    lead stops leading their board)."""
+    caller = current_session().user
+    require_admin(caller, "Only an administrator can change people's details.")
+    user = accounts.user_or_404(user_id)
+    if user.id == caller.id and changes.get("role", caller.role) != caller.role:
+        raise ApiError(422, "cannot_change_own_role", "You cannot change your own role: ask another administrator.")
+    operations.update_user(user, changes)
+    db.session.commit()
+    return user
+
+
+@blp.post("/users/<user_id>/deactivate")
+@blp.response(200, UserSchema)
+def deactivate_user(user_id):
+    """They can no longer sign in and every device of theirs is signed out (each wipes its data on its
+    next contact); their history stays, with their name."""
+    caller = current_session().user
+    require_admin(caller, "Only an administrator can deactivate people.")
+    user = accounts.deactivate_user(accounts.user_or_404(user_id), caller=caller)
+    db.session.commit()
+    return user
+
+
+@blp.post("/users/<user_id>/reactivate")
+@blp.response(200, UserSchema)
+def reactivate_user(user_id):
+    """They may sign in again (on each device anew)."""
+    require_admin(current_session().user, "Only an administrator can reactivate people.")
+    user = accounts.reactivate_user(accounts.user_or_404(user_id))
+    db.session.commit()
+    return user
 
 
 @blp.post("/boards")
@@ -204,7 +246,7 @@ def sign_in_display(data, team_id):
     team = _managed_team(team_id, _DISPLAYS_ARE_FOR_LEADS)
     token, device, user = operations.sign_in_display(team, data["device_name"])
     db.session.commit()
-    return {"token": token, "device_id": device.id, "user": user}
+    return {"token": token, "device_id": device.id, "user": user, "must_change_password": False}
 
 
 @blp.get("/teams/<team_id>/displays")
