@@ -169,7 +169,7 @@ def sign_in(user: User, device_name: str) -> dict:
     token, device = register_device(user, device_name)
     record("sign_in.succeeded", target_type="user", target_id=user.id, actor_id=user.id, device_id=device.id,
            details={"device_name": device.name})
-    return {"token": token, "device_id": device.id, "user": user, "must_change_password": user.must_change_password}
+    return {"token": token, "device_id": device.id, "user": user}
 
 
 def register_device(user: User, device_name: str) -> tuple[str, Device]:

@@ -12,12 +12,15 @@ class LoginSchema(Schema):
     device_name = text(120, load_default="Unnamed device")
 
 
-def new_password(**kwargs) -> fields.String:
+PASSWORD_RULE = ("At least 12 characters; not the email address or the name; not one of the 10,000 most common "
+                 "passwords.")
+
+
+def new_password(*, metadata: dict | None = None, **kwargs) -> fields.String:
     """A password being chosen; the rule (:func:`password_problems`) needs the person's email and name,
     so the schema or operation that knows them applies it."""
-    return fields.String(validate=validate.Length(min=1, max=1024), metadata={"description": (
-        "At least 12 characters; not the email address or the name; not one of the 10,000 most common "
-        "passwords.")}, **kwargs)
+    description = " ".join(filter(None, [(metadata or {}).get("description"), PASSWORD_RULE]))
+    return fields.String(validate=validate.Length(min=1, max=1024), metadata={"description": description}, **kwargs)
 
 
 class UserSchema(Schema):
@@ -36,7 +39,7 @@ class UserCreateSchema(Schema):
     password = new_password(required=True)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)  # a bad email must not hide a bad password
     def _password_rule(self, data, **kwargs):
         if "password" in data:
             problems = password_problems(data["password"], email=data.get("email", ""), name=data.get("name", ""))
@@ -58,10 +61,9 @@ class PasswordChangeSchema(Schema):
 class LoginResponseSchema(Schema):
     token = fields.String(required=True)
     device_id = fields.String(required=True)
+    # ``user.must_change_password`` is true after signing in with a password an administrator set: only
+    # /api/me, /api/me/password and logout answer until the person chooses their own.
     user = fields.Nested(UserSchema, required=True)
-    # True after signing in with a password an administrator set: only /api/me, /api/me/password and
-    # logout answer until the person chooses their own.
-    must_change_password = fields.Boolean(required=True)
 
 
 class DeviceSchema(Schema):

@@ -126,6 +126,11 @@ class Access:
         leads (theirs, :meth:`can_read_board`)."""
         return self.is_admin or bool(self.boards_led)
 
+    # ---- administration in the app (issue 15)
+    def can_invite(self, team_id: str | None, role: str) -> bool:
+        """Invite a person: admins anyone; a board lead, staff and coaches into a team of their board."""
+        return self.is_admin or (team_id is not None and team_id in self.board_teams and role in ("staff", "coach"))
+
     def readable_team_ids(self) -> frozenset[str]:
         if self.is_admin:
             return frozenset(db.session.scalars(sa.select(Team.id)))

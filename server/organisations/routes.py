@@ -246,7 +246,7 @@ def sign_in_display(data, team_id):
     team = _managed_team(team_id, _DISPLAYS_ARE_FOR_LEADS)
     token, device, user = operations.sign_in_display(team, data["device_name"])
     db.session.commit()
-    return {"token": token, "device_id": device.id, "user": user, "must_change_password": False}
+    return {"token": token, "device_id": device.id, "user": user}
 
 
 @blp.get("/teams/<team_id>/displays")

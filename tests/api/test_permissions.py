@@ -198,6 +198,20 @@ MATRIX = [
     ("GET", "/api/boards/{board_a}/report.csv", None, BOARD_READERS),
     ("GET", "/api/boards/{board_a}/report.xlsx", None, BOARD_READERS),
     ("GET", "/api/boards/{unknown}/report", None, {**BOARD_READERS, "admin": 404}),
+    # Administration (issue 15): the audit log, people's details, deactivation and password resets are
+    # for admins; an invitation without a team only from an admin (board leads: tests/invitations).
+    ("GET", "/api/audit", None, ADMIN_ONLY),
+    ("GET", "/api/audit.csv", None, ADMIN_ONLY),
+    ("PATCH", "/api/users/{spare}", lambda: {"name": "Renamed Person"}, ADMIN_ONLY),
+    ("POST", "/api/users/{spare}/deactivate", None, ADMIN_ONLY),
+    ("POST", "/api/users/{spare}/reactivate", None, ADMIN_ONLY),
+    ("POST", "/api/users/{spare}/password-reset", lambda: {}, ADMIN_ONLY),
+    ("POST", "/api/invitations", lambda: {k: v for k, v in new_user_body().items() if k != "password"},
+     _with(ADMIN_ONLY, 201)),
+    # Everyone changes their own password; a board display has none.
+    ("POST", "/api/me/password", lambda: {"current_password": "correct horse battery",
+                                          "new_password": "a brand new passphrase"},
+     {**{role: 204 for role in ROLES}, "display": 403}),
     ("PUT", "/api/notification-settings", lambda: {"quiet_hours_start": "22:00", "quiet_hours_end": "07:00", "off": []},
      EVERYONE_200),
 ]
@@ -250,7 +264,8 @@ def test_endpoint_gives_each_role_exactly_its_status(world, method, template, bo
 def test_every_api_route_is_in_the_matrix(app):
     covered = {(m, p) for m, p, _, _ in MATRIX}
     public = {("GET", "/api/health"), ("POST", "/api/auth/login"), ("GET", "/api/openapi.json"),
-              ("GET", "/api/push/vapid-public-key")}
+              ("GET", "/api/push/vapid-public-key"), ("GET", "/api/invitations/<token>"),
+              ("POST", "/api/invitations/<token>/accept")}
     routes = set()
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/"):
