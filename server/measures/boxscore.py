@@ -39,13 +39,12 @@ Rules (where the issue was silent the choice is marked *chosen*):
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timezone
 import hashlib
 import struct
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timezone
 from typing import Any
 
 import sqlalchemy as sa
@@ -57,6 +56,7 @@ from server.measures.models import GROUPS, Measure, MeasureValue
 from server.core import clock
 from server.core.weeks import WEEK, current_week_start, last_weeks, week_start
 from server.organisations.models import Team
+from server.sync_api.models import SyncTeam
 
 GROUP_LABELS = {
     "performance": "Performance",
@@ -263,10 +263,37 @@ def signals_between(teams: list[Team], first: date, now: datetime, signal: str,
     "concern") in the weeks from ``first`` to ``now``'s, as the chart stood then (a later value cannot
     rewrite it): ``{"measure", "group", "weeks"}``, and with ``chart_weeks`` the measure's box score
     row over that many weeks (``"row"``: its chart). A board's report asks this of every team in a
-    board, the national overview of every team: only those measures' rows are built."""
+    board, the national overview of every team: only those measures' rows are built.
+
+    Without charts a team's answer is kept until its data changes: every measure, value, category and
+    capacity total reaches the read tables through a sync push, which moves the team's change counter
+    (its contracted hours, the one input outside sync, is part of the key), so a nation's overview
+    reads only the teams that changed since it was last asked."""
     current = current_week_start(now)
+    if chart_weeks:
+        return _signals_between(teams, first, current, signal, last_weeks(chart_weeks, current))
+    # The counters first: a push landing after this read is seen by the next request, never hidden.
+    versions = dict(db.session.execute(sa.select(SyncTeam.team_id, SyncTeam.version).where(
+        SyncTeam.team_id.in_([t.id for t in teams]))).all())
+    keys = {t.id: (t.id, versions.get(t.id, 0), t.contracted_hours_per_week, first, current, signal) for t in teams}
+    found, missing = {}, []
+    for team in teams:
+        kept = _KEPT_SIGNALS.get(keys[team.id])
+        if kept is None:
+            missing.append(team)
+        elif kept:
+            found[team.id] = kept
+    if missing:
+        fresh = _signals_between(missing, first, current, signal, None)
+        for team in missing:
+            _KEPT_SIGNALS.put(keys[team.id], fresh.get(team.id, []))
+        found.update(fresh)
+    return found
+
+
+def _signals_between(teams: list[Team], first: date, current: date, signal: str,
+                     window: list[date] | None) -> dict[str, list[dict[str, Any]]]:
     inputs = _read_inputs(teams, current)
-    window = last_weeks(chart_weeks, current) if chart_weeks else []
     found: dict[str, list[dict[str, Any]]] = {}
     for team in teams:
         for m, history in _ordered_histories(inputs[team.id], current):
@@ -277,7 +304,7 @@ def signals_between(teams: list[Team], first: date, now: datetime, signal: str,
             weeks = [wk for wk in recorded if wk >= first and signal_of.get((wk - start).days // 7) == signal]
             if weeks:
                 hit = {"measure": m, "group": m["group"], "weeks": sorted(weeks)}
-                if chart_weeks:
+                if window:
                     hit["row"] = _row(m, history, window, current)
                 found.setdefault(team.id, []).append(hit)
     return found
@@ -296,41 +323,55 @@ def _signals_of(m: Mapping[str, Any], history: Mapping[date, float | None], reco
                                     m.get("target"), m.get("rule_set") or "mdc", rebase_at)
 
 
-class _AnalysedSignals:
-    """Each measure history's signals, kept per exact history: a coach's caseload and the board and
-    national views ask of the same histories again and again, and each changes only when a value of
-    that measure does. Keyed by a 16-byte digest of the history and held as (week index, signal) for
-    the few signalled weeks, so a whole nation's 20,000 histories take a few megabytes."""
+class _Kept:
+    """A bounded least-recently-used map shared by a process's threads (gthread workers)."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._kept: OrderedDict[bytes, tuple[tuple[int, str], ...]] = OrderedDict()
-        self._lock = threading.Lock()  # gthread workers share it; the analysis itself runs outside
+        self._kept: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = threading.Lock()
 
-    def signals(self, series: tuple[float | None, ...], direction: str, target: float | None, rule_set: str,
-                rebase_at: tuple[int, ...]) -> dict[int, str]:
-        digest = hashlib.blake2b(repr((direction, target, rule_set, rebase_at)).encode(), digest_size=16)
-        digest.update(struct.pack(f"<{len(series)}d", *(math.nan if v is None else v for v in series)))
-        key = digest.digest()
+    def get(self, key: Any) -> Any:
         with self._lock:
-            kept = self._kept.get(key)
-            if kept is not None:
+            value = self._kept.get(key)
+            if value is not None:
                 self._kept.move_to_end(key)
-        if kept is None:
-            full = spc.analyse(list(series), direction=direction, target=target, rule_set=rule_set, rebase_at=rebase_at)
-            kept = tuple((p["index"], p["signal"]) for p in full["points"] if p["signal"])
-            with self._lock:
-                self._kept[key] = kept
-                if len(self._kept) > self.size:
-                    self._kept.popitem(last=False)
-        return dict(kept)
+            return value
+
+    def put(self, key: Any, value: Any) -> None:
+        with self._lock:
+            self._kept[key] = value
+            self._kept.move_to_end(key)
+            if len(self._kept) > self.size:
+                self._kept.popitem(last=False)
 
     def clear(self) -> None:
         with self._lock:
             self._kept.clear()
 
 
+class _AnalysedSignals(_Kept):
+    """Each measure history's signals, kept per exact history: a coach's caseload and the board and
+    national views ask of the same histories again and again, and each changes only when a value of
+    that measure does. Keyed by a 16-byte digest of the history and held as (week index, signal) for
+    the few signalled weeks, so a whole nation's 20,000 histories take a few megabytes."""
+
+    def signals(self, series: tuple[float | None, ...], direction: str, target: float | None, rule_set: str,
+                rebase_at: tuple[int, ...]) -> dict[int, str]:
+        digest = hashlib.blake2b(repr((direction, target, rule_set, rebase_at)).encode(), digest_size=16)
+        digest.update(struct.pack(f"<{len(series)}d", *(math.nan if v is None else v for v in series)))
+        key = digest.digest()
+        kept = self.get(key)
+        if kept is None:  # analysed outside the lock: two threads may both analyse, and agree
+            full = spc.analyse(list(series), direction=direction, target=target, rule_set=rule_set, rebase_at=rebase_at)
+            kept = tuple((p["index"], p["signal"]) for p in full["points"] if p["signal"])
+            self.put(key, kept)
+        return dict(kept)
+
+
 _ANALYSED = _AnalysedSignals(size=65536)
+# A team's signals in a period, by its change counter (signals_between): a nation is about 1,000 teams.
+_KEPT_SIGNALS = _Kept(size=8192)
 
 
 def _read_inputs(teams: list[Team], current: date) -> dict[str, dict[str, Any]]:

@@ -10,9 +10,11 @@ import io
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+import sqlalchemy as sa
 
 from server.core import clock
 from server.extensions import db
+from server.measures.models import Measure, measure_value_id
 from server.milestones.models import TeamMilestone
 from tests.fidelity.test_fidelity import push_at
 from tests.measures.boxscore_testkit import Device, add_measure, add_values, new_id, upsert
@@ -183,6 +185,21 @@ def test_board_and_national_views_drill_down_with_the_same_figures(org):
     # A board lead's nation is their own board.
     status, theirs = get(api["board_lead"], "/api/overview", **PERIOD)
     assert [b["board_name"] for b in theirs["boards"]] == ["North"] and theirs["summary"] == board["summary"]
+
+
+def test_a_value_synced_after_a_view_counts_in_the_next_one(org):
+    """The views keep each team's signals until its data changes: a value pushed later is seen."""
+    api, devices, patchy = org["api"], org["devices"], org["teams"]["patchy"]
+
+    def north_signals() -> int:
+        return get(api["admin"], "/api/overview", **PERIOD)[1]["boards"][0]["teams_with_improvement_signals"]
+
+    assert north_signals() == 1
+    waits = db.session.scalar(sa.select(Measure.id).where(Measure.team_id == patchy.id, Measure.name == "Waits"))
+    [pushed] = devices["patchy"].push(upsert("measure_values", measure_value_id(waits, "2026-10-19"), team_id=patchy.id,
+                                             measure_id=waits, week_start="2026-10-19", value=5.0))
+    assert pushed["status"] == "applied", pushed
+    assert north_signals() == 2
 
 
 def test_the_trend_counts_each_of_the_last_twelve_months_as_fidelity_does(org):
