@@ -23,7 +23,11 @@ def normalise_email(email: str) -> str:
 
 class User(Base):
     __tablename__ = "users"
-    __table_args__ = (sa.CheckConstraint("role IN ('admin', 'board_lead', 'coach', 'staff', 'display')", name="role"),)
+    __table_args__ = (
+        sa.CheckConstraint("role IN ('admin', 'board_lead', 'coach', 'staff', 'display')", name="role"),
+        # People search pages through everyone in (name, id) order (GET /api/users).
+        sa.Index("ix_users_name_id", "name", "id"),
+    )
 
     id: Mapped[str] = id_column()
     email: Mapped[str] = mapped_column(sa.String(254))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -208,5 +210,42 @@ def devices_of(user: User) -> list[Device]:
     return list(db.session.scalars(sa.select(Device).where(Device.user_id == user.id).order_by(Device.created_at)))
 
 
-def list_users() -> list[User]:
-    return list(db.session.scalars(sa.select(User).order_by(User.name)))
+def _encode_cursor(user: User) -> str:
+    raw = json.dumps([user.name, user.id], ensure_ascii=False, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[str, str]:
+    try:
+        name, user_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if isinstance(name, str) and isinstance(user_id, str):
+            return name, user_id
+    except (ValueError, TypeError):
+        pass
+    raise validation_error({"cursor": ["This is not a cursor from an earlier page: start again without it."]},
+                           "The cursor is not valid.")
+
+
+def search_users(*, q: str | None = None, role: str | None = None, active: bool | None = None,
+                 limit: int = 50, cursor: str | None = None, people_only: bool = False) -> tuple[list[User], str | None]:
+    """People whose name or email contains ``q`` (any case), by name then id, a page at a time: one
+    query on the (name, id) index, whatever the page. Returns the page and the next page's cursor
+    (None on the last page). ``people_only`` leaves out board displays' accounts."""
+    query = sa.select(User)
+    if q:
+        needle = q.strip().lower()
+        query = query.where(sa.or_(sa.func.lower(User.name).contains(needle, autoescape=True),
+                                   User.email_normalised.contains(needle, autoescape=True)))
+    if role is not None:
+        query = query.where(User.role == role)
+    if people_only:
+        query = query.where(User.role != DISPLAY_ROLE)
+    if active is not None:
+        query = query.where(User.active.is_(active))
+    if cursor is not None:
+        name, user_id = _decode_cursor(cursor)
+        query = query.where(sa.or_(User.name > name, sa.and_(User.name == name, User.id > user_id)))
+    page = list(db.session.scalars(query.order_by(User.name, User.id).limit(limit + 1)))
+    more = len(page) > limit
+    page = page[:limit]
+    return page, (_encode_cursor(page[-1]) if more else None)

@@ -85,4 +85,32 @@ class DeviceNameSchema(Schema):
 
 
 class UserListSchema(Schema):
+    # A board lead gets id, name, email, role and active only (no must_change_password).
     users = fields.List(fields.Nested(UserSchema))
+    # Pass as ``cursor`` for the next page; null on the last page.
+    next_cursor = fields.String(allow_none=True)
+
+
+class UserSearchQuerySchema(Schema):
+    q = fields.String(validate=validate.Length(max=254), metadata={
+        "description": "Part of the name or email address, any case."})
+    role = fields.String(validate=validate.OneOf((*ROLES, DISPLAY_ROLE)))
+    active = fields.Boolean()
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    cursor = fields.String(validate=validate.Length(min=1, max=1000), metadata={
+        "description": "The previous page's ``next_cursor``."})
+
+
+class UserDeviceSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    created_at = fields.DateTime()
+    last_seen_at = fields.DateTime(allow_none=True)
+    # Null for now: the sync engine's per-device state (sync_devices) keeps no time; last_seen_at is
+    # set at sign-in.
+    last_sync_at = fields.DateTime(allow_none=True)
+    revoked_at = fields.DateTime(allow_none=True)
+
+
+class UserDeviceListSchema(Schema):
+    devices = fields.List(fields.Nested(UserDeviceSchema))

@@ -20,7 +20,8 @@ from server.extensions import db
 ACTIONS = (
     "user.created", "user.changed", "user.role_changed", "user.deactivated", "user.reactivated",
     "membership.set", "membership.removed", "coach.assigned", "coach.unassigned",
-    "board.created", "team.created", "team.changed", "board_lead.set", "board_lead.removed",
+    "board.created", "board.renamed", "board.archived", "board.unarchived",
+    "team.created", "team.changed", "team.archived", "team.unarchived", "board_lead.set", "board_lead.removed",
     "device.revoked", "display.signed_in", "display.signed_out",
     "sign_in.succeeded", "sign_in.failed", "sign_in.blocked", "signed_out",
     "password.changed", "password.reset", "invitation.created", "invitation.accepted",

@@ -8,9 +8,11 @@ from sqlalchemy.exc import IntegrityError
 from server.accounts.models import DISPLAY_ROLE, NO_PASSWORD, Device, User
 from server.accounts.operations import register_device, revoke_device
 from server.audit.operations import record
+from server.core import clock
 from server.core.errors import ApiError, conflict, not_found, validation_error
 from server.extensions import db
 from server.organisations.models import Board, BoardLead, CoachAssignment, Membership, Team, TeamDisplay
+from server.organisations.queries import active_team_ids
 
 
 def create_board(*, name: str) -> Board:
@@ -20,6 +22,32 @@ def create_board(*, name: str) -> Board:
     db.session.add(board)
     _flush_or_conflict("board_exists", "A board with that name already exists.")
     record("board.created", target_type="board", target_id=board.id, details={"name": board.name})
+    return board
+
+
+def board_or_404(board_id: str) -> Board:
+    board = db.session.get(Board, board_id)
+    if board is None:
+        raise not_found("board")
+    return board
+
+
+def update_board(board: Board, changes: dict) -> Board:
+    """Rename and/or archive (or unarchive) a board: one audit event per kind of change made."""
+    name = changes.get("name")
+    if name is not None and name.strip() != board.name:
+        taken = db.session.scalar(sa.select(Board.id).where(sa.func.lower(Board.name) == name.strip().lower(),
+                                                            Board.id != board.id))
+        if taken:
+            raise conflict("board_exists", "A board with that name already exists.")
+        previous, board.name = board.name, name.strip()
+        _flush_or_conflict("board_exists", "A board with that name already exists.")
+        record("board.renamed", target_type="board", target_id=board.id, details={"from": previous, "to": board.name})
+    if "archived" in changes and changes["archived"] != board.archived:
+        board.archived_at = clock.now() if changes["archived"] else None
+        db.session.flush()
+        record("board.archived" if board.archived else "board.unarchived", target_type="board", target_id=board.id,
+               details={"name": board.name})
     return board
 
 
@@ -36,6 +64,10 @@ def create_team(*, board_id: str, name: str, **settings) -> Team:
 
 
 def update_team(team: Team, changes: dict) -> Team:
+    """Settings (and the name) are one ``team.changed`` event; archiving or unarchiving is its own
+    ``team.archived`` / ``team.unarchived`` (whoever reads the log looks for those by name)."""
+    changes = dict(changes)
+    archived = changes.pop("archived", None)
     if "name" in changes and changes["name"].strip() != team.name:
         _check_name_free(team.board_id, changes["name"])
     changed = {}
@@ -47,6 +79,11 @@ def update_team(team: Team, changes: dict) -> Team:
     _flush_or_conflict("team_exists", "This board already has a team with that name.")
     if changed:
         record("team.changed", target_type="team", target_id=team.id, details={"changes": changed})
+    if archived is not None and archived != team.archived:
+        team.archived_at = clock.now() if archived else None
+        db.session.flush()
+        record("team.archived" if archived else "team.unarchived", target_type="team", target_id=team.id,
+               details={"board_id": team.board_id, "name": team.name})
     return team
 
 
@@ -124,14 +161,22 @@ def unassign_coach(team: Team, user_id: str) -> None:
     db.session.flush()
 
 
-def list_boards() -> list[Board]:
-    return list(db.session.scalars(sa.select(Board).order_by(Board.name)))
+def list_boards(*, archived: bool = False) -> list[Board]:
+    """Boards in use; with ``archived``, the archived ones too."""
+    query = sa.select(Board).order_by(Board.name)
+    if not archived:
+        query = query.where(Board.archived_at.is_(None))
+    return list(db.session.scalars(query))
 
 
-def list_teams(team_ids: frozenset[str] | None) -> list[Team]:
+def list_teams(team_ids: frozenset[str] | None, *, archived: bool = False) -> list[Team]:
+    """Teams in use among ``team_ids`` (None: every team); with ``archived``, the archived ones too
+    (and those of archived boards)."""
     query = sa.select(Team).order_by(Team.name)
     if team_ids is not None:
         query = query.where(Team.id.in_(team_ids))
+    if not archived:
+        query = query.where(Team.id.in_(active_team_ids()))
     return list(db.session.scalars(query))
 
 
