@@ -52,3 +52,49 @@ class PasswordResetResultSchema(Schema):
     # The link, when no one-time password was given.
     invitation = fields.Nested(InvitationCreatedSchema, allow_none=True)
     must_change_password = fields.Boolean()
+
+
+class PeopleImportQuerySchema(Schema):
+    commit = fields.Boolean(load_default=False, metadata={
+        "description": "Write the rows (all or nothing); without it, a preview that writes nothing."})
+
+
+class PeopleImportRowErrorSchema(Schema):
+    field = fields.String()
+    message = fields.String()
+
+
+class PeopleImportInvitationSchema(Schema):
+    id = fields.String()
+    url = fields.String()
+    expires_at = fields.DateTime()
+    emailed = fields.Boolean()
+
+
+class PeopleImportRowSchema(Schema):
+    line = fields.Integer(metadata={"description": "The line of the file (the header is line 1)."})
+    name = fields.String()
+    email = fields.String()
+    role = fields.String()
+    team_id = fields.String(allow_none=True)
+    team_name = fields.String(allow_none=True)
+    team_role = fields.String(allow_none=True)
+    action = fields.String(validate=validate.OneOf(("create", "add_membership", "nothing")))
+    # Why an existing person's name and role are left as they are, and the like.
+    note = fields.String(allow_none=True)
+    errors = fields.List(fields.Nested(PeopleImportRowErrorSchema))
+    # After a commit, for each person created: their link, as POST /api/invitations answers it.
+    invitation = fields.Nested(PeopleImportInvitationSchema)
+
+
+class PeopleImportSummarySchema(Schema):
+    rows = fields.Integer()
+    create = fields.Integer()
+    add_membership = fields.Integer()
+    nothing = fields.Integer()
+    errors = fields.Integer(metadata={"description": "Rows with at least one error."})
+
+
+class PeopleImportResultSchema(Schema):
+    rows = fields.List(fields.Nested(PeopleImportRowSchema))
+    summary = fields.Nested(PeopleImportSummarySchema)
