@@ -19,18 +19,14 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('boards', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('archived_at', sa.DateTime(), nullable=True))
-    with op.batch_alter_table('teams', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('archived_at', sa.DateTime(), nullable=True))
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.create_index('ix_users_name_id', ['name', 'id'], unique=False)
+    # Plain ALTER TABLE (SQLite 3.35+ adds and drops columns in place): a batch would copy and drop
+    # "boards", which teams reference, and SQLite refuses that once there is data.
+    op.add_column('boards', sa.Column('archived_at', sa.DateTime(), nullable=True))
+    op.add_column('teams', sa.Column('archived_at', sa.DateTime(), nullable=True))
+    op.create_index('ix_users_name_id', 'users', ['name', 'id'], unique=False)
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_index('ix_users_name_id')
-    with op.batch_alter_table('teams', schema=None) as batch_op:
-        batch_op.drop_column('archived_at')
-    with op.batch_alter_table('boards', schema=None) as batch_op:
-        batch_op.drop_column('archived_at')
+    op.drop_index('ix_users_name_id', table_name='users')
+    op.drop_column('teams', 'archived_at')
+    op.drop_column('boards', 'archived_at')
