@@ -117,8 +117,7 @@ def import_people(args):
     preview; with ``commit=true`` every row is written, or none if any row has an error (422
     ``import_has_errors``, with the rows). Admins, and board leads (staff, into their board's teams)."""
     access = access_for(current_session().user)
-    require(access.is_admin or bool(access.boards_led),
-            "Only an administrator or a board lead can import people.")
+    require(access.can_import_people(), "Only an administrator or a board lead can import people.")
     rows = imports.check(access, imports.read_rows(_import_file()))
     summary = imports.summary(rows)
     if not args["commit"]:

@@ -152,6 +152,10 @@ class Access:
         to their board's teams: only their name, email, role and whether they are active)."""
         return self.is_admin or bool(self.boards_led)
 
+    def can_import_people(self) -> bool:
+        """Import people from a file at all: admins, and board leads (into their board's teams)."""
+        return self.is_admin or bool(self.boards_led)
+
     def can_import_person(self, team_id: str | None, role: str) -> bool:
         """Create a person from an imported file: admins anyone; a board lead staff, into a team of their board."""
         return self.is_admin or (team_id is not None and team_id in self.board_teams and role == "staff")
