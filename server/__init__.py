@@ -51,13 +51,16 @@ def _register_features(app: Flask) -> None:
     """Each feature package registers its own blueprints, CLI commands and synced collections with
     one ``register(app)``, which imports its views only when called (importing a feature's models,
     as Alembic and other features do, loads nothing else). Order matters only where stated."""
-    from server import (accounts, board, capacity, coaching, demo, fidelity, health, huddles, improvement, learning,
-                        measures, milestones, notifications, organisations, reports, rota, sync_api, web)
+    from server import (accounts, audit, board, capacity, coaching, demo, fidelity, health, huddles, improvement,
+                        invitations, learning, measures, milestones, notifications, organisations, reports, rota,
+                        sync_api, web)
 
     features = (
         health,
         accounts,  # authenticates every request, so first of those with views
         organisations,
+        audit,  # the audit log's read endpoints (accounts and organisations record through it)
+        invitations,  # makes people (accounts) and their memberships (organisations)
         sync_api,  # the sync engine, before the features that register collections with it
         capacity,
         measures,

@@ -86,4 +86,14 @@ def from_environment(instance_path: Path) -> dict:
         # Real push services answer in tens of milliseconds, so sends overlap in threads; the CPU cost
         # (encryption) is ~2 ms a push (bench/push_delivery.py).
         "PUSH_WORKER_THREADS": _int("PUSH_WORKER_THREADS", 16),
+        # Links in invitations: the address people open the app at (unset: the address the request came to).
+        "APP_URL": os.environ.get("APP_URL") or None,
+        # E-mail (server/core/mail.py): unset MAIL_SERVER, invitations are only shown to whoever made them.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
+        "MAIL_PORT": _int("MAIL_PORT", 587),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "on").lower() in ("1", "on", "true", "yes"),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_FROM": os.environ.get("MAIL_FROM") or "valueboard@localhost",
+        "MAIL_TIMEOUT_SECONDS": _int("MAIL_TIMEOUT_SECONDS", 10),
     }

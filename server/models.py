@@ -14,3 +14,5 @@ from server.fidelity import models as fidelity_models  # noqa: F401
 from server.coaching import models as coaching_models  # noqa: F401
 from server.learning import models as learning_models  # noqa: F401
 from server.rota import models as rota_models  # noqa: F401
+from server.audit import models as audit_models  # noqa: F401
+from server.invitations import models as invitations_models  # noqa: F401

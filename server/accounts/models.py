@@ -23,7 +23,11 @@ def normalise_email(email: str) -> str:
 
 class User(Base):
     __tablename__ = "users"
-    __table_args__ = (sa.CheckConstraint("role IN ('admin', 'board_lead', 'coach', 'staff', 'display')", name="role"),)
+    __table_args__ = (
+        sa.CheckConstraint("role IN ('admin', 'board_lead', 'coach', 'staff', 'display')", name="role"),
+        # People search pages through everyone in (name, id) order (GET /api/users).
+        sa.Index("ix_users_name_id", "name", "id"),
+    )
 
     id: Mapped[str] = id_column()
     email: Mapped[str] = mapped_column(sa.String(254))
@@ -33,6 +37,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[str] = mapped_column(sa.String(10))
     active: Mapped[bool] = mapped_column(default=True)
+    # Set with a password an administrator chose: until the person chooses their own, every endpoint
+    # but /api/me, /api/me/password and logout answers 403 password_change_required.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = created_column()
 
     devices: Mapped[list[Device]] = relationship(back_populates="user", cascade="all, delete-orphan")

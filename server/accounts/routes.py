@@ -3,8 +3,10 @@ from flask_smorest import Blueprint
 
 from server.accounts import operations
 from server.accounts.auth import current_session
-from server.accounts.schemas import DeviceListSchema, LoginResponseSchema, LoginSchema
-from server.core.auth import public
+from server.accounts.schemas import DeviceListSchema, LoginResponseSchema, LoginSchema, PasswordChangeSchema
+from server.audit.operations import record
+from server.core.auth import open_before_password_change, public
+from server.core.errors import ApiError
 from server.extensions import db
 
 # /api/me and /api/users also show teams and need the access rules: they live in server.organisations.routes.
@@ -18,23 +20,46 @@ blp = Blueprint("accounts", __name__, url_prefix="/api", description="Sign-in an
 def login(data):
     """Sign in on a device; the token is bound to that device until logout or revocation."""
     address = request.remote_addr or "unknown"
-    user = operations.authenticate(email=data["email"], password=data["password"], address=address)
+    try:
+        user = operations.authenticate(email=data["email"], password=data["password"], address=address)
+    except ApiError:
+        db.session.commit()  # a blocked sign-in is in the audit log
+        raise
     if user is None:
         operations.record_login_failure(email=data["email"], address=address)
         db.session.commit()
         raise operations.invalid_credentials()
-    token, device = operations.register_device(user, data["device_name"])
+    answer = operations.sign_in(user, data["device_name"])
     db.session.commit()
-    return {"token": token, "device_id": device.id, "user": user}
+    return answer
 
 
 @blp.post("/auth/logout")
 @blp.response(204)
+@open_before_password_change
 def logout():
     """Revoke the token used for this request (a board display is signed out by its team's lead)."""
     session = current_session()
     operations.refuse_display(session.user)
     operations.revoke_device(session.device)
+    record("signed_out", target_type="device", target_id=session.device_id)
+    db.session.commit()
+
+
+@blp.post("/me/password")
+@blp.arguments(PasswordChangeSchema)
+@blp.response(204)
+@open_before_password_change
+def change_my_password(data):
+    """Change your own password: every other device of yours is signed out, this one stays."""
+    session = current_session()
+    try:
+        operations.change_own_password(user=session.user, device=session.device, current=data["current_password"],
+                                       new=data["new_password"], address=request.remote_addr or "unknown")
+    except ApiError as error:
+        if error.code in ("wrong_password", "rate_limited"):
+            db.session.commit()  # the failure counts towards the sign-in limit and is in the audit log
+        raise
     db.session.commit()
 
 

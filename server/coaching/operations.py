@@ -24,6 +24,7 @@ from server.measures.boxscore import latest_signals
 from server.milestones.ladder import BY_CODE, LADDER, ORDER
 from server.milestones.models import TeamMilestone
 from server.organisations.models import Board, CoachAssignment, Team
+from server.organisations.queries import active_team_ids
 
 #: Without an agreed date, the next conversation is due this long after the last (monthly calls).
 DEFAULT_CADENCE = timedelta(days=28)
@@ -129,7 +130,8 @@ def caseload(coach: User, today: Optional[date] = None) -> dict[str, Any]:
     twelve = Period(this_week - timedelta(weeks=12), this_week - timedelta(weeks=1))
     four = Period(this_week - timedelta(weeks=4), this_week - timedelta(weeks=1))
     with_now = Period(twelve.first, this_week)
-    followed = sa.select(CoachAssignment.team_id).where(CoachAssignment.coach_id == coach.id)
+    followed = sa.select(CoachAssignment.team_id).where(CoachAssignment.coach_id == coach.id,
+                                                        CoachAssignment.team_id.in_(active_team_ids()))
     teams = db.session.execute(sa.select(Team, Board.name).join(Board, Board.id == Team.board_id)
                                .where(Team.id.in_(followed))).all()
     present = element_weeks(followed, with_now)

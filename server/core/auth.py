@@ -12,3 +12,11 @@ def public(view):
     view._apidoc = apidoc
     return view
 
+
+
+def open_before_password_change(view):
+    """Marks a view a person may use while they must still replace a password an administrator set
+    (who they are, changing the password, signing out); every other view answers 403
+    ``password_change_required`` until they have."""
+    view._open_before_password_change = True
+    return view

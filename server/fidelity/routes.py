@@ -14,6 +14,7 @@ from server.fidelity.period import Period
 from server.fidelity.schemas import FidelityQuerySchema, FidelitySchema, TeamFidelityQuerySchema, TeamFidelitySchema
 from server.organisations.access import access_for, readable_team_or_404
 from server.organisations.models import Board, Team
+from server.organisations.queries import active_team_ids
 
 blp = Blueprint("fidelity", __name__, url_prefix="/api", description="Fidelity to the three elements of Value Management")
 
@@ -28,7 +29,7 @@ def get_fidelity(args):
     user = current_session().user
     access = access_for(user)
     board_id = args["board_id"]
-    teams = sa.select(Team.id, Team.board_id, Team.name)
+    teams = sa.select(Team.id, Team.board_id, Team.name).where(Team.id.in_(active_team_ids()))  # not archived
     if board_id is not None:
         if db.session.get(Board, board_id) is None:
             raise not_found("board")

@@ -20,6 +20,7 @@ from server.measures.boxscore import latest_signals
 from server.measures.models import MeasureValue
 from server.notifications.operations import notify_team
 from server.organisations.models import CoachAssignment, Membership, Team
+from server.organisations.queries import active_team_ids
 
 REMINDER_TTL = timedelta(hours=12)
 SIGNAL_TTL = timedelta(days=2)
@@ -32,7 +33,8 @@ def _monday(day: date) -> date:
 def teams_with_someone_to_tell() -> list[Team]:
     coached = sa.select(CoachAssignment.team_id)
     led = sa.select(Membership.team_id).where(Membership.role == "lead")
-    return list(db.session.scalars(sa.select(Team).where(Team.id.in_(sa.union(coached, led))).order_by(Team.id)))
+    return list(db.session.scalars(sa.select(Team).where(Team.id.in_(sa.union(coached, led)),
+                                                         Team.id.in_(active_team_ids())).order_by(Team.id)))
 
 
 def check_team(team: Team, today: date) -> int:

@@ -126,6 +126,45 @@ class Access:
         leads (theirs, :meth:`can_read_board`)."""
         return self.is_admin or bool(self.boards_led)
 
+    # ---- administration in the app (issue 15)
+    def can_invite(self, team_id: str | None, role: str) -> bool:
+        """Invite a person: admins anyone; a board lead, staff and coaches into a team of their board."""
+        return self.is_admin or (team_id is not None and team_id in self.board_teams and role in ("staff", "coach"))
+
+    def can_rename_board(self, board_id: str) -> bool:
+        """Admins, and the board's own board leads."""
+        return self.is_admin or board_id in self.boards_led
+
+    def can_archive_board(self) -> bool:
+        return self.is_admin
+
+    def can_archive_team(self, team_id: str) -> bool:
+        """Archive or unarchive a team: admins and the board lead of its board, not the team's own lead
+        (a team does not take itself out of the organisation)."""
+        return self.is_admin or team_id in self.board_teams
+
+    def can_see_archived(self) -> bool:
+        """List archived boards and teams (to unarchive them)."""
+        return self.is_admin or bool(self.boards_led)
+
+    def can_search_people(self) -> bool:
+        """Find people by name or email: admins (everything about them) and board leads (who add people
+        to their board's teams: only their name, email, role and whether they are active)."""
+        return self.is_admin or bool(self.boards_led)
+
+    def can_import_people(self) -> bool:
+        """Import people from a file at all: admins, and board leads (into their board's teams)."""
+        return self.is_admin or bool(self.boards_led)
+
+    def can_import_person(self, team_id: str | None, role: str) -> bool:
+        """Create a person from an imported file: admins anyone; a board lead staff, into a team of their board."""
+        return self.is_admin or (team_id is not None and team_id in self.board_teams and role == "staff")
+
+    def can_import_into(self, team_id: str) -> bool:
+        """Add an existing person to a team from an imported file: whoever manages the team's people
+        in bulk (admins, the board lead of its board)."""
+        return self.is_admin or team_id in self.board_teams
+
     def readable_team_ids(self) -> frozenset[str]:
         if self.is_admin:
             return frozenset(db.session.scalars(sa.select(Team.id)))

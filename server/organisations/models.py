@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.accounts.models import User
-from server.core.models import Base, created_column, id_column
+from server.core.models import Base, UTCDateTime, created_column, id_column
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MEMBER_ROLES = ("member", "lead")
@@ -20,8 +20,15 @@ class Board(Base):
     id: Mapped[str] = id_column()
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
     created_at: Mapped[datetime] = created_column()
+    # Set when an administrator archives the board: its teams keep their history but stop being listed
+    # (server.organisations.queries.active_team_ids).
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     teams: Mapped[list[Team]] = relationship(back_populates="board")
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class Team(Base):
@@ -37,9 +44,15 @@ class Team(Base):
     huddle_time: Mapped[str | None] = mapped_column(sa.String(5))
     vision_statement: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = created_column()
+    # Set when the team is archived: it keeps its history but is no longer listed or synced to new devices.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     board: Mapped[Board] = relationship(back_populates="teams")
     memberships: Mapped[list[Membership]] = relationship(back_populates="team", cascade="all, delete-orphan")
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class Membership(Base):

@@ -8,17 +8,25 @@ from server.accounts.schemas import (
     DeviceNameSchema,
     LoginResponseSchema,
     UserCreateSchema,
+    UserDeviceListSchema,
     UserListSchema,
     UserSchema,
+    UserSearchQuerySchema,
+    UserUpdateSchema,
 )
+from server.core.auth import open_before_password_change
+from server.core.errors import ApiError, not_found
 from server.extensions import db
 from server.organisations import operations
 from server.organisations.access import access_for, readable_team_or_404, require, require_admin
-from server.organisations.queries import displayed_team, team_people, teams_of
+from server.organisations.queries import displayed_team, person_details, team_people, teams_of
 from server.organisations.schemas import (
     BoardLeadSchema,
     BoardListSchema,
     BoardSchema,
+    BoardUpdateSchema,
+    ListArchivedQuerySchema,
+    PersonSchema,
     MemberListSchema,
     MemberSchema,
     MembershipUpdateSchema,
@@ -39,6 +47,7 @@ def _access():
 
 @blp.get("/me")
 @blp.response(200, MeSchema)
+@open_before_password_change
 def me():
     user = current_session().user
     teams, coached = teams_of(user)
@@ -55,11 +64,93 @@ def create_user(data):
     return user
 
 
+_SEARCH_FIELDS = ("id", "name", "email", "role", "active")
+
+
 @blp.get("/users")
+@blp.arguments(UserSearchQuerySchema, location="query")
 @blp.response(200, UserListSchema)
-def list_users():
-    require_admin(current_session().user, "Only an administrator can list users.")
-    return {"users": accounts.list_users()}
+def list_users(args):
+    """Find people: ``q`` matches part of the name or email (any case); by name then id, ``limit`` at a
+    time (default 50, at most 200), ``next_cursor`` for the next page. Admins, and board leads (who add
+    people to their board's teams: they get id, name, email, role and active only, and no board displays)."""
+    access = _access()
+    require(access.can_search_people(), "Only an administrator or a board lead can look people up.")
+    users, next_cursor = accounts.search_users(**args, people_only=not access.is_admin)
+    if not access.is_admin:
+        users = [{key: getattr(u, key) for key in _SEARCH_FIELDS} for u in users]
+    return {"users": users, "next_cursor": next_cursor}
+
+
+@blp.get("/users/<user_id>")
+@blp.response(200, PersonSchema)
+def get_user(user_id):
+    """A person's details for the administration screens: the teams they are in and coach (archived ones
+    too, marked) and the boards they lead (admins)."""
+    require_admin(current_session().user, "Only an administrator can see a person's details.")
+    user = accounts.user_or_404(user_id)
+    return {**UserSchema().dump(user), **person_details(user)}
+
+
+@blp.get("/users/<user_id>/devices")
+@blp.response(200, UserDeviceListSchema)
+def list_user_devices(user_id):
+    """Every device a person has signed in on, signed out ones included (admins)."""
+    require_admin(current_session().user, "Only an administrator can see another person's devices.")
+    user = accounts.user_or_404(user_id)
+    return {"devices": [{**device_fields(d), "last_sync_at": None} for d in accounts.devices_of(user)]}
+
+
+@blp.delete("/users/<user_id>/devices/<device_id>")
+@blp.response(204)
+def revoke_user_device(user_id, device_id):
+    """Sign one of a person's devices out (admins), as ``DELETE /api/devices/<id>``: it wipes its local
+    data the next time it connects."""
+    caller = current_session().user
+    require_admin(caller, "Only an administrator can sign out another person's devices.")
+    user = accounts.user_or_404(user_id)
+    if device_id not in {d.id for d in accounts.devices_of(user)}:
+        raise not_found("device")
+    accounts.revoke_device_by_id(caller=caller, device_id=device_id)
+    db.session.commit()
+
+
+@blp.patch("/users/<user_id>")
+@blp.arguments(UserUpdateSchema)
+@blp.response(200, UserSchema)
+def update_user(changes, user_id):
+    """Change a person's name, email or role (a coach who stops being one stops following teams; a board
+    lead stops leading their board)."""
+    caller = current_session().user
+    require_admin(caller, "Only an administrator can change people's details.")
+    user = accounts.user_or_404(user_id)
+    if user.id == caller.id and changes.get("role", caller.role) != caller.role:
+        raise ApiError(422, "cannot_change_own_role", "You cannot change your own role: ask another administrator.")
+    operations.update_user(user, changes)
+    db.session.commit()
+    return user
+
+
+@blp.post("/users/<user_id>/deactivate")
+@blp.response(200, UserSchema)
+def deactivate_user(user_id):
+    """They can no longer sign in and every device of theirs is signed out (each wipes its data on its
+    next contact); their history stays, with their name."""
+    caller = current_session().user
+    require_admin(caller, "Only an administrator can deactivate people.")
+    user = accounts.deactivate_user(accounts.user_or_404(user_id), caller=caller)
+    db.session.commit()
+    return user
+
+
+@blp.post("/users/<user_id>/reactivate")
+@blp.response(200, UserSchema)
+def reactivate_user(user_id):
+    """They may sign in again (on each device anew)."""
+    require_admin(current_session().user, "Only an administrator can reactivate people.")
+    user = accounts.reactivate_user(accounts.user_or_404(user_id))
+    db.session.commit()
+    return user
 
 
 @blp.post("/boards")
@@ -73,9 +164,29 @@ def create_board(data):
 
 
 @blp.get("/boards")
+@blp.arguments(ListArchivedQuerySchema, location="query")
 @blp.response(200, BoardListSchema)
-def list_boards():
-    return {"boards": operations.list_boards()}
+def list_boards(args):
+    """The boards in use; ``archived=true`` lists archived ones too (admins)."""
+    if args["archived"]:
+        require_admin(current_session().user, "Only an administrator can list archived boards.")
+    return {"boards": operations.list_boards(archived=args["archived"])}
+
+
+@blp.patch("/boards/<board_id>")
+@blp.arguments(BoardUpdateSchema)
+@blp.response(200, BoardSchema)
+def update_board(changes, board_id):
+    """Rename a board (admins and its board leads) or archive / unarchive it (admins): an archived
+    board's teams keep their history but are no longer listed, synced to new devices or counted."""
+    access = _access()
+    board = operations.board_or_404(board_id)
+    require(access.can_rename_board(board.id), "Only an administrator or the board's board lead can change it.")
+    if "archived" in changes:
+        require(access.can_archive_board(), "Only an administrator can archive or unarchive a board.")
+    operations.update_board(board, changes)
+    db.session.commit()
+    return board
 
 
 @blp.post("/teams")
@@ -89,11 +200,16 @@ def create_team(data):
 
 
 @blp.get("/teams")
+@blp.arguments(ListArchivedQuerySchema, location="query")
 @blp.response(200, TeamListSchema)
-def list_teams():
-    """The teams the caller belongs to or coaches (every team, for an admin)."""
+def list_teams(args):
+    """The teams in use the caller belongs to or coaches (every team, for an admin; the board's, for a
+    board lead). ``archived=true`` lists archived teams too (admins and board leads)."""
     access = _access()
-    return {"teams": operations.list_teams(None if access.is_admin else access.readable | access.board_teams)}
+    if args["archived"]:
+        require(access.can_see_archived(), "Only an administrator or a board lead can list archived teams.")
+    return {"teams": operations.list_teams(None if access.is_admin else access.readable | access.board_teams,
+                                           archived=args["archived"])}
 
 
 @blp.get("/teams/<team_id>")
@@ -109,6 +225,9 @@ def update_team(changes, team_id):
     access = _access()
     team = readable_team_or_404(access, team_id)
     require(access.can_manage(team.id), "Only the team's lead or an administrator can change its settings.")
+    if "archived" in changes:
+        require(access.can_archive_team(team.id), "Only an administrator or the board lead of the team's board can "
+                                                  "archive or unarchive a team, not the team's lead.")
     operations.update_team(team, changes)
     db.session.commit()
     return team

@@ -8,13 +8,25 @@ from server.organisations.models import MEMBER_ROLES, WEEKDAYS
 class BoardSchema(Schema):
     id = identifier(dump_only=True)
     name = text(120, required=True)
+    # Archived boards keep their history; their teams are no longer listed.
+    archived = fields.Boolean(dump_only=True)
+
+
+class BoardUpdateSchema(Schema):
+    name = text(120, metadata={"description": "A new name (admins and the board's board leads)."})
+    archived = fields.Boolean(metadata={"description": "Archive (true) or unarchive (false) the board (admins)."})
 
 
 class BoardListSchema(Schema):
     boards = fields.List(fields.Nested(BoardSchema))
 
 
-class TeamUpdateSchema(Schema):
+class ListArchivedQuerySchema(Schema):
+    archived = fields.Boolean(load_default=False, metadata={
+        "description": "Also list archived ones (admins; board leads for teams)."})
+
+
+class TeamSettingsSchema(Schema):
     name = text(120)
     service = text(120, allow_none=True)
     contracted_hours_per_week = fields.Float(
@@ -28,13 +40,20 @@ class TeamUpdateSchema(Schema):
     vision_statement = text(2000, allow_none=True)
 
 
-class TeamCreateSchema(TeamUpdateSchema):
+class TeamUpdateSchema(TeamSettingsSchema):
+    archived = fields.Boolean(metadata={
+        "description": "Archive (true) or unarchive (false) the team: admins and the board lead of its board, "
+                       "not the team's lead. It keeps its history but is no longer listed or synced to new devices."})
+
+
+class TeamCreateSchema(TeamSettingsSchema):
     board_id = identifier(required=True)
     name = text(120, required=True)
 
 
 class TeamSchema(TeamCreateSchema):
     id = identifier(dump_only=True)
+    archived = fields.Boolean(dump_only=True)
 
 
 class TeamListSchema(Schema):
@@ -78,3 +97,32 @@ class BoardLeadSchema(Schema):
     board_id = fields.String()
     user_id = fields.String()
     created_at = fields.DateTime()
+
+
+class PersonMembershipSchema(Schema):
+    team_id = fields.String()
+    team_name = fields.String()
+    board_id = fields.String()
+    role = fields.String()
+    # The team, or its board, is archived (it is still shown here so it can be undone).
+    archived = fields.Boolean()
+
+
+class PersonCoachedTeamSchema(Schema):
+    team_id = fields.String()
+    team_name = fields.String()
+    board_id = fields.String()
+    archived = fields.Boolean()
+
+
+class PersonBoardLedSchema(Schema):
+    board_id = fields.String()
+    board_name = fields.String()
+
+
+class PersonSchema(UserSchema):
+    """A person's details for the administration screens."""
+
+    memberships = fields.List(fields.Nested(PersonMembershipSchema))
+    coached_teams = fields.List(fields.Nested(PersonCoachedTeamSchema))
+    boards_led = fields.List(fields.Nested(PersonBoardLedSchema))

@@ -27,6 +27,7 @@ from server.measures.boxscore import signals_between
 from server.milestones.ladder import BY_CODE, ORDER
 from server.milestones.models import TeamMilestone
 from server.organisations.models import Board, Team
+from server.organisations.queries import active_team_ids
 
 TREND_MONTHS = 12
 
@@ -130,11 +131,12 @@ def national_overview(boards: list[Board], start: date, end: date) -> dict[str, 
     """One row per board (and the total): fidelity counts, milestones reached, teams with improvement signals."""
     period = Period.touching(start, end)
     ids = [b.id for b in boards]
-    teams_select = sa.select(Team.id, Team.board_id, Team.name).where(Team.board_id.in_(ids))
+    listed = sa.and_(Team.board_id.in_(ids), Team.id.in_(active_team_ids()))  # archived teams are not counted
+    teams_select = sa.select(Team.id, Team.board_id, Team.name).where(listed)
     figures = fidelity(teams_select, period)
-    team_ids = sa.select(Team.id).where(Team.board_id.in_(ids))
+    team_ids = sa.select(Team.id).where(listed)
     board_of = {row["team_id"]: row["board_id"] for row in figures["teams"]}
-    teams = list(db.session.scalars(sa.select(Team).where(Team.board_id.in_(ids))))
+    teams = list(db.session.scalars(sa.select(Team).where(listed)))
     signals = improvement_signals(teams, period)
     milestones = milestones_reached(team_ids, period)
     rows = {b.id: {"board_id": b.id, "board_name": b.name, "teams": 0, "summary": {"all_three": 0, "some": 0, "none": 0},
@@ -155,10 +157,11 @@ def board_figures(board: Board, start: date, end: date, *, report: bool = False)
     """One board's teams: each team's fidelity (exactly ``GET /api/fidelity``'s rows), milestones and
     signals; for the report also protected time, the signals' charts and the highlights."""
     period = Period.touching(start, end)
-    teams_select = sa.select(Team.id, Team.board_id, Team.name).where(Team.board_id == board.id)
-    team_ids = sa.select(Team.id).where(Team.board_id == board.id)
+    listed = sa.and_(Team.board_id == board.id, Team.id.in_(active_team_ids()))  # archived teams are not counted
+    teams_select = sa.select(Team.id, Team.board_id, Team.name).where(listed)
+    team_ids = sa.select(Team.id).where(listed)
     figures = fidelity(teams_select, period)
-    teams = {t.id: t for t in db.session.scalars(sa.select(Team).where(Team.board_id == board.id))}
+    teams = {t.id: t for t in db.session.scalars(sa.select(Team).where(listed))}
     names = {t.id: t.name for t in teams.values()}
     signals = improvement_signals(list(teams.values()), period, charts=report)
     milestones = [{**m, "team_name": names[m["team_id"]]} for m in milestones_reached(team_ids, period)]
@@ -199,8 +202,9 @@ def trend(boards: Iterable[Board], today: date) -> dict[str, Any]:
               for back in range(TREND_MONTHS, 0, -1)]
     periods = [Period.touching(a, b) for a, b in months]
     year = Period(periods[0].first, periods[-1].last)
-    team_ids = list(db.session.scalars(sa.select(Team.id).where(Team.board_id.in_(ids))))
-    present = element_weeks(sa.select(Team.id).where(Team.board_id.in_(ids)), year)
+    listed = sa.and_(Team.board_id.in_(ids), Team.id.in_(active_team_ids()))  # archived teams are not counted
+    team_ids = list(db.session.scalars(sa.select(Team.id).where(listed)))
+    present = element_weeks(sa.select(Team.id).where(listed), year)
     empty = {e: set() for e in ELEMENTS}
     out = []
     for (first_day, last_day), period in zip(months, periods):

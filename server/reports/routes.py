@@ -34,7 +34,7 @@ def _access() -> Access:
 
 
 def _readable_boards(access: Access) -> list[Board]:
-    query = sa.select(Board).order_by(Board.name)
+    query = sa.select(Board).where(Board.archived_at.is_(None)).order_by(Board.name)  # archived: not listed
     if not access.is_admin:
         query = query.where(Board.id.in_(sorted(access.boards_led)))
     return list(db.session.scalars(query))

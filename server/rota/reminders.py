@@ -20,6 +20,7 @@ from server.extensions import db
 from server.notifications.models import Notification
 from server.notifications.operations import notify_users
 from server.organisations.models import WEEKDAYS, Membership, Team
+from server.organisations.queries import active_team_ids
 from server.rota.models import TASK_WORDS, TASKS, Rota
 from server.rota.operations import done_this_week, on_duty, turns_of
 
@@ -35,7 +36,8 @@ def reminder_instant(monday, remind_day: str, remind_time: str) -> datetime:
 
 def due_rotas(now: datetime) -> list[Rota]:
     monday = week_start(clock.london_day(now))
-    return [r for r in db.session.scalars(sa.select(Rota).order_by(Rota.team_id))
+    # An archived team (or a team of an archived board) is reminded of nothing.
+    return [r for r in db.session.scalars(sa.select(Rota).where(Rota.team_id.in_(active_team_ids())).order_by(Rota.team_id))
             if reminder_instant(monday, r.remind_day, r.remind_time) <= now]
 
 

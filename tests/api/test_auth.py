@@ -9,7 +9,8 @@ def test_login_returns_token_device_and_user(client, make_user):
     assert response.status_code == 200
     body = response.json
     assert set(body) == {"token", "device_id", "user"}
-    assert body["user"] == {"id": user.id, "email": user.email, "name": user.name, "role": "staff"}
+    assert body["user"] == {"id": user.id, "email": user.email, "name": user.name, "role": "staff", "active": True,
+                            "must_change_password": False}
 
 
 def test_login_email_is_case_insensitive(client, make_user):
@@ -136,8 +137,8 @@ def test_create_admin_explains_bad_input(app):
     result = runner.invoke(args=["create-admin", "--email", "not-an-email", "--name", "X", "--password", "short"])
     assert result.exit_code != 0
     assert "email" in result.output and "password" in result.output
-    again = runner.invoke(args=["create-admin", "--email", "a@example.org", "--name", "A", "--password", "long enough"])
-    duplicate = runner.invoke(args=["create-admin", "--email", "A@example.org", "--name", "A", "--password", "long enough"])
+    again = runner.invoke(args=["create-admin", "--email", "a@example.org", "--name", "A", "--password", "long enough pw"])
+    duplicate = runner.invoke(args=["create-admin", "--email", "A@example.org", "--name", "A", "--password", "long enough pw"])
     assert again.exit_code == 0 and duplicate.exit_code != 0
     assert "already exists" in duplicate.output
 

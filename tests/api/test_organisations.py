@@ -1,9 +1,9 @@
 def test_admin_creates_boards_and_lists_them(admin):
     created = admin.post("/api/boards", json={"name": "NHS Fife"})
     assert created.status_code == 201
-    assert set(created.json) == {"id", "name"}
+    assert set(created.json) == {"id", "name", "archived"}
     assert created.json["name"] == "NHS Fife"
-    assert {"id": created.json["id"], "name": "NHS Fife"} in admin.get("/api/boards").json["boards"]
+    assert {"id": created.json["id"], "name": "NHS Fife", "archived": False} in admin.get("/api/boards").json["boards"]
 
 
 def test_duplicate_board_name_is_a_conflict(admin):
@@ -50,7 +50,7 @@ def test_admin_creates_users_and_emails_are_unique_ignoring_case(admin):
     body = {"email": "New.Person@example.org", "name": "New Person", "password": "a long password", "role": "staff"}
     created = admin.post("/api/users", json=body)
     assert created.status_code == 201
-    assert set(created.json) == {"id", "email", "name", "role"}
+    assert set(created.json) == {"id", "email", "name", "role", "active", "must_change_password"}
     again = admin.post("/api/users", json={**body, "email": "new.person@EXAMPLE.org"})
     assert again.status_code == 409
     assert again.json["error"]["code"] == "email_taken"

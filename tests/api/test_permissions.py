@@ -97,13 +97,21 @@ MATRIX = [
      {"admin": 204, "lead": 404, "member": 204, "coach": 404, "outsider": 404, "display": 403}),
     ("POST", "/api/auth/logout", None, {**{role: 204 for role in ROLES}, "display": 403}),
     ("GET", "/api/users", None, ADMIN_ONLY),
+    # People search: admins and board leads (a board lead is tested in tests/admin/).
+    ("GET", "/api/users?q=user&limit=5", None, ADMIN_ONLY),
     ("POST", "/api/users", new_user_body, _with(ADMIN_ONLY, 201)),
     ("GET", "/api/boards", None, EVERYONE_200),
+    ("GET", "/api/boards?archived=true", None, ADMIN_ONLY),
+    # Renaming a board: admins and its board leads; archiving it: admins (board leads: tests/admin/).
+    ("PATCH", "/api/boards/{board_a}", lambda: {"name": "Board renamed"}, ADMIN_ONLY),
     ("POST", "/api/boards", lambda: {"name": "A new board"}, _with(ADMIN_ONLY, 201)),
     ("GET", "/api/teams", None, EVERYONE_200),
+    ("GET", "/api/teams?archived=true", None, ADMIN_ONLY),
     ("POST", "/api/teams", "new_team", _with(ADMIN_ONLY, 201)),
     ("GET", "/api/teams/{a}", None, READERS_OF_A),
     ("PATCH", "/api/teams/{a}", lambda: {"service": "Changed"}, MANAGERS_OF_A),
+    # Archiving a team: admins and the board lead of its board, never the team's own lead.
+    ("PATCH", "/api/teams/{a}", lambda: {"archived": True}, ADMIN_ONLY_ON_A),
     ("GET", "/api/teams/{a}/members", None, READERS_OF_A),
     ("PUT", "/api/teams/{a}/members/{spare}", lambda: {"role": "lead"}, MANAGERS_OF_A),
     ("DELETE", "/api/teams/{a}/members/{spare}", None, _with(MANAGERS_OF_A, 204)),
@@ -198,6 +206,26 @@ MATRIX = [
     ("GET", "/api/boards/{board_a}/report.csv", None, BOARD_READERS),
     ("GET", "/api/boards/{board_a}/report.xlsx", None, BOARD_READERS),
     ("GET", "/api/boards/{unknown}/report", None, {**BOARD_READERS, "admin": 404}),
+    # Administration (issue 15): the audit log, people's details, deactivation and password resets are
+    # for admins; an invitation without a team only from an admin (board leads: tests/invitations).
+    ("GET", "/api/audit", None, ADMIN_ONLY),
+    ("GET", "/api/audit.csv", None, ADMIN_ONLY),
+    ("PATCH", "/api/users/{spare}", lambda: {"name": "Renamed Person"}, ADMIN_ONLY),
+    ("POST", "/api/users/{spare}/deactivate", None, ADMIN_ONLY),
+    ("POST", "/api/users/{spare}/reactivate", None, ADMIN_ONLY),
+    ("POST", "/api/users/{spare}/password-reset", lambda: {}, ADMIN_ONLY),
+    # A person's details and devices, and signing one of them out: admins.
+    ("GET", "/api/users/{spare}", None, ADMIN_ONLY),
+    ("GET", "/api/users/{member}/devices", None, ADMIN_ONLY),
+    ("DELETE", "/api/users/{member}/devices/{device}", None, _with(ADMIN_ONLY, 204)),
+    # Importing people from a CSV file (a preview here): admins and board leads (tests/admin/).
+    ("POST", "/api/people-imports", "people_csv", ADMIN_ONLY),
+    ("POST", "/api/invitations", lambda: {k: v for k, v in new_user_body().items() if k != "password"},
+     _with(ADMIN_ONLY, 201)),
+    # Everyone changes their own password; a board display has none.
+    ("POST", "/api/me/password", lambda: {"current_password": "correct horse battery",
+                                          "new_password": "a brand new passphrase"},
+     {**{role: 204 for role in ROLES}, "display": 403}),
     ("PUT", "/api/notification-settings", lambda: {"quiet_hours_start": "22:00", "quiet_hours_end": "07:00", "off": []},
      EVERYONE_200),
 ]
@@ -206,7 +234,8 @@ MATRIX = [
 def _path(template, world):
     return template.format(a=world.team_a.id, b=world.team_b.id, spare=world.spare_user.id,
                            coach=world.spare_coach.id, assigned=world.assigned_coach.id, device=world.a_member_device,
-                           display=world.a_display_device, code="vision_agreed", board_a=world.team_a.board_id, unknown="8d1f0c7e-0000-4000-8000-000000000000")
+                           display=world.a_display_device, code="vision_agreed",
+                           member=world.callers["member"].user["id"], board_a=world.team_a.board_id, unknown="8d1f0c7e-0000-4000-8000-000000000000")
 
 
 CASES = [(m, p, b, role, exp[role]) for m, p, b, exp in MATRIX for role in ROLES]
@@ -220,13 +249,16 @@ def test_endpoint_gives_each_role_exactly_its_status(world, method, template, bo
         payload = {"board_id": world.team_b.board_id, "name": "Brand new team"}
     elif body == "adopt_into_a":
         payload = {"team_id": world.team_a.id}
-    elif body in ("values_file", "stream"):
+    elif body in ("values_file", "stream", "people_csv"):
         payload = None
     else:
         payload = body() if callable(body) else body
     kwargs = {"json": payload} if payload is not None else {}
     if body == "stream":  # an event stream never ends: read its opening only
         kwargs = {"buffered": False}
+    if body == "people_csv":
+        kwargs = {"data": "name,email,role,team\r\nNew Person,new.person@example.org,staff,Team A\r\n",
+                  "content_type": "text/csv"}
     if body == "values_file":
         import io
 
@@ -250,7 +282,8 @@ def test_endpoint_gives_each_role_exactly_its_status(world, method, template, bo
 def test_every_api_route_is_in_the_matrix(app):
     covered = {(m, p) for m, p, _, _ in MATRIX}
     public = {("GET", "/api/health"), ("POST", "/api/auth/login"), ("GET", "/api/openapi.json"),
-              ("GET", "/api/push/vapid-public-key")}
+              ("GET", "/api/push/vapid-public-key"), ("GET", "/api/invitations/<token>"),
+              ("POST", "/api/invitations/<token>/accept")}
     routes = set()
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/"):
@@ -258,11 +291,11 @@ def test_every_api_route_is_in_the_matrix(app):
         path = rule.rule.replace("<team_id>", "{a}").replace("<device_id>", "{device}")
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             routes.add((method, path))
-    normalised_matrix = {(m, p.replace("{spare}", "<user_id>").replace("{coach}", "<user_id>")
+    normalised_matrix = {(m, p.split("?")[0].replace("{spare}", "<user_id>").replace("{member}", "<user_id>").replace("{coach}", "<user_id>")
                           .replace("{assigned}", "<user_id>").replace("{display}", "{device}").replace("{code}", "<code>")
                           .replace("subscriptions/{unknown}", "subscriptions/<subscription_id>")
                           .replace("boards/{unknown}/leads/{unknown}", "boards/<board_id>/leads/<user_id>")
-                          .replace("boards/{board_a}/", "boards/<board_id>/")
+                          .replace("boards/{board_a}", "boards/<board_id>")
                           .replace("notifications/{unknown}", "notifications/<notification_id>")
                           .replace("coaching-notes/{unknown}", "coaching-notes/<note_id>")
                           .replace("shared-items/{unknown}", "shared-items/<item_id>")
