@@ -3,14 +3,14 @@ from datetime import timezone
 from marshmallow import fields, validate
 
 from server.audit.operations import ACTIONS
-from server.core.schemas import Schema
+from server.core.schemas import PRINTABLE_TEXT, Schema
 
 
 class AuditQuerySchema(Schema):
     since = fields.AwareDateTime(default_timezone=timezone.utc, metadata={
         "description": "Only events at or after this instant (ISO 8601; without a zone it is UTC)."})
-    actor_id = fields.String(validate=validate.Length(min=1, max=36))
-    action = fields.String(validate=validate.Length(min=1, max=40), metadata={
+    actor_id = fields.String(validate=[validate.Length(min=1, max=36), PRINTABLE_TEXT])
+    action = fields.String(validate=[validate.Length(min=1, max=40), PRINTABLE_TEXT], metadata={
         "description": "One action (``user.deactivated``), or a family ending in a dot (``user.``). "
                        f"Actions: {', '.join(ACTIONS)}."})
 

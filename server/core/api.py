@@ -42,6 +42,11 @@ class Api(SmorestApi):
     def handle_unexpected(self, error: Exception):
         if isinstance(error, HTTPException):
             return self.handle_http_exception(error)
+        if isinstance(error, (DataError, OperationalError)):
+            # The failed statement aborted the transaction (PostgreSQL refuses every later one in it): roll
+            # back here, not only at the end of the app context, which a caller may hold across requests.
+            # Through the app's extensions, as server.extensions imports this module.
+            current_app.extensions["sqlalchemy"].session.rollback()
         if isinstance(error, DataError):
             # A value the database cannot store (a NUL byte, an out-of-range number) is bad input.
             current_app.logger.info("database refused a value on %s %s: %s", request.method, request.path, error)
