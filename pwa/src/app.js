@@ -42,8 +42,17 @@ const ROUTES = [
   [/^\/boards$/, lazy(() => import('./screens/boards.js'), 'BoardsScreen')],
   [/^\/boards\/([\w-]+)$/, lazy(() => import('./screens/boards.js'), 'BoardOverviewScreen')],
   [/^\/boards\/([\w-]+)\/report$/, lazy(() => import('./screens/boards.js'), 'BoardReportScreen')],
+  [/^\/admin$/, lazy(() => import('./screens/admin.js'), 'AdminScreen')],
+  [/^\/admin\/teams\/([\w-]+)$/, lazy(() => import('./screens/admin.js'), 'AdminTeamScreen')],
+  [/^\/admin\/people$/, lazy(() => import('./screens/admin-people.js'), 'PeopleScreen')],
+  [/^\/admin\/people\/([\w-]+)$/, lazy(() => import('./screens/admin-people.js'), 'PersonScreen')],
+  [/^\/admin\/import$/, lazy(() => import('./screens/admin-people.js'), 'ImportPeopleScreen')],
+  [/^\/admin\/audit$/, lazy(() => import('./screens/admin-audit.js'), 'AuditScreen')],
+  [/^\/account\/password$/, lazy(() => import('./screens/account.js'), 'ChangePasswordScreen')],
   ...COLLECTION_ROUTES,
 ];
+// An invitation or password-reset link opens this page, signed out (the router reads it first).
+const INVITE = /^\/invite\/([\w-]+)$/;
 
 export async function startApp(root) {
   const db = await openDb();
@@ -132,6 +141,7 @@ export async function startApp(root) {
         app.me?.coached_teams?.length ? item('/coach', 'Caseload') : '',
         // Admins and board leads see the board and national views (the server says the same).
         ['admin', 'board_lead'].includes(app.me?.role) ? item('/boards', 'Boards') : '',
+        ['admin', 'board_lead'].includes(app.me?.role) ? item('/admin', 'Admin') : '',
         collectionNav(app.teamId).map(([href, text]) => item(href, text)),
         item('/library', 'Library'),
         // Leads and coaches are told about their teams (the inbox and its settings).
@@ -166,9 +176,18 @@ export async function startApp(root) {
     // A board display's home is its team's board, full screen.
     const home = app.me?.display_of ? `/teams/${app.me.display_of.id}/board?kiosk=1` : '/';
     let screen;
-    if (!app.session) {
+    const invite = INVITE.exec(path);
+    if (invite) {
+      const { InviteScreen } = await import('./screens/account.js');
+      screen = (a) => InviteScreen(a, invite[1]);
+    } else if (!app.session) {
       screen = LoginScreen;
       if (path !== '/login' && path !== '/') history.replaceState(null, '', '/login');
+    } else if (app.me?.must_change_password && path !== '/account/password' && path !== '/sign-out') {
+      // A one-time password an administrator set: the server answers nothing else until it is changed.
+      history.replaceState(null, '', '/account/password');
+      path = location.pathname;
+      screen = (a) => import('./screens/account.js').then((m) => m.ChangePasswordScreen(a));
     } else {
       if (path === '/login' || (path === '/' && home !== '/')) {
         history.replaceState(null, '', home);
@@ -326,7 +345,9 @@ export async function startApp(root) {
     if (res?.status === 200) {
       app.me = res.body;
       const ids = teamsOf(app.me).map((t) => t.id);
-      if (!ids.includes(app.teamId)) await app.setTeam(ids[0] || null);
+      // Only a real change redraws: someone in no team (an administrator) would otherwise have the
+      // screen rebuilt under them at every start, losing a file they had chosen.
+      if (!ids.includes(app.teamId) && (ids[0] || null) !== app.teamId) await app.setTeam(ids[0] || null);
     }
   };
 

@@ -5,6 +5,7 @@ import './screens/board.css'; // the team's board (its screens load later: route
 import './screens/improvement.css'; // the ideas, PICK chart, idea and actions screens
 import './screens/coaching.css'; // the caseload, a team's fidelity and protected time, and its weekly rota
 import './screens/boards.css'; // board and national views and the board report
+import './screens/admin.css'; // administration: boards, teams, people, import, the audit log
 import { startApp } from './app.js';
 
 startApp(document.getElementById('app')).catch((err) => {

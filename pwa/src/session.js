@@ -39,6 +39,13 @@ async function adopt(db, transport, { token, device_id, user }) {
   return user;
 }
 
+/** Accept an invitation or a password-reset link: the server answers as a sign-in does. */
+export async function acceptInvitation(db, transport, token, { password, device_name }) {
+  const res = await transport.request('POST', `/api/invitations/${encodeURIComponent(token)}/accept`, { password, device_name });
+  if (res.status !== 200) return { ok: false, res };
+  return { ok: true, user: await adopt(db, transport, res.body) };
+}
+
 /** Hand this screen over to the board display's sign-in a lead made for it: the lead is signed
  * out here first (token revoked, their data wiped), so the display starts from nothing. */
 export async function handOver(db, transport, displaySignIn) {

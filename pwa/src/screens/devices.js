@@ -20,7 +20,8 @@ export async function DevicesScreen(app) {
     FlashMessage(app),
     title(),
     h('p', null, 'Each phone, tablet or computer you have signed in on. Sign out one you have lost or no longer use: it deletes its copy of your team’s data the next time it connects.'),
-    h('ul', { class: 'cards', 'data-testid': 'devices' }, devices.map((d) => deviceItem(app, d))));
+    h('ul', { class: 'cards', 'data-testid': 'devices' }, devices.map((d) => deviceItem(app, d))),
+    h('p', null, link('/account/password', 'Change your password', { class: 'block-link' })));
 }
 
 function deviceItem(app, d) {
