@@ -6,6 +6,7 @@ finds nothing on any of these screens."""
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -187,3 +188,19 @@ def test_everyone_changes_their_own_password(page, world):
     expect(flash(page)).to_have_text("Your password is changed. Your other devices are signed out.")
     status, _ = world.server.call("POST", "/api/auth/login", {"email": staff["email"], "password": NEW_PASSWORD, "device_name": "x"}, token="")
     assert status == 200
+
+
+@pytest.mark.parametrize("size", [{"width": 1024, "height": 768}, {"width": 768, "height": 1024}], ids=["landscape", "portrait"])
+def test_every_admin_screen_is_clean_with_big_enough_targets(page, world, size):
+    from tests.browser.test_every_screen import check_screen
+
+    page.set_viewport_size(size)
+    login(page, world.server, {"email": ADMIN_EMAIL, "password": PASSWORD})
+    member = world.user("checked")
+    found: dict[str, list[str]] = {}
+    for path in ("/admin", f"/admin/teams/{world.team['id']}", "/admin/people", f"/admin/people/{member['id']}",
+                 "/admin/import", "/admin/audit", "/account/password"):
+        page.goto(world.server.url + path)
+        page.wait_for_selector("main h1")
+        check_screen(page, path, found)
+    assert found == {}, json.dumps(found, indent=1)

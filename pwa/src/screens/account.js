@@ -65,7 +65,7 @@ export async function ChangePasswordScreen(app) {
     h('p', null, mustChange ? 'Your administrator gave you a one-time password. Choose your own before you carry on.'
       : 'Every other device you are signed in on is signed out: sign in there again with the new password.'),
     form,
-    mustChange ? '' : h('p', null, link('/devices', 'Back to my devices')));
+    mustChange ? '' : h('p', null, link('/devices', 'Back to my devices', { class: 'block-link' })));
 }
 
 /** /invite/<token>: shown signed out (the app's router sends it here before the sign-in screen). */

@@ -32,7 +32,7 @@ export async function AuditScreen(app) {
     h('div', { class: 'board__form-row' },
       selectField('audit-action', 'What', FAMILIES, query.get('action') || '', { name: 'action' }),
       textField('audit-since', 'Since', query.get('since') || '', { name: 'since', type: 'date', class: 'input input--date' }),
-      textField('audit-actor', 'Who (their id, from their page)', query.get('actor_id') || '', { name: 'actor_id', spellcheck: 'false' })),
+      textField('audit-actor', 'Who (the id on their page)', query.get('actor_id') || '', { name: 'actor_id', spellcheck: 'false' })),
     h('button', { type: 'submit', class: 'button button--secondary' }, 'Show'));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -64,6 +64,11 @@ export async function AuditScreen(app) {
 
   if (res.status !== 200) return adminPage(app, title, form, h('p', { class: 'error-message' }, problemText(res, 'The log could not be read.')));
   const { events, next_before_id: older } = res.body;
+  // The people named on this page (a page holds a handful), by their details.
+  const ids = [...new Set(events.flatMap((e) => [e.actor_id, e.target_type === 'user' ? e.target_id : null]).filter(Boolean))].slice(0, 40);
+  const names = new Map((await Promise.all(ids.map((id) => call(app, 'GET', `/api/users/${id}`))))
+    .filter((r) => r.status === 200).map((r) => [r.body.id, r.body.name]));
+  const person = (id) => link(`/admin/people/${id}`, names.get(id) || 'Unknown');
   const olderQuery = new URLSearchParams(query);
   if (older) olderQuery.set('before_id', String(older));
   return adminPage(app, title,
@@ -75,8 +80,8 @@ export async function AuditScreen(app) {
       h('tbody', null, events.map((e) => h('tr', { 'data-action': e.action },
         h('td', null, h('time', { datetime: e.at }, formatTime(e.at))),
         h('th', { scope: 'row' }, e.action),
-        h('td', null, e.actor_id ? link(`/admin/people/${e.actor_id}`, 'Person', { 'aria-label': `The person who did it (${e.actor_id})` }) : 'Nobody signed in'),
-        h('td', null, e.target_type, e.target_id && e.target_type === 'user' ? [' ', link(`/admin/people/${e.target_id}`, 'open', { 'aria-label': `Open the person (${e.target_id})` })] : ''),
+        h('td', null, e.actor_id ? person(e.actor_id) : 'Nobody signed in'),
+        h('td', null, e.target_type === 'user' && e.target_id ? person(e.target_id) : e.target_type),
         h('td', { class: 'audit__details' }, detailText(e.details)))))))
       : h('p', null, 'No events match.'),
     older ? h('p', null, link(`/admin/audit?${olderQuery}`, 'Older events', { class: 'block-link' })) : '');

@@ -121,7 +121,7 @@ export async function PersonScreen(app) {
     }));
   const active = p.active !== false;
   return adminPage(app, p.name,
-    h('p', null, link('/admin/people', 'Back to people')),
+    h('p', null, link('/admin/people', 'Back to people', { class: 'block-link' })),
     active ? '' : h('p', { class: 'warning' }, 'Deactivated: they cannot sign in. Their history keeps their name.'),
     h('section', { 'aria-labelledby': 'details-title' }, h('h2', { id: 'details-title' }, 'Details'), details),
     h('section', { 'aria-labelledby': 'teams-title' }, h('h2', { id: 'teams-title' }, 'Teams'),

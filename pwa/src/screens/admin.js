@@ -229,7 +229,7 @@ export async function AdminTeamScreen(app) {
   });
 
   return adminPage(app, team.name,
-    h('p', null, link('/admin', 'Back to boards and teams')),
+    h('p', null, link('/admin', 'Back to boards and teams', { class: 'block-link' })),
     team.archived ? h('p', { class: 'warning' }, 'This team is archived: its history is kept, it is not listed to its people or synced to new devices.') : '',
     h('section', { 'aria-labelledby': 'people-title' },
       h('h2', { id: 'people-title' }, 'People'),
