@@ -157,6 +157,16 @@ def moment(request, monkeypatch):
 
 
 @pytest.fixture
+def frozen(request, monkeypatch):
+    """The server's one clock frozen at the test module's ``NOW`` (``frozen.advance(...)`` moves it)."""
+    from server.core import clock
+
+    frozen = clock.FrozenClock(request.module.NOW)
+    monkeypatch.setattr(clock, "_source", frozen)
+    return frozen
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -9,7 +9,6 @@ import pytest
 import sqlalchemy as sa
 
 from server.audit.models import AuditEvent
-from server.core import clock
 from server.extensions import db
 from tests.conftest import PASSWORD
 
@@ -17,10 +16,8 @@ NOW = "2026-10-22T09:00:00Z"
 
 
 @pytest.fixture(autouse=True)
-def frozen(monkeypatch):
-    frozen = clock.FrozenClock(NOW)
-    monkeypatch.setattr(clock, "_source", frozen)
-    return frozen
+def _at_now(frozen):
+    """Every test here runs with the clock at NOW (the frozen fixture of tests/conftest.py)."""
 
 
 def events(action=None):

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from server.core import clock
 from server.measures.models import measure_value_id
 from tests.fidelity.test_fidelity import entry, huddle, idea, push_at
 from tests.measures.boxscore_testkit import Device, new_id, upsert
@@ -17,13 +16,6 @@ from tests.measures.boxscore_testkit import Device, new_id, upsert
 NOW = "2026-10-21T23:30:00Z"
 THIS_MONDAY = date(2026, 10, 19)
 LAST_FOUR = [date(2026, 9, 21), date(2026, 9, 28), date(2026, 10, 5), date(2026, 10, 12)]
-
-
-@pytest.fixture
-def frozen(monkeypatch):
-    frozen = clock.FrozenClock(NOW)
-    monkeypatch.setattr(clock, "_source", frozen)
-    return frozen
 
 
 @pytest.fixture

@@ -8,19 +8,11 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from server.core import clock
 from sync import format_hlc
 from tests.measures.boxscore_testkit import Device, new_id, upsert
 
 NOW = "2026-10-21T23:30:00Z"  # Thursday 22 October 2026, 00:30 in London (BST until the 25th)
 MONDAYS = [date(2026, 9, 28), date(2026, 10, 5), date(2026, 10, 12), date(2026, 10, 19)]  # N = 4
-
-
-@pytest.fixture
-def frozen(monkeypatch):
-    frozen = clock.FrozenClock(NOW)
-    monkeypatch.setattr(clock, "_source", frozen)
-    return frozen
 
 
 def at(instant: str, device: Device) -> str:

@@ -4,16 +4,9 @@ import smtplib
 
 import pytest
 
-from server.core import clock
 
+NOW = "2026-10-22T09:00:00Z"  # where the frozen fixture (tests/conftest.py) stands the clock
 GOOD = "my own good passphrase"
-
-
-@pytest.fixture
-def frozen(monkeypatch):
-    frozen = clock.FrozenClock("2026-10-22T09:00:00Z")
-    monkeypatch.setattr(clock, "_source", frozen)
-    return frozen
 
 
 def token_of(body):

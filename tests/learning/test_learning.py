@@ -11,7 +11,6 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from server.core import clock
 from server.extensions import db
 from server.improvement.models import Idea
 from server.learning.models import SharedItem
@@ -21,13 +20,6 @@ from tests.measures.boxscore_testkit import Device, new_id, upsert
 
 NOW = "2026-10-21T23:30:00Z"
 CHANGE_MONDAY = date(2026, 9, 7)  # the hoist checklist's first PDSA cycle started that week
-
-
-@pytest.fixture
-def frozen(monkeypatch):
-    frozen = clock.FrozenClock(NOW)
-    monkeypatch.setattr(clock, "_source", frozen)
-    return frozen
 
 
 @pytest.fixture

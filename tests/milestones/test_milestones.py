@@ -19,12 +19,6 @@ from tests.measures.boxscore_testkit import Device, new_id, upsert
 NOW = "2026-10-21T23:30:00Z"  # a Thursday, 00:30 in London
 
 
-@pytest.fixture
-def frozen(monkeypatch):
-    frozen = clock.FrozenClock(NOW)
-    monkeypatch.setattr(clock, "_source", frozen)
-    return frozen
-
 
 @pytest.fixture
 def ward(app, frozen, make_team, make_user, login):

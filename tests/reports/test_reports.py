@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from server.core import clock
 from server.extensions import db
 from server.measures.models import Measure, measure_value_id
 from server.milestones.models import TeamMilestone
@@ -22,13 +21,6 @@ from tests.measures.boxscore_testkit import Device, add_measure, add_values, new
 NOW = "2026-11-04T12:00:00Z"  # Wednesday 4 November 2026 (GMT)
 PERIOD = {"from": "2026-10-05", "to": "2026-10-25"}  # three ISO weeks: 5, 12 and 19 October
 MONDAYS = [date(2026, 10, 5), date(2026, 10, 12), date(2026, 10, 19)]
-
-
-@pytest.fixture
-def frozen(monkeypatch):
-    frozen = clock.FrozenClock(NOW)
-    monkeypatch.setattr(clock, "_source", frozen)
-    return frozen
 
 
 def vm_entry(team, day: date) -> dict:

@@ -27,12 +27,6 @@ NOW = "2026-10-19T07:59:00Z"
 THIS_MONDAY = date(2026, 10, 19)
 
 
-@pytest.fixture
-def frozen(monkeypatch):
-    frozen = clock.FrozenClock(NOW)
-    monkeypatch.setattr(clock, "_source", frozen)
-    return frozen
-
 
 @pytest.fixture
 def ward(app, frozen, make_board, make_team, make_user, login):

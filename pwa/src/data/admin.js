@@ -39,11 +39,7 @@ export const problemText = (res, fallback) => errorMessage(res, fallback);
 
 /** People whose name or email holds `q`, a page at a time (`cursor`: the previous page's next_cursor). */
 export async function searchPeople(app, { q = '', role = '', cursor = '', limit = 25 } = {}) {
-  const query = new URLSearchParams();
-  if (q) query.set('q', q);
-  if (role) query.set('role', role);
-  if (cursor) query.set('cursor', cursor);
-  query.set('limit', String(limit));
+  const query = new URLSearchParams(Object.entries({ q, role, cursor, limit: String(limit) }).filter(([, v]) => v));
   const res = await call(app, 'GET', `/api/users?${query}`);
   return res.status === 200 ? { users: res.body.users, next: res.body.next_cursor || null } : { users: [], next: null, problem: problemText(res) };
 }

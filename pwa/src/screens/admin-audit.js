@@ -3,7 +3,7 @@
 // filters. Read only: nobody can change or delete an event. Loaded with import().
 import { h, link } from '../ui/h.js';
 import { call, problemText, isAdmin } from '../data/admin.js';
-import { rawFetch } from '../data/team.js';
+import { downloadFrom } from '../ui/download.js';
 import { adminGate, adminPage, textField, selectField } from './admin.js';
 import { formatTime } from '../lib/dates.js';
 
@@ -47,15 +47,7 @@ export async function AuditScreen(app) {
     onclick: async () => {
       status.textContent = 'Preparing the download…';
       try {
-        const out = await rawFetch(app, 'GET', `/api/audit.csv${filters.size ? `?${filters}` : ''}`);
-        if (!out.ok) throw new Error(String(out.status));
-        const url = URL.createObjectURL(await out.blob());
-        const a = h('a', { href: url, download: 'audit-log.csv', hidden: true });
-        document.body.append(a);
-        a.click();
-        a.remove();
-        setTimeout(() => URL.revokeObjectURL(url), 10000);
-        status.textContent = 'Downloaded audit-log.csv.';
+        status.textContent = `Downloaded ${await downloadFrom(app, `/api/audit.csv${filters.size ? `?${filters}` : ''}`, 'audit-log.csv')}.`;
       } catch {
         status.textContent = 'The download failed. Try again in a moment.';
       }

@@ -6,7 +6,7 @@
 import { h, link, plural } from '../ui/h.js';
 import { longDay, formatMinutes } from '../lib/dates.js';
 import { readKept } from '../data/kept.js';
-import { rawFetch } from '../data/team.js';
+import { downloadFrom } from '../ui/download.js';
 import { overviewKey, boardPageKey } from '../meta-keys.js';
 import { keptNotice } from '../ui/kept-notice.js';
 
@@ -268,15 +268,7 @@ function downloads(app, boardId, query) {
     onclick: async () => {
       msg.textContent = 'Preparing the download…';
       try {
-        const res = await rawFetch(app, 'GET', withQuery(`/api/boards/${encodeURIComponent(boardId)}/report.${ext}`, query));
-        if (!res.ok) throw new Error(String(res.status));
-        const name = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') || '')?.[1] || `board-report.${ext}`;
-        const url = URL.createObjectURL(await res.blob());
-        const a = h('a', { href: url, download: name, hidden: true });
-        document.body.append(a);
-        a.click();
-        a.remove();
-        setTimeout(() => URL.revokeObjectURL(url), 10000);
+        const name = await downloadFrom(app, withQuery(`/api/boards/${encodeURIComponent(boardId)}/report.${ext}`, query), `board-report.${ext}`);
         msg.textContent = `Downloaded ${name}.`;
       } catch {
         msg.textContent = 'The download failed. Try again in a moment.';

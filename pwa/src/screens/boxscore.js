@@ -4,7 +4,8 @@ import { h, link, plural } from '../ui/h.js';
 import { localBoxScore, DEFAULT_WEEKS, MAX_WEEKS } from '../data/boxscore.js';
 import { renderSpcChart } from '../lib/spc-chart.js';
 import { variationIcon, assuranceIcon, markIcon } from '../lib/spc-icons.js';
-import { currentTeam, canEditMeasures, canEditCategories, teamSettings, rawFetch } from '../data/team.js';
+import { currentTeam, canEditMeasures, canEditCategories, teamSettings } from '../data/team.js';
+import { downloadFrom } from '../ui/download.js';
 import { categoryRecords } from '../data/categories.js';
 import {
   variationText, assuranceText, formatValue, withUnit, unitOf, sourceText, shortWeek, longWeek, decimalsFor,
@@ -202,15 +203,7 @@ function downloads(app, weeks) {
     onclick: async () => {
       msg.textContent = 'Preparing the download…';
       try {
-        const res = await rawFetch(app, 'GET', `/api/teams/${encodeURIComponent(app.teamId)}/boxscore.${ext}?weeks=${weeks}`);
-        if (!res.ok) throw new Error(String(res.status));
-        const name = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') || '')?.[1] || `boxscore.${ext}`;
-        const url = URL.createObjectURL(await res.blob());
-        const a = h('a', { href: url, download: name, hidden: true });
-        document.body.append(a);
-        a.click();
-        a.remove();
-        setTimeout(() => URL.revokeObjectURL(url), 10000);
+        const name = await downloadFrom(app, `/api/teams/${encodeURIComponent(app.teamId)}/boxscore.${ext}?weeks=${weeks}`, `boxscore.${ext}`);
         msg.textContent = `Downloaded ${name}. It holds the server’s box score: changes still waiting to sync are not in it.`;
       } catch {
         msg.textContent = navigator.onLine ? 'The download failed. Try again in a moment.' : 'You are offline. Connect to the internet to download the box score.';
