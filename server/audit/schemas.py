@@ -17,7 +17,7 @@ class AuditQuerySchema(Schema):
 
 class AuditPageQuerySchema(AuditQuerySchema):
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
-    before_id = fields.Integer(validate=validate.Range(min=1), metadata={
+    before_id = fields.Integer(validate=validate.Range(min=1, max=2**63 - 1), metadata={
         "description": "The next page: events older than this id (the previous page's ``next_before_id``)."})
 
 

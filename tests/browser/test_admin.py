@@ -7,6 +7,7 @@ finds nothing on any of these screens."""
 from __future__ import annotations
 
 import json
+import re
 import uuid
 
 import pytest
@@ -204,3 +205,34 @@ def test_every_admin_screen_is_clean_with_big_enough_targets(page, world, size):
         page.wait_for_selector("main h1")
         check_screen(page, path, found)
     assert found == {}, json.dumps(found, indent=1)
+
+
+def test_a_board_lead_is_made_in_the_app_and_looks_after_their_board(new_context, world):
+    status, lead = world.server.call("POST", "/api/users", {"email": f"bl-{uuid.uuid4().hex[:6]}@browser.test", "name": "Bea Boardlead",
+                                                           "password": PASSWORD, "role": "board_lead"})
+    assert status == 201, lead
+    admin = new_context().new_page()
+    admin.set_viewport_size(TABLET)
+    login(admin, world.server, {"email": ADMIN_EMAIL, "password": PASSWORD})
+    admin.goto(f"{world.server.url}/admin/people/{lead['id']}")
+    expect(admin.locator("h1")).to_have_text("Bea Boardlead")
+    admin.select_option("#lead-board", world.board_id)
+    admin.click("button:text-is('Make them its lead')")
+    expect(flash(admin)).to_contain_text("Bea Boardlead leads")
+    expect(admin.locator("[data-testid=boards-led] li")).to_have_count(1)
+
+    # The board lead sees their board and its teams, renames it, and cannot archive it.
+    page = new_context().new_page()
+    page.set_viewport_size(TABLET)
+    login(page, world.server, {"email": lead["email"], "password": PASSWORD})
+    nav_to(page, "Admin")
+    section = page.locator(f"section[data-board='{world.board_id}']")
+    expect(section.locator(f"li[data-team='{world.team['id']}']")).to_be_visible()
+    expect(page.locator("section.admin-board")).to_have_count(1)
+    expect(section.get_by_role("button", name=re.compile("^Archive"))).to_have_count(0)
+    section.locator("summary", has_text="Rename").click()
+    renamed = f"North {uuid.uuid4().hex[:4]}"
+    section.get_by_label("New name").fill(renamed)
+    section.locator("button:text-is('Save the name')").click()
+    expect(flash(page)).to_have_text(f"Renamed to {renamed}.")
+    no_axe_findings(page, "a board lead's boards and teams")

@@ -12,7 +12,7 @@ from server.extensions import db
 from server.milestones.slipping import check_teams
 from server.notifications.models import Notification
 from tests.measures.boxscore_testkit import Device, new_id, upsert
-from tests.milestones.test_milestones import frozen, measure, weekly_values  # noqa: F401 (fixture)
+from tests.milestones.test_milestones import NOW, measure, weekly_values  # noqa: F401 (NOW: where the frozen fixture stands the clock)
 
 
 def news(user) -> list[tuple[str, str]]:

@@ -127,7 +127,7 @@ export async function PersonScreen(app) {
     h('section', { 'aria-labelledby': 'teams-title' }, h('h2', { id: 'teams-title' }, 'Teams'),
       p.memberships?.length ? h('ul', { 'data-testid': 'memberships' }, p.memberships.map(membership)) : h('p', null, 'In no team. Add them from a team’s page.'),
       p.coached_teams?.length ? [h('h3', null, 'Coaches'), h('ul', null, p.coached_teams.map((t) => h('li', null, link(`/admin/teams/${t.team_id}`, t.team_name))))] : '',
-      p.boards_led?.length ? [h('h3', null, 'Leads the board'), h('ul', null, p.boards_led.map((b) => h('li', null, b.board_name)))] : ''),
+      p.role === 'board_lead' ? await boardsLed(app, p, act) : ''),
     h('section', { 'aria-labelledby': 'password-title' }, h('h2', { id: 'password-title' }, 'Password'),
       h('p', null, 'A link lets them choose a new password themselves (it works once, for 7 days).'), resetLink, resetResult, oneTime),
     h('section', { 'aria-labelledby': 'devices-title' }, h('h2', { id: 'devices-title' }, 'Devices'),
@@ -138,6 +138,27 @@ export async function PersonScreen(app) {
       active
         ? confirmButton(`Deactivate ${p.name}`, `Yes, deactivate ${p.name}`, () => act('POST', `/api/users/${userId}/deactivate`, undefined, `${p.name} is deactivated and signed out everywhere.`))
         : h('button', { type: 'button', class: 'button button--secondary', onclick: () => act('POST', `/api/users/${userId}/reactivate`, undefined, `${p.name} may sign in again.`) }, `Reactivate ${p.name}`)));
+}
+
+/** A board lead's boards: which they lead, and making them lead another (admins). */
+async function boardsLed(app, p, act) {
+  const res = await call(app, 'GET', '/api/boards');
+  const led = new Set((p.boards_led || []).map((b) => b.board_id));
+  const others = res.status === 200 ? res.body.boards.filter((b) => !led.has(b.id)) : [];
+  return [h('h3', null, 'Boards they lead'),
+    led.size ? h('ul', { 'data-testid': 'boards-led' }, p.boards_led.map((b) => h('li', null, b.board_name, ' ',
+      confirmButton(`Stop leading ${b.board_name}`, `Yes, ${p.name} stops leading ${b.board_name}`, () =>
+        act('DELETE', `/api/boards/${b.board_id}/leads/${p.id}`, undefined, `${p.name} no longer leads ${b.board_name}.`)))))
+      : h('p', null, 'No board yet: a board lead reads and looks after one board.'),
+    others.length ? smallForm({
+      label: 'Lead a board', submit: 'Make them its lead', testid: 'lead-board',
+      fields: selectField('lead-board', 'Board', others.map((b) => [b.id, b.name]), others[0].id, { name: 'board_id' }),
+      onSubmit: async (data) => {
+        const board = others.find((b) => b.id === data.get('board_id'));
+        const out = await act('PUT', `/api/boards/${board.id}/leads/${p.id}`, undefined, `${p.name} leads ${board.name}.`);
+        return out.status < 300 ? '' : problemText(out);
+      },
+    }) : ''];
 }
 
 const ACTION_WORDS = { create: 'New person, invited', add_membership: 'Added to the team', nothing: 'Nothing to do' };
