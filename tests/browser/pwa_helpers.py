@@ -87,7 +87,7 @@ def eventually(page, script: str, timeout: float = 10):
     return value
 
 
-def wait_record_saved(page, collection: str, record_id: str, fields: dict, timeout: float = 30) -> None:
+def wait_record_saved(page, collection: str, record_id: str, fields: dict, timeout: float = 60) -> None:
     """Until this device holds the record with these field values and the server has confirmed them
     (nothing pending). The sync status alone can still read "saved" just after a tap, before the
     write it started reaches IndexedDB."""

@@ -126,7 +126,13 @@ class PushService:
                 pass
 
             def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                expected = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(expected)
+                if len(body) < expected:
+                    # The sender went away mid-request (a worker killed while sending): nothing arrived,
+                    # as at a real push service, and there is no one to answer.
+                    self.close_connection = True
+                    return
                 status, headers = service._handle(self.path, dict(self.headers.items()), body)
                 self.send_response(status)
                 for name, value in headers.items():
