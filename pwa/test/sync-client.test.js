@@ -339,6 +339,31 @@ test('the scheduler tries again shortly, not after its long timer, when another 
   assert.deepEqual(delays[1], ['timer', 60_000]);
 });
 
+test('a write during a running sync is pushed soon after, not when the sync that was running asks for the long timer', async () => {
+  let finish;
+  let wrote;
+  const written = new Promise((r) => { wrote = r; });
+  const runs = [];
+  const client = {
+    status: {}, refreshStatus: async () => {},
+    sync: (reason) => {
+      runs.push(reason);
+      if (runs.length === 1) return new Promise((r) => { finish = r; });
+      wrote();
+      return Promise.resolve({ ok: true });
+    },
+  };
+  const scheduler = new SyncScheduler(client, { win: { navigator: { onLine: true } }, doc: null, interval: 60_000, afterWrite: 20 });
+  const opening = scheduler.run('open'); // a sync already running (its push done) when the write comes
+  scheduler.soon('write', 20);
+  finish({ ok: true }); // it ends and asks for the next sync in a minute
+  await opening;
+  // Waits for the write's run; a deadline far beyond its 20 ms, far short of the minute it must not wait.
+  await Promise.race([written, new Promise((r) => { setTimeout(r, 5000); })]);
+  scheduler.stop();
+  assert.deepEqual(runs, ['open', 'write']);
+});
+
 test('backoff grows exponentially with jitter and is capped', () => {
   assert.equal(backoffDelay(1, { random: () => 1 }), 2000);
   assert.equal(backoffDelay(3, { random: () => 1 }), 8000);

@@ -36,14 +36,24 @@ export class SyncScheduler {
   stop() {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.timer = null;
     for (const [name, fn] of Object.entries(this.handlers || {})) this.win.removeEventListener(name, fn);
     this.doc?.removeEventListener('visibilitychange', this.onVisible);
   }
 
   soon(reason, delay) {
     if (this.stopped) return;
+    // The earliest wins: a sync that was already running when a change was written ends by asking for
+    // the long timer, which must not push back the run the write asked for (the change would wait a
+    // minute, "1 change waiting to sync", with the device online).
+    const due = now() + delay;
+    if (this.timer !== null && this.due <= due) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.run(reason), delay);
+    this.due = due;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.run(reason);
+    }, delay);
   }
 
   async run(reason) {
