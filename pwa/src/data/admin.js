@@ -35,12 +35,10 @@ export async function sendFile(app, path, file) {
   }
 }
 
-export const problemText = (res, fallback) => errorMessage(res, fallback);
-
 /** People whose name or email holds `q`, a page at a time (`cursor`: the previous page's next_cursor). */
 export async function searchPeople(app, { q = '', role = '', cursor = '', limit = 25 } = {}) {
   const query = new URLSearchParams(Object.entries({ q, role, cursor, limit: String(limit) }).filter(([, v]) => v));
   const res = await call(app, 'GET', `/api/users?${query}`);
-  return res.status === 200 ? { users: res.body.users, next: res.body.next_cursor || null } : { users: [], next: null, problem: problemText(res) };
+  return res.status === 200 ? { users: res.body.users, next: res.body.next_cursor || null } : { users: [], next: null, problem: errorMessage(res) };
 }
 

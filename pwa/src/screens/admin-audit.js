@@ -1,8 +1,9 @@
 // The audit log (issue 15, administrators): every administrative change and security event, newest
 // first, filtered by kind, person and date, a page at a time, and downloadable as CSV with the same
 // filters. Read only: nobody can change or delete an event. Loaded with import().
+import { errorMessage } from '../api.js';
 import { h, link } from '../ui/h.js';
-import { call, problemText, isAdmin } from '../data/admin.js';
+import { call, isAdmin } from '../data/admin.js';
 import { downloadFrom } from '../ui/download.js';
 import { adminGate, adminPage, textField, selectField } from './admin.js';
 import { formatTime } from '../lib/dates.js';
@@ -54,7 +55,7 @@ export async function AuditScreen(app) {
     },
   }, 'Download CSV');
 
-  if (res.status !== 200) return adminPage(app, title, form, h('p', { class: 'error-message' }, problemText(res, 'The log could not be read.')));
+  if (res.status !== 200) return adminPage(app, title, form, h('p', { class: 'error-message' }, errorMessage(res, 'The log could not be read.')));
   const { events, next_before_id: older } = res.body;
   // The people named on this page (a page holds a handful), by their details.
   const ids = [...new Set(events.flatMap((e) => [e.actor_id, e.target_type === 'user' ? e.target_id : null]).filter(Boolean))].slice(0, 40);

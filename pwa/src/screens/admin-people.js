@@ -2,8 +2,9 @@
 // to choose their password, shown here to pass on and e-mailed where mail is set up), look after one
 // person (details, teams, coaching, password reset, their devices, deactivation) and import a team's
 // people from a CSV file (a preview with each row's problems, then all or nothing). Loaded with import().
+import { errorMessage } from '../api.js';
 import { h, link, plural } from '../ui/h.js';
-import { call, sendFile, problemText, isAdmin, ROLE_WORDS, TEAM_ROLE_WORDS } from '../data/admin.js';
+import { call, sendFile, isAdmin, ROLE_WORDS, TEAM_ROLE_WORDS } from '../data/admin.js';
 import { PeopleSearch, LinkToPassOn, confirmButton } from '../ui/admin.js';
 import { adminGate, adminPage, smallForm, textField, selectField } from './admin.js';
 import { formatTime } from '../lib/dates.js';
@@ -36,7 +37,7 @@ export async function PeopleScreen(app) {
       if (!body.email) return 'Enter the person’s email address.';
       if (data.get('team_id')) Object.assign(body, { team_id: data.get('team_id'), team_role: data.get('team_role') });
       const res = await call(app, 'POST', '/api/invitations', body);
-      if (res.status !== 201) return problemText(res, 'The invitation could not be made.');
+      if (res.status !== 201) return errorMessage(res, 'The invitation could not be made.');
       result.replaceChildren(LinkToPassOn(res.body, body.name));
       result.setAttribute('data-dirty', ''); // the link stays on screen until the admin leaves
       result.focus();
@@ -57,12 +58,12 @@ export async function PersonScreen(app) {
   if (gate) return gate;
   if (!isAdmin(app)) return adminPage(app, 'Person', h('p', null, 'Only an administrator can change a person’s account. A board lead adds people to their teams from the team’s page.'));
   const [personRes, devicesRes] = await Promise.all([call(app, 'GET', `/api/users/${userId}`), call(app, 'GET', `/api/users/${userId}/devices`)]);
-  if (personRes.status !== 200) return adminPage(app, 'Person', h('p', { class: 'error-message' }, problemText(personRes, 'This person could not be read.')));
+  if (personRes.status !== 200) return adminPage(app, 'Person', h('p', { class: 'error-message' }, errorMessage(personRes, 'This person could not be read.')));
   const p = personRes.body;
   const here = `/admin/people/${userId}`;
   const act = async (method, path, body, done) => {
     const res = await call(app, method, path, body);
-    app.navigate(here, { replace: true, flash: res.status < 300 ? done : problemText(res) });
+    app.navigate(here, { replace: true, flash: res.status < 300 ? done : errorMessage(res) });
     return res;
   };
   const resetResult = h('div', { tabindex: '-1', 'data-testid': 'reset-result' });
@@ -77,7 +78,7 @@ export async function PersonScreen(app) {
     onSubmit: async (data) => {
       const body = { name: String(data.get('name')).trim(), email: String(data.get('email')).trim(), role: data.get('role') };
       const res = await call(app, 'PATCH', `/api/users/${userId}`, body);
-      if (res.status !== 200) return problemText(res, 'The details could not be saved.');
+      if (res.status !== 200) return errorMessage(res, 'The details could not be saved.');
       app.navigate(here, { replace: true, flash: 'Details saved.' });
       return '';
     },
@@ -99,7 +100,7 @@ export async function PersonScreen(app) {
     onclick: async () => {
       const res = await call(app, 'POST', `/api/users/${userId}/password-reset`, {});
       if (res.status !== 200 || !res.body.invitation) {
-        resetResult.replaceChildren(h('p', { class: 'error-message', role: 'alert' }, problemText(res, 'The password could not be reset.')));
+        resetResult.replaceChildren(h('p', { class: 'error-message', role: 'alert' }, errorMessage(res, 'The password could not be reset.')));
       } else {
         resetResult.replaceChildren(LinkToPassOn(res.body.invitation, p.name));
         resetResult.setAttribute('data-dirty', '');
@@ -114,7 +115,7 @@ export async function PersonScreen(app) {
         h('p', { class: 'hint-text', id: 'one-time-hint' }, 'At least 12 characters, not their name or email, not a common password. They must change it when they next sign in.')],
       onSubmit: async (data) => {
         const res = await call(app, 'POST', `/api/users/${userId}/password-reset`, { one_time_password: String(data.get('one_time_password')) });
-        if (res.status !== 200) return problemText(res, 'The password could not be set.');
+        if (res.status !== 200) return errorMessage(res, 'The password could not be set.');
         app.navigate(here, { replace: true, flash: `One-time password set: ${p.name} must change it at their next sign-in.` });
         return '';
       },
@@ -156,7 +157,7 @@ async function boardsLed(app, p, act) {
       onSubmit: async (data) => {
         const board = others.find((b) => b.id === data.get('board_id'));
         const out = await act('PUT', `/api/boards/${board.id}/leads/${p.id}`, undefined, `${p.name} leads ${board.name}.`);
-        return out.status < 300 ? '' : problemText(out);
+        return out.status < 300 ? '' : errorMessage(out);
       },
     }) : ''];
 }
@@ -184,7 +185,7 @@ export async function ImportPeopleScreen(app) {
     onSubmit: async () => {
       if (!file.files?.length) return 'Choose a CSV file first.';
       const res = await sendFile(app, '/api/people-imports', file.files[0]);
-      if (res.status !== 200) return problemText(res, 'The file could not be read.');
+      if (res.status !== 200) return errorMessage(res, 'The file could not be read.');
       say(preview(res.body));
       return '';
     },
@@ -218,7 +219,7 @@ export async function ImportPeopleScreen(app) {
               h('textarea', { class: 'textarea', id: 'all-links', readonly: true, rows: Math.min(10, links.split('\n').length + 1) }, links)) : '',
             table(res.body.rows));
         }
-        problem(problemText(res, 'Nothing was imported.'), res.body?.error?.rows);
+        problem(errorMessage(res, 'Nothing was imported.'), res.body?.error?.rows);
         commit.disabled = false;
       },
     }, `Import ${plural(s.create + s.add_membership, 'change')}`);

@@ -2,10 +2,11 @@
 // teams and sets a team's details; a board lead renames their board and looks after its teams. A
 // team's page lists its members, leads and coaches, and adds people found by search. Everything is
 // on the server (online only); the server checks each request. Loaded with import().
+import { errorMessage } from '../api.js';
 import { h, link, plural } from '../ui/h.js';
 import { FlashMessage } from '../ui/flash.js';
 import { HUDDLE_DAYS } from '../data/huddles.js';
-import { call, problemText, administers, isAdmin, TEAM_ROLE_WORDS } from '../data/admin.js';
+import { call, administers, isAdmin, TEAM_ROLE_WORDS } from '../data/admin.js';
 import { offlinePage, PeopleSearch, confirmButton } from '../ui/admin.js';
 
 const dayWord = (d) => d[0].toUpperCase() + d.slice(1);
@@ -103,7 +104,7 @@ export async function AdminScreen(app) {
     call(app, 'GET', `/api/boards${isAdmin(app) ? '?archived=true' : ''}`),
     call(app, 'GET', `/api/teams${'?archived=true'}`)]);
   if (boardsRes.status !== 200 || teamsRes.status !== 200) {
-    return adminPage(app, title, h('p', { class: 'error-message' }, problemText(boardsRes.status !== 200 ? boardsRes : teamsRes, 'Boards and teams could not be read. Try again.')));
+    return adminPage(app, title, h('p', { class: 'error-message' }, errorMessage(boardsRes.status !== 200 ? boardsRes : teamsRes, 'Boards and teams could not be read. Try again.')));
   }
   const teamsOf = (boardId) => teamsRes.body.teams.filter((t) => t.board_id === boardId).sort((a, b) => a.name.localeCompare(b.name));
   const boards = boardsRes.body.boards.filter((b) => isAdmin(app) || teamsOf(b.id).length);
@@ -115,7 +116,7 @@ export async function AdminScreen(app) {
         const name = String(data.get('name') || '').trim();
         if (!name) return 'Enter the board’s name.';
         const res = await call(app, 'POST', '/api/boards', { name });
-        if (res.status !== 201) return problemText(res, 'The board could not be added.');
+        if (res.status !== 201) return errorMessage(res, 'The board could not be added.');
         app.navigate('/admin', { replace: true, flash: `Board ${name} added.` });
         return '';
       },
@@ -137,7 +138,7 @@ function boardSection(app, board, teams) {
         const name = String(data.get('name') || '').trim();
         if (!name) return 'Enter the board’s name.';
         const res = await call(app, 'PATCH', `/api/boards/${board.id}`, { name });
-        if (res.status !== 200) return problemText(res, 'The board could not be renamed.');
+        if (res.status !== 200) return errorMessage(res, 'The board could not be renamed.');
         app.navigate('/admin', { replace: true, flash: `Renamed to ${name}.` });
         return '';
       },
@@ -145,7 +146,7 @@ function boardSection(app, board, teams) {
   const archive = isAdmin(app) ? confirmButton(board.archived ? `Unarchive ${board.name}` : `Archive ${board.name}`,
     board.archived ? `Yes, unarchive ${board.name}` : `Yes, archive ${board.name} and stop listing its teams`, async () => {
       const res = await call(app, 'PATCH', `/api/boards/${board.id}`, { archived: !board.archived });
-      app.navigate('/admin', { replace: true, flash: res.status === 200 ? `${board.name} is ${board.archived ? 'back in use' : 'archived'}.` : problemText(res) });
+      app.navigate('/admin', { replace: true, flash: res.status === 200 ? `${board.name} is ${board.archived ? 'back in use' : 'archived'}.` : errorMessage(res) });
     }) : '';
   const addTeam = isAdmin(app) && !board.archived ? h('details', { class: 'admin-add' }, h('summary', null, `Add a team to ${board.name}`),
     smallForm({
@@ -156,7 +157,7 @@ function boardSection(app, board, teams) {
         const wrong = checkTeam(body);
         if (wrong) return wrong;
         const res = await call(app, 'POST', '/api/teams', { board_id: board.id, ...body });
-        if (res.status !== 201) return problemText(res, 'The team could not be added.');
+        if (res.status !== 201) return errorMessage(res, 'The team could not be added.');
         app.navigate(`/admin/teams/${res.body.id}`, { flash: `Team ${body.name} added. Now add its people.` });
         return '';
       },
@@ -175,12 +176,12 @@ export async function AdminTeamScreen(app) {
   const gate = adminGate(app, 'Team');
   if (gate) return gate;
   const [teamRes, peopleRes] = await Promise.all([call(app, 'GET', `/api/teams/${teamId}`), call(app, 'GET', `/api/teams/${teamId}/members`)]);
-  if (teamRes.status !== 200) return adminPage(app, 'Team', h('p', { class: 'error-message' }, problemText(teamRes, 'This team could not be read.')));
+  if (teamRes.status !== 200) return adminPage(app, 'Team', h('p', { class: 'error-message' }, errorMessage(teamRes, 'This team could not be read.')));
   const team = teamRes.body;
   const { members = [], coaches = [] } = peopleRes.body || {};
   const act = async (method, path, body, done) => {
     const res = await call(app, method, path, body);
-    app.navigate(`/admin/teams/${teamId}`, { replace: true, flash: res.status < 300 ? done : problemText(res) });
+    app.navigate(`/admin/teams/${teamId}`, { replace: true, flash: res.status < 300 ? done : errorMessage(res) });
   };
   const inTeam = new Set(members.map((m) => m.user_id));
   const coachIds = new Set(coaches.map((c) => c.user_id));
@@ -194,7 +195,7 @@ export async function AdminTeamScreen(app) {
       const wrong = checkTeam(body);
       if (wrong) return wrong;
       const res = await call(app, 'PATCH', `/api/teams/${teamId}`, body);
-      if (res.status !== 200) return problemText(res, 'The details could not be saved.');
+      if (res.status !== 200) return errorMessage(res, 'The details could not be saved.');
       app.navigate(`/admin/teams/${teamId}`, { replace: true, flash: 'Details saved.' });
       return '';
     },
