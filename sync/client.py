@@ -211,7 +211,7 @@ class SyncClient:
         newest = None
         for ch in body["changes"]:
             key = (ch["collection"], ch["record_id"])
-            if ch["deleted"]:
+            if ch["deleted"]:  # a delete, or (``left``) the record left this device's sync window
                 self.base.pop(key, None)
                 continue
             hlcs = field_hlcs(ch)
@@ -221,6 +221,7 @@ class SyncClient:
                     newest = h
         if newest is not None:
             self.clock.receive(newest)  # later local edits sort after everything seen
+        self._leave_windows(body.get("windows") or {})
         self.cursor = body["cursor"]
         last = body["last_mutation_id"]
         if last > self.acked_id:
@@ -229,6 +230,18 @@ class SyncClient:
             self.pulled_id = max(self.pulled_id, last)
             self.outbox = [e for e in self.outbox if not (e.id <= self.pulled_id and e.result is not None)]
         return body["has_more"]
+
+    def _leave_windows(self, windows: dict) -> None:
+        """Forget records older than their collection's sync window, except those with changes not
+        yet confirmed (their outbox entries stay and are sent; the next pull after that drops them)."""
+        if not windows:
+            return
+        pending = {(e.mutation["collection"], e.mutation["record_id"]) for e in self.outbox}
+        for key in [k for k in self.base if k[0] in windows and k not in pending]:
+            window = windows[key[0]]
+            value = self.base[key]["record"].get(window["field"])
+            if isinstance(value, str) and value < window["from"]:
+                del self.base[key]
 
     def _observe(self, body: dict) -> None:
         if isinstance(body, dict) and isinstance(body.get("server_time"), str):

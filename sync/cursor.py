@@ -8,6 +8,14 @@ Decoded form: ``{"v": 1, "t": {team_id: position}}`` where ``position`` is
   team's version when the full copy started) are skipped, because the device had no copy
   of the team before that point.
 
+and, since sync windows (all optional, so older cursors still read):
+
+* ``"a"``: the server time the cursor was issued (``...mmmZ``): a record created after it was never
+  sent on it, so it needs no *left* notice when it changes outside the window;
+* ``"o"``: the teams whose windowed collections were sent to this device as the user's own records
+  only (staff); a team whose scope differs now (a promotion to lead) is dropped and sent again;
+* ``"p"``: ``[done, total]`` records of the full copies under way (a first sync's progress).
+
 Clients must treat the string as opaque and send it back unchanged.
 """
 from __future__ import annotations
@@ -20,7 +28,7 @@ from typing import Optional
 
 from .errors import SyncError
 
-__all__ = ["TeamPosition", "encode_cursor", "decode_cursor", "CURSOR_FORMAT"]
+__all__ = ["TeamPosition", "CursorState", "encode_cursor", "decode_cursor", "decode_cursor_state", "CURSOR_FORMAT"]
 
 CURSOR_FORMAT = 1
 
@@ -31,16 +39,32 @@ class TeamPosition:
     full_since: Optional[int] = None  # not None while a full copy is being sent
 
 
+@dataclass(frozen=True)
+class CursorState:
+    positions: dict[str, TeamPosition]
+    issued: Optional[str] = None
+    own: Optional[frozenset[str]] = None  # None: a cursor from before sync windows (every team whole)
+    progress: Optional[tuple[int, int]] = None
+
+
 def _invalid() -> SyncError:
     return SyncError(400, "invalid_cursor", "The cursor is not one this server issued; pull again with an empty cursor.")
 
 
-def encode_cursor(positions: dict[str, TeamPosition]) -> str:
+def encode_cursor(positions: dict[str, TeamPosition], *, issued: Optional[str] = None,
+                  own: Optional[frozenset[str]] = None, progress: Optional[tuple[int, int]] = None) -> str:
     teams = {
         t: (p.version if p.full_since is None else [p.version, p.full_since])
         for t, p in sorted(positions.items())
     }
-    raw = json.dumps({"v": CURSOR_FORMAT, "t": teams}, separators=(",", ":"), sort_keys=True)
+    data: dict = {"v": CURSOR_FORMAT, "t": teams}
+    if issued is not None:
+        data["a"] = issued
+    if own is not None:
+        data["o"] = sorted(own)
+    if progress is not None:
+        data["p"] = list(progress)
+    raw = json.dumps(data, separators=(",", ":"), sort_keys=True)
     return base64.urlsafe_b64encode(raw.encode()).rstrip(b"=").decode()
 
 
@@ -49,8 +73,12 @@ def _nat(x: object) -> bool:
 
 
 def decode_cursor(cursor: Optional[str]) -> dict[str, TeamPosition]:
+    return decode_cursor_state(cursor).positions
+
+
+def decode_cursor_state(cursor: Optional[str]) -> CursorState:
     if cursor is None or cursor == "":
-        return {}
+        return CursorState({}, own=frozenset())
     if not isinstance(cursor, str) or len(cursor) > 100_000:
         raise _invalid()
     try:
@@ -68,4 +96,15 @@ def decode_cursor(cursor: Optional[str]) -> dict[str, TeamPosition]:
             out[team_id] = TeamPosition(pos[0], pos[1])
         else:
             raise _invalid()
-    return out
+    issued, own, progress = data.get("a"), data.get("o"), data.get("p")
+    if issued is not None and (not isinstance(issued, str) or len(issued) > 40):
+        raise _invalid()
+    if own is not None:
+        if not isinstance(own, list) or not all(isinstance(t, str) for t in own):
+            raise _invalid()
+        own = frozenset(own)
+    if progress is not None:
+        if not (isinstance(progress, list) and len(progress) == 2 and all(_nat(n) for n in progress)):
+            raise _invalid()
+        progress = (progress[0], progress[1])
+    return CursorState(out, issued, own, progress)

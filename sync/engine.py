@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional, Sequence
 
-from .cursor import TeamPosition, decode_cursor, encode_cursor
+from .cursor import TeamPosition, decode_cursor_state, encode_cursor
 from .errors import Rejected, SyncError
-from .hlc import HlcError, HlcTimestamp, compact_hlcs, format_time, parse_hlc, successor, system_ms
+from .hlc import HlcError, HlcTimestamp, compact_hlcs, format_time, parse_hlc, parse_time, successor, system_ms
 from .merge import FieldConflict, MergeResult, created_state, json_equal, merge_delete, merge_upsert
 from .registry import RECORD_META, RESERVED_FIELDS, Actor, Collection, RecordInfo
-from .store import ConflictEntry, RecordKey, RejectedMutation, Store, StoredRecord, StoreTx, TeamState
+from .store import ConflictEntry, RecordKey, RejectedMutation, Store, StoredRecord, StoreTx, TeamState, WindowFilter
 
 __all__ = ["SyncEngine", "SUPPORTED_SCHEMA_VERSIONS", "CHANGE_KEYS"]
 
@@ -26,6 +26,11 @@ SUPPORTED_SCHEMA_VERSIONS = (1,)
 CHANGE_KEYS = ("collection", "record_id", "deleted", "record", "hlc", "hlcs")
 _MISSING = object()
 _DAY_MS = 86_400_000
+#: A record created up to this long after a cursor was issued may still have been on it (clocks of
+#: web processes differ a little; a push's time is taken before it commits): it gets a left notice.
+_LEFT_NOTICE_MARGIN_MS = 10 * 60_000
+#: The author of records the server derives (read-only collections) and the client id of their hlcs.
+SERVER_AUTHOR = "server"
 
 
 def _is_int(x: object) -> bool:
@@ -36,6 +41,13 @@ def _without_reserved(cleaned: dict) -> dict:
     if RESERVED_FIELDS.isdisjoint(cleaned):
         return cleaned
     return {k: v for k, v in cleaned.items() if k not in RESERVED_FIELDS}
+
+
+def _ms_or(text: str, default: int) -> int:
+    try:
+        return parse_time(text)
+    except (HlcError, ValueError, TypeError):
+        return default
 
 
 def _parse_iso(value: str) -> str:
@@ -199,7 +211,7 @@ class SyncEngine:
         keys = sorted({
             (m["collection"], m["record_id"]) for m in fresh
             if isinstance(m.get("collection"), str) and m["collection"] in self.collections
-            and isinstance(m.get("record_id"), str)
+            and not self.collections[m["collection"]].read_only and isinstance(m.get("record_id"), str)
         })
         records = tx.lock_records(keys) if keys else {}
         team_ids = {r.team_id for r in records.values() if actor.can_write(r.team_id)}
@@ -216,13 +228,38 @@ class SyncEngine:
     def _finish_push(self, state: _PushState) -> None:
         tx = state.tx
         if state.changed:
-            tx.put_records(list(state.changed.values()))
+            derived = tx.put_records(list(state.changed.values()))
+            if derived:
+                self._put_derived(state, derived)
         for team_id in sorted(state.changed_teams):
             tx.save_team(state.teams[team_id])
         if state.conflicts:
             tx.add_conflicts(state.conflicts)
         if state.rejections:
             tx.add_rejections(state.rejections)
+
+    def _put_derived(self, state: _PushState, derived: Sequence[StoredRecord]) -> None:
+        """Stamp the records the store derived in this push (read-only collections) with the team's
+        next versions, as any change, and put them. Only pushes write them, under their team's lock,
+        so locking them now (after the team counters) cannot deadlock."""
+        latest = {rec.key: rec for rec in derived}
+        existing = state.tx.lock_records(sorted(latest))
+        hlc = f"{state.now}-0000-{SERVER_AUTHOR}"
+        out = []
+        for key, rec in latest.items():
+            old = existing.get(key)
+            if old is not None and not old.deleted and old.deleted == rec.deleted and json_equal(old.fields, rec.fields):
+                continue
+            rec.user_id = SERVER_AUTHOR
+            rec.created_at = old.created_at if old is not None else state.now
+            rec.hlcs = {name: hlc for name in rec.fields}
+            rec.owners = {name: [SERVER_AUTHOR] for name in rec.fields}
+            rec.writers = {SERVER_AUTHOR: SERVER_AUTHOR}
+            rec.deleted_hlc = hlc if rec.deleted else None
+            state.stamp(rec)
+            out.append(rec)
+        if out:
+            state.tx.put_records(out)
 
     def effective_hlc(self, hlc: HlcTimestamp, floor: Optional[HlcTimestamp], now_ms: int) -> HlcTimestamp:
         """The clock-skew rule: an hlc more than ``skew_tolerance_ms`` ahead of the server's
@@ -252,6 +289,8 @@ class SyncEngine:
             collection = self.collections.get(name) if isinstance(name, str) else None
             if collection is None:
                 raise Rejected("unknown_collection", f"Unknown collection {name!r}.")
+            if collection.read_only:
+                raise Rejected("forbidden", f"{collection.name} are kept by the server; devices cannot change them.")
             self.check_record_id(collection, record_id)
             op = m.get("op")
             if op not in ("upsert", "delete"):
@@ -401,20 +440,52 @@ class SyncEngine:
         hlc, hlcs = (None, {}) if rec.deleted else compact_hlcs(rec.hlcs)
         return dict(zip(CHANGE_KEYS, (rec.collection, rec.record_id, rec.deleted, record, hlc, hlcs), strict=True))
 
-    def changes_for(self, records: list[StoredRecord]) -> list[Any]:
+    def changes_for(self, records: list[StoredRecord], windows: Sequence[WindowFilter] = ()) -> list[Any]:
         """The wire changes of one team's records for a pull page (a seam: a store that reads
-        changes already encoded can pass them on in bulk)."""
-        return [self.change_for(rec) for rec in records]
+        changes already encoded can pass them on in bulk). A record a window sends as a left
+        notice becomes a tombstone marked ``"left": true``."""
+        out = []
+        for rec in records:
+            if any(w.leaves(rec) for w in windows):
+                left = rec.copy()
+                left.deleted = True
+                out.append({**self.change_for(left), "left": True})
+            else:
+                out.append(self.change_for(rec))
+        return out
+
+    def windows_for(self, actor: Actor, team_id: str, starts: dict[str, str], leaving_since: Optional[str]
+                    ) -> tuple[WindowFilter, ...]:
+        """What the actor's devices keep of each windowed collection in one team."""
+        return tuple(
+            WindowFilter(name, c.window.field, starts[name],
+                         actor.user_id if c.window.own_only(actor, team_id) else None, leaving_since)
+            for name, c in sorted(self.collections.items()) if c.window is not None
+        )
+
+    def _own_teams(self, actor: Actor, team_ids: Iterable[str]) -> frozenset[str]:
+        windowed = [c for c in self.collections.values() if c.window is not None]
+        return frozenset(t for t in team_ids if any(c.window.own_only(actor, t) for c in windowed))
 
     def pull(self, actor: Actor, cursor: Optional[str], limit: Optional[int] = None) -> dict:
         """Changes after ``cursor`` in the teams ``actor`` may read; see docs/sync-protocol.md.
 
         Reads, in this order: the device's ``last_mutation_id``, each team's counter, then the
-        team's records up to that counter. Pull is a pure function of the cursor and the
-        committed state."""
+        team's records up to that counter. Pull is a pure function of the cursor, the committed
+        state and the calendar (sync windows move with it)."""
         limit = self._check_limit(limit)
-        positions = decode_cursor(cursor)
+        state = decode_cursor_state(cursor)
+        positions = state.positions
         readable = sorted(actor.readable_team_ids)
+        now_ms = self.clock_ms()
+        starts = {name: c.window.start() for name, c in self.collections.items() if c.window is not None}
+        own = self._own_teams(actor, readable)
+        if state.issued is not None:
+            leaving_since: Optional[str] = format_time(
+                min(now_ms, _ms_or(state.issued, now_ms) + _LEFT_NOTICE_MARGIN_MS))
+        else:
+            leaving_since = format_time(now_ms)  # a cursor from before windows: anything may be on the device
+        done, total = state.progress or (0, 0)
         with self.store.snapshot() as tx:
             device = tx.get_device(actor.client_id)
             last_id = device.last_mutation_id if device is not None else 0
@@ -425,7 +496,11 @@ class SyncEngine:
                 team = teams[team_id]
                 top = team.version
                 pos = positions.get(team_id)
+                scope_moved = (team_id in own) != (state.own is not None and team_id in state.own)
                 if pos is None:  # newly readable (or first pull): full copy, nothing to drop
+                    pos = TeamPosition(0, top)
+                elif scope_moved and starts:
+                    drops.append(team_id)  # what the device keeps of the team changed (a promotion)
                     pos = TeamPosition(0, top)
                 elif pos.full_since is None:
                     if pos.version < team.horizon or pos.version > top:
@@ -434,6 +509,8 @@ class SyncEngine:
                 elif team.horizon > pos.full_since or pos.full_since > top or pos.version > top:
                     drops.append(team_id)  # a purge overtook an unfinished full copy
                     pos = TeamPosition(0, top)
+                if pos.full_since is not None and pos.version == 0 and positions.get(team_id) != pos:
+                    total += tx.count_live(team_id, top, self.windows_for(actor, team_id, starts, None))
                 plan.append((team_id, pos, top))
 
             changes: list[Any] = []
@@ -449,23 +526,34 @@ class SyncEngine:
                     out[team_id] = TeamPosition(top)
                     continue
                 room = limit - count
-                rows = tx.list_changes(team_id, pos.version, top, room + 1, skip)
+                windows = self.windows_for(actor, team_id, starts, None if pos.full_since is not None else leaving_since)
+                rows = tx.list_changes(team_id, pos.version, top, room + 1, skip, windows)
                 if len(rows) > room:
                     rows = rows[:room]
                     has_more = True
                     out[team_id] = TeamPosition(rows[-1].version, pos.full_since) if rows else pos
                 else:
                     out[team_id] = TeamPosition(top)
-                changes.extend(self.changes_for(rows))
+                changes.extend(self.changes_for(rows, windows))
                 count += len(rows)
-        return {
+                if pos.full_since is not None:
+                    done += len(rows)
+        copying = any(p.full_since is not None for p in out.values())
+        progress = (min(done, total), total) if copying and total else None
+        page = {
             "changes": changes,
-            "cursor": encode_cursor(out),
+            "cursor": encode_cursor(out, issued=format_time(now_ms), own=own, progress=progress),
             "has_more": has_more,
             "last_mutation_id": last_id,
             "drop_teams": sorted(set(drops)),
             "server_time": self.server_time(),
         }
+        if starts:
+            page["windows"] = {name: {"field": self.collections[name].window.field, "from": start}
+                               for name, start in sorted(starts.items())}
+        if total and (copying or state.progress is not None):
+            page["progress"] = {"done": total if not copying else min(done, total), "total": total}
+        return page
 
     # ------------------------------------------------------------------------------------------
     # conflicts & maintenance

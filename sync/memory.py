@@ -11,7 +11,7 @@ import threading
 from contextlib import contextmanager
 from typing import Iterator, Optional, Sequence
 
-from .store import ConflictEntry, DeviceState, RecordKey, RejectedMutation, StoredRecord, TeamState
+from .store import ConflictEntry, DeviceState, RecordKey, RejectedMutation, StoredRecord, TeamState, WindowFilter
 
 __all__ = ["MemoryStore", "MemoryTx"]
 
@@ -97,11 +97,12 @@ class MemoryTx:
         self._check_writable()
         return self.get_teams(sorted(team_ids))
 
-    def put_records(self, records: Sequence[StoredRecord]) -> None:
+    def put_records(self, records: Sequence[StoredRecord]) -> Sequence[StoredRecord]:
         self._check_writable()
         for rec in records:
             self._records[rec.key] = rec.copy()
             self._purged_records.discard(rec.key)
+        return ()
 
     def save_team(self, state: TeamState) -> None:
         self._check_writable()
@@ -145,15 +146,21 @@ class MemoryTx:
         return merged
 
     def list_changes(
-        self, team_id: str, after: int, upto: int, limit: int, skip_tombstones_upto: int = 0
+        self, team_id: str, after: int, upto: int, limit: int, skip_tombstones_upto: int = 0,
+        windows: Sequence[WindowFilter] = (),
     ) -> list[StoredRecord]:
         found = [
             r for r in self._all_records().values()
             if r.team_id == team_id and after < r.version <= upto
             and not (r.deleted and r.version <= skip_tombstones_upto)
+            and all(w.sends(r) for w in windows)
         ]
         found.sort(key=lambda r: r.version)
         return [r.copy() for r in found[:limit]]
+
+    def count_live(self, team_id: str, upto: int, windows: Sequence[WindowFilter] = ()) -> int:
+        return sum(1 for r in self._all_records().values()
+                   if r.team_id == team_id and r.version <= upto and not r.deleted and all(w.sends(r) for w in windows))
 
     def list_conflicts(self, team_id: str, since: Optional[str], limit: int) -> list[ConflictEntry]:
         found = [

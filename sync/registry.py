@@ -16,6 +16,7 @@ __all__ = [
     "Actor",
     "RecordInfo",
     "Collection",
+    "SyncWindow",
     "Validator",
     "CreatePolicy",
     "RecordPolicy",
@@ -117,6 +118,27 @@ def _accept_all(fields: dict[str, Any], **_: Any) -> dict[str, Any]:
     return dict(fields)
 
 
+def _team_wide(actor: Actor, team_id: str) -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class SyncWindow:
+    """Which of a collection's records a device keeps (a *sync window*; see docs/sync-protocol.md §7a).
+
+    * ``field``: the record field that places a record in time (an ISO date or time: text that
+      sorts in time order, e.g. ``occurred_on``);
+    * ``start``: the lowest value of ``field`` a device keeps now (called once per pull; the server
+      moves it with the calendar). Older records are never sent, and leave devices;
+    * ``own_only(actor, team_id)``: True when this actor's devices keep only records the actor wrote
+      (staff keep their own entries, leads the team's).
+    """
+
+    field: str
+    start: Callable[[], str]
+    own_only: Callable[[Actor, str], bool] = _team_wide
+
+
 @dataclass(frozen=True)
 class Collection:
     """A synced collection, registered with :meth:`sync.SyncEngine.register`.
@@ -126,6 +148,9 @@ class Collection:
       (``team_id`` is always immutable; it is handled by the engine).
     * ``can_create`` / ``can_update`` / ``can_delete``: permission policies. The engine has
       already checked that the team is writable by the actor.
+    * ``read_only``: the server writes its records (derived from other collections in the same
+      push, see :meth:`sync.store.StoreTx.put_records`); every device mutation is ``forbidden``.
+    * ``window``: a :class:`SyncWindow`; None: devices keep every live record of their teams.
     """
 
     name: str
@@ -134,6 +159,8 @@ class Collection:
     can_create: CreatePolicy = any_team_writer
     can_update: RecordPolicy = any_team_writer_record
     can_delete: RecordPolicy = any_team_writer_record
+    read_only: bool = False
+    window: Optional[SyncWindow] = None
 
     def check_create(self, actor: Actor, team_id: str) -> None:
         if not self.can_create(actor, team_id):

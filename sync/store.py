@@ -44,6 +44,7 @@ __all__ = [
     "RecordKey",
     "DeviceState",
     "TeamState",
+    "WindowFilter",
     "StoredRecord",
     "ConflictEntry",
     "RejectedMutation",
@@ -158,6 +159,42 @@ class RejectedMutation:
     at: str
 
 
+@dataclass(frozen=True)
+class WindowFilter:
+    """What one pull sends of a windowed collection (:class:`sync.registry.SyncWindow`) in one team.
+
+    A record of ``collection`` is sent when ``fields[field] >= start`` (a record without the field
+    counts as inside) and, if ``author`` is set, it was written by that user. ``leaving_since``
+    (incremental pulls only): a changed record outside the window that was created at or before this
+    time may be on the device, so it is sent as a *left* notice (a tombstone with ``"left": true``);
+    None (full copies) sends none."""
+
+    collection: str
+    field: str
+    start: str
+    author: Optional[str] = None
+    leaving_since: Optional[str] = None
+
+    def matches_author(self, rec: "StoredRecord") -> bool:
+        return self.author is None or rec.user_id == self.author
+
+    def inside(self, rec: "StoredRecord") -> bool:
+        value = rec.fields.get(self.field)
+        return not isinstance(value, str) or value >= self.start
+
+    def sends(self, rec: "StoredRecord") -> bool:
+        if rec.collection != self.collection:
+            return True
+        if not self.matches_author(rec):
+            return False
+        return self.inside(rec) or self.leaves(rec)
+
+    def leaves(self, rec: "StoredRecord") -> bool:
+        """Sent as a left notice: changed, outside the window, possibly on the device."""
+        return (rec.collection == self.collection and self.leaving_since is not None and not self.inside(rec)
+                and self.matches_author(rec) and rec.created_at <= self.leaving_since)
+
+
 class StoreTx(Protocol):
     """The operations available inside a transaction (or snapshot, for the read methods)."""
 
@@ -171,8 +208,11 @@ class StoreTx(Protocol):
     def lock_teams(self, team_ids: Sequence[str]) -> dict[str, TeamState]:
         """Lock (creating at version 0 if missing) the counters of ``team_ids``, sorted."""
 
-    def put_records(self, records: Sequence[StoredRecord]) -> None:
-        """Insert or replace these records (by key)."""
+    def put_records(self, records: Sequence[StoredRecord]) -> Sequence[StoredRecord]:
+        """Insert or replace these records (by key). Returns the records of read-only collections
+        that the store derived from them in this transaction (weekly totals of entries), unstamped
+        (version 0) and without hlcs; the engine stamps them with the team's next versions and puts
+        them in turn (usually none)."""
 
     def save_team(self, state: TeamState) -> None:
         """Write a locked team counter (version and horizon)."""
@@ -194,13 +234,19 @@ class StoreTx(Protocol):
         """Current committed counters; a team without a row is ``TeamState(team_id)``."""
 
     def list_changes(
-        self, team_id: str, after: int, upto: int, limit: int, skip_tombstones_upto: int = 0
+        self, team_id: str, after: int, upto: int, limit: int, skip_tombstones_upto: int = 0,
+        windows: Sequence[WindowFilter] = (),
     ) -> list[StoredRecord]:
         """Records of ``team_id`` with ``after < version <= upto``, ordered by version, at most
-        ``limit``; tombstones with ``version <= skip_tombstones_upto`` are left out.
+        ``limit``; tombstones with ``version <= skip_tombstones_upto`` are left out, and so are
+        the records of windowed collections that ``windows`` do not send (:meth:`WindowFilter.sends`).
 
         The engine reads ``upto`` (the team counter) *before* calling this, so a transaction
         committing in between cannot be half-seen."""
+
+    def count_live(self, team_id: str, upto: int, windows: Sequence[WindowFilter] = ()) -> int:
+        """How many live records a full copy of the team up to ``upto`` sends (the progress of a
+        first sync)."""
 
     def list_conflicts(self, team_id: str, since: Optional[str], limit: int) -> list[ConflictEntry]:
         """Conflicts of ``team_id`` with ``at >= since`` in logging order, at most ``limit``."""

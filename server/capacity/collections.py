@@ -7,28 +7,33 @@ invalid mutation is ``rejected`` with ``validation_error`` and the failing field
 422 elsewhere in the API.
 
 ``capacity_entries``: any member writes; only the author or a lead (or an admin) edits or deletes;
-coaches read. ``time_lost_categories``: leads and admins create, edit and delete; members and
+coaches read. Devices keep a window of them (:data:`ENTRY_WINDOW_WEEKS`, this week and the 15 before):
+the team's leads the team's entries, everyone else their own (``Access.keeps_team_entries``).
+``capacity_weekly_totals``: read-only, written by the server with the entries (the box score's input
+on devices). ``time_lost_categories``: leads and admins create, edit and delete; members and
 coaches read.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, Optional
 
 from flask import Flask
 
-from server.capacity.models import KINDS
-from server.capacity.projection import project_capacity_entries, project_time_lost_categories
+from server.capacity.models import ENTRY_WINDOW_WEEKS, KINDS
+from server.capacity.projection import TOTALS_COLLECTION, project_capacity_entries, project_time_lost_categories
+from server.core.weeks import current_week_start
 from server.capacity.schemas import CapacityEntryFieldsSchema, TimeLostCategoryFieldsSchema
 from server.core.schemas import PRINTABLE_TEXT
 from server.organisations.access import Access
-from server.sync_api.permissions import author_or_manager, record_rule, team_rule
+from server.sync_api.permissions import author_or_manager, record_rule, team_rule, unless
 from server.sync_api.registry import register_collection
 from server.sync_api.validation import latest_entry_day, marshmallow_validator
 from sync import Collection
+from sync.registry import SyncWindow
 
 _ENTRY_REQUIRED = frozenset({"kind", "minutes", "occurred_on"})
 _ENTRY_FIELDS = frozenset(CapacityEntryFieldsSchema().fields)
@@ -80,6 +85,11 @@ def _plain_text(value: Any, max_length: int) -> bool:
     return type(value) is str and 1 <= len(value) <= max_length and _PRINTABLE.match(value) is not None
 
 
+def entry_window_start() -> str:
+    """The first day a device keeps entries of: the Monday 15 weeks before this London week's."""
+    return (current_week_start() - timedelta(weeks=ENTRY_WINDOW_WEEKS - 1)).isoformat()
+
+
 def capacity_entries() -> Collection:
     return Collection(
         "capacity_entries",
@@ -87,7 +97,12 @@ def capacity_entries() -> Collection:
         can_create=team_rule(Access.can_write),
         can_update=author_or_manager,
         can_delete=author_or_manager,
+        window=SyncWindow("occurred_on", entry_window_start, own_only=unless(Access.keeps_team_entries)),
     )
+
+
+def capacity_weekly_totals() -> Collection:
+    return Collection(TOTALS_COLLECTION, read_only=True)
 
 
 def time_lost_categories() -> Collection:
@@ -103,5 +118,6 @@ def time_lost_categories() -> Collection:
 def register(app: Flask) -> None:
     # Record ids are uuids; the read tables' keys are 36 characters.
     register_collection(app, capacity_entries(), projector=project_capacity_entries, record_id_max_length=36)
+    register_collection(app, capacity_weekly_totals(), record_id_max_length=36)
     register_collection(app, time_lost_categories(), projector=project_time_lost_categories,
                         record_id_max_length=36)

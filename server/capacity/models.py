@@ -8,6 +8,7 @@ indexed columns instead of JSON.
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import date, datetime
 from pathlib import Path
 
@@ -42,11 +43,27 @@ class CapacityEntry(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+#: A weekly total's synced record (``capacity_weekly_totals``) has the id
+#: ``uuid5(this, "<team_id>/<week_start>/<kind>/<category or ''>")``: one per bucket, and the team's id in it
+#: means no record of another team can ever take it.
+WEEKLY_TOTAL_NAMESPACE = uuid.UUID("9d3e6b1a-4c2f-4e8b-b7a5-1f0c8d2e6a93")
+
+#: How many weeks of capacity entries a device keeps (its sync window): this week and the 15 before.
+ENTRY_WINDOW_WEEKS = 16
+
+
+def weekly_total_id(team_id: str, week: date | str, kind: str, category: str | None) -> str:
+    week_text = week if isinstance(week, str) else week.isoformat()
+    return str(uuid.uuid5(WEEKLY_TOTAL_NAMESPACE, f"{team_id}/{week_text}/{kind}/{category or ''}"))
+
+
 class CapacityWeeklyTotal(Base):
     """Minutes per team, ISO week, kind and category, maintained incrementally with the entries.
 
     A year of a 50-person team is ~150,000 entries; the box score reads at most a few hundred of
     these rows instead. ``category`` is '' when an entry has none (key columns cannot be null).
+    Devices get them as the read-only synced collection ``capacity_weekly_totals`` (one record per
+    row, :func:`weekly_total_id`), written by the same push as the entries they sum.
     """
 
     __tablename__ = "capacity_weekly_totals"

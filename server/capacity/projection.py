@@ -9,7 +9,9 @@ of many rows through :class:`server.sync_api.driver.Bulk`):
   ``capacity_entries``, so what is subtracted is exactly what was once added) leaves its bucket
   ``(team, Monday of occurred_on, kind, category or '')`` and the new values join theirs. All
   bucket changes of a push are summed first and applied with one upsert statement; buckets left
-  with no entries are deleted.
+  with no entries are deleted. It returns each changed bucket as a record of the read-only
+  collection ``capacity_weekly_totals`` (an emptied one with 0 minutes and 0 entries), which the
+  engine stamps in the same push: devices sum totals, not entries.
 * ``time_lost_categories`` → :class:`TimeLostCategory` rows.
 """
 
@@ -23,7 +25,7 @@ from typing import Any, Sequence
 import sqlalchemy as sa
 from sqlalchemy import bindparam
 
-from server.capacity.models import CapacityEntry, CapacityWeeklyTotal, TimeLostCategory
+from server.capacity.models import CapacityEntry, CapacityWeeklyTotal, TimeLostCategory, weekly_total_id
 from server.core.weeks import week_start
 from server.sync_api.driver import Bulk, db_date, db_time, in_list
 from sync import StoredRecord
@@ -54,6 +56,9 @@ class _Statements:
         self.entry_update = Bulk.update(E, ("id",), ("kind", "minutes", "occurred_on", "category", "note", "updated_at"))
         self.entry_delete = E.delete().where(E.c.id.in_(bindparam("ids", expanding=True)))
         self.total_add = Bulk.add(W, ("team_id", "week_start", "kind", "category"), ("minutes", "entries"))
+        self.totals_of_weeks = sa.select(W.c.team_id, W.c.week_start, W.c.kind, W.c.category, W.c.minutes,
+                                         W.c.entries).where(W.c.team_id == bindparam("team_id"),
+                                                            W.c.week_start.in_(bindparam("weeks", expanding=True)))
         self.total_drop_empty = W.delete().where(
             W.c.team_id == bindparam("team_id"), W.c.week_start == bindparam("week_start"),
             W.c.kind == bindparam("kind"), W.c.category == bindparam("category"), W.c.entries <= 0)
@@ -75,8 +80,11 @@ def _sql(conn: sa.Connection) -> _Statements:
     return _STATEMENTS[name]
 
 
+TOTALS_COLLECTION = "capacity_weekly_totals"
+
+
 def project_capacity_entries(conn: sa.Connection, records: Sequence[StoredRecord], *,
-                             created: frozenset[str] = frozenset()) -> None:
+                             created: frozenset[str] = frozenset()) -> list[StoredRecord]:
     """``created``: ids of records the push creates (the store knows they did not exist): they
     have no previous row, so only the others are looked up (a fresh push of 500 entries skips
     the lookup entirely)."""
@@ -123,12 +131,38 @@ def project_capacity_entries(conn: sa.Connection, records: Sequence[StoredRecord
         conn.execute(sql.entry_delete, {"ids": deletes})
     changes = [{"team_id": k[0], "week_start": k[1].isoformat(), "kind": k[2], "category": k[3], "minutes": m,
                 "entries": n} for k, (m, n) in sorted(totals.items()) if m or n]
-    if changes:
-        sql.total_add.execute(conn, changes)
-        emptied = [c for c in changes if c["entries"] < 0]
-        if emptied:
-            conn.execute(sql.total_drop_empty, [{"team_id": c["team_id"], "week_start": date.fromisoformat(c["week_start"]),
-                                                 "kind": c["kind"], "category": c["category"]} for c in emptied])
+    if not changes:
+        return []
+    sql.total_add.execute(conn, changes)
+    emptied = [c for c in changes if c["entries"] < 0]
+    if emptied:
+        conn.execute(sql.total_drop_empty, [{"team_id": c["team_id"], "week_start": date.fromisoformat(c["week_start"]),
+                                             "kind": c["kind"], "category": c["category"]} for c in emptied])
+    return _weekly_total_records(conn, sql, {(c["team_id"], date.fromisoformat(c["week_start"]), c["kind"], c["category"])
+                                             for c in changes})
+
+
+def _weekly_total_records(conn: sa.Connection, sql: "_Statements", buckets: set[tuple[str, date, str, str]]
+                          ) -> list[StoredRecord]:
+    """The changed buckets as they now stand, as ``capacity_weekly_totals`` records (unstamped: the
+    engine gives them versions, times and hlcs)."""
+    now: dict[tuple, tuple[int, int]] = {}
+    weeks_by_team: dict[str, set[date]] = defaultdict(set)
+    for team_id, week, _, _ in buckets:
+        weeks_by_team[team_id].add(week)
+    for team_id, weeks in weeks_by_team.items():
+        for row in conn.execute(sql.totals_of_weeks, {"team_id": team_id, "weeks": sorted(weeks)}):
+            week = row.week_start if isinstance(row.week_start, date) else date.fromisoformat(row.week_start)
+            now[(row.team_id, week, row.kind, row.category)] = (row.minutes, row.entries)
+    out = []
+    for bucket in sorted(buckets):
+        team_id, week, kind, category = bucket
+        minutes, entries = now.get(bucket, (0, 0))
+        fields = {"week_start": week.isoformat(), "kind": kind, "category": category or None,
+                  "minutes": minutes, "entries": entries}
+        out.append(StoredRecord(TOTALS_COLLECTION, weekly_total_id(team_id, week, kind, category), team_id, "", "", "",
+                                0, fields))
+    return out
 
 
 def project_time_lost_categories(conn: sa.Connection, records: Sequence[StoredRecord]) -> None:

@@ -52,6 +52,12 @@ class Access:
         team's leads, and admins."""
         return self.can_write(team_id) and (author_id == self.user_id or self.can_manage(team_id))
 
+    def keeps_team_entries(self, team_id: str) -> bool:
+        """Whose capacity entries this user's devices keep (their sync window, 16 weeks): the team's
+        leads and admins who work in the team correct anyone's, so they keep the team's; everyone
+        else (staff, coaches, ward TVs) keeps only their own. Box scores come from weekly totals."""
+        return team_id in self.lead_of or (self.is_admin and team_id in self.member_of)
+
     def can_coach(self, team_id: str) -> bool:
         return self.is_admin or team_id in self.coach_of
 

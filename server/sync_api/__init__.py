@@ -14,6 +14,9 @@ from __future__ import annotations
 
 from flask import Flask
 
+#: The largest pull page (``limit``): a first sync asks for pages this big (throughput), later pulls 500.
+MAX_PULL_LIMIT = 5000
+
 
 def register(app: Flask) -> None:
     """Build this app's engine, its endpoints and ``sync-purge``; features then add collections with
@@ -37,14 +40,16 @@ def register(app: Flask) -> None:
     projectors: dict = {}
     observers: list = []
     record_id_limits: dict = {}
+    window_fields: dict = {}
     live = app.extensions[LIVE_EXTENSION] = LiveSetup(app.config, sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"]))
     engine = ServerSyncEngine(
-        SqlStore(projectors, live=live.broker, observers=observers),
+        SqlStore(projectors, live=live.broker, observers=observers, window_fields=window_fields),
         record_id_limits=record_id_limits,
         clock_ms=clock.now_ms,
         skew_tolerance_ms=int(app.config.get("SYNC_SKEW_TOLERANCE_MS", 60_000)),
         retention_days=int(app.config.get("SYNC_RETENTION_DAYS", 180)),
+        max_pull_limit=MAX_PULL_LIMIT,
     )
-    app.extensions[EXTENSION] = SyncSetup(engine, projectors, record_id_limits, observers)
+    app.extensions[EXTENSION] = SyncSetup(engine, projectors, record_id_limits, observers, window_fields)
     api.register_blueprint(routes.blp)
     cli.register(app)

@@ -37,7 +37,7 @@ class ServerSyncEngine(SyncEngine):
         super().__init__(store, **kwargs)
         self.record_id_limits = record_id_limits
 
-    def changes_for(self, records: list[Any]) -> list[Any]:  # type: ignore[override]
+    def changes_for(self, records: list[Any], windows: Any = ()) -> list[Any]:  # type: ignore[override]
         """The store's :class:`EncodedRow` s become one :class:`EncodedChange` holding them all, as
         they are (a Python step per change was a tenth of a page); records from elsewhere (a memory
         store in tests) take the engine's path."""
@@ -45,7 +45,7 @@ class ServerSyncEngine(SyncEngine):
             return []
         if all(type(rec) is EncodedRow for rec in records):
             return [EncodedChange(",".join([rec.json for rec in records]))]
-        return super().changes_for(records)
+        return super().changes_for(records, windows)
 
     def check_record_id(self, collection: Collection, record_id: Any) -> None:
         if isinstance(record_id, str):

@@ -46,6 +46,9 @@ class SyncRecord(Base):
     # field -> client ids that wrote its value, for fields where that is not just the client of its hlc
     owners: Mapped[dict[str, list[str]]] = mapped_column(sa.JSON)
     writers: Mapped[dict[str, str]] = mapped_column(sa.JSON)  # client id -> user id, for the conflict log
+    # A windowed collection's record: the value of its window field (``occurred_on``), so a pull can
+    # leave out what devices no longer keep without reading JSON (sync.registry.SyncWindow). Else null.
+    window_key: Mapped[str | None] = mapped_column(sa.String(32))
 
 
 class SyncDevice(Base):

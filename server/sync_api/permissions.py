@@ -48,6 +48,15 @@ def record_rule(rule: TeamRule) -> RecordPolicy:
     return policy
 
 
+def unless(rule: TeamRule) -> Callable[[ServerActor, str], bool]:
+    """"``rule`` does not hold for the team" (a sync window's ``own_only``: ``unless(Access.keeps_team_entries)``)."""
+
+    def holds_not(actor: ServerActor, team_id: str) -> bool:
+        return not rule(actor.access, team_id)
+
+    return holds_not
+
+
 def author_or_manager(actor: ServerActor, record: RecordInfo) -> bool:
     """Edit or delete an everyday record: :meth:`Access.can_change_record` (its author or the team's leads)."""
     return actor.access.can_change_record(record.team_id, record.user_id)

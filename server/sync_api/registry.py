@@ -19,7 +19,8 @@ collection is added::
   The store calls it inside the push transaction, after writing the records, with every
   :class:`sync.StoredRecord` of that collection the push changed (live or tombstone). It must
   use only ``connection`` (SQLAlchemy Core, or :class:`server.sync_api.driver.Bulk` for many rows),
-  never commit, and be idempotent for unchanged rows.
+  never commit, and be idempotent for unchanged rows. It may return records of read-only collections
+  it derived (``capacity_weekly_totals`` from entries): the engine stamps them in the same push.
   If it accepts a keyword ``created``, it also gets the ids of the records this push creates
   (``frozenset``): they did not exist before, so no read-table row can exist for them yet.
 * ``record_id_max_length``: record ids longer than this are rejected (``validation_error``);
@@ -44,7 +45,7 @@ from flask import Flask, current_app
 
 from sync import Collection, StoredRecord, SyncEngine
 
-Projector = Callable[[sa.Connection, Sequence[StoredRecord]], None]
+Projector = Callable[[sa.Connection, Sequence[StoredRecord]], "Sequence[StoredRecord] | None"]
 PushObserver = Callable[[Mapping[str, Sequence[StoredRecord]]], None]
 
 EXTENSION = "valueboard_sync"
@@ -58,6 +59,7 @@ class SyncSetup:
     projectors: dict[str, Projector] = field(default_factory=dict)
     record_id_limits: dict[str, int] = field(default_factory=dict)
     observers: list[PushObserver] = field(default_factory=list)
+    window_fields: dict[str, str] = field(default_factory=dict)  # windowed collection -> its window field
 
 
 def sync_setup(app: Flask | None = None) -> SyncSetup:
@@ -70,6 +72,8 @@ def register_collection(
     setup = sync_setup(app)
     setup.engine.register(collection)
     setup.record_id_limits[collection.name] = record_id_max_length
+    if collection.window is not None:
+        setup.window_fields[collection.name] = collection.window.field
     if projector is not None:
         setup.projectors[collection.name] = projector
     return collection

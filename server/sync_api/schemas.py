@@ -90,7 +90,7 @@ class PushResponseSchema(Schema):
 
 class PullQuerySchema(Schema):
     cursor = fields.String(load_default="", metadata={"description": "Opaque; empty for the first pull."})
-    limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=1000))
+    limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=5000))
 
 
 class ChangeSchema(Schema):
@@ -100,6 +100,20 @@ class ChangeSchema(Schema):
     record = fields.Dict(keys=fields.String(), required=True,
                          metadata={"description": "id, team_id, the fields, user_id, created_at, updated_at"})
     hlcs = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    left = fields.Boolean(metadata={"description": "Present (true) on a tombstone that only says the record left "
+                                                   "this device's sync window: drop the local copy, keep pending "
+                                                   "changes; the record still exists."})
+
+
+class WindowSchema(Schema):
+    field = fields.String(required=True, metadata={"description": "The record field that places a record in time."})
+    start = fields.String(required=True, data_key="from",
+                          metadata={"description": "Devices keep records whose field is at least this (ISO date)."})
+
+
+class ProgressSchema(Schema):
+    done = fields.Integer(required=True)
+    total = fields.Integer(required=True)
 
 
 class PullResponseSchema(Schema):
@@ -109,6 +123,11 @@ class PullResponseSchema(Schema):
     last_mutation_id = fields.Integer(required=True)
     drop_teams = fields.List(fields.String(), required=True)
     server_time = fields.String(required=True)
+    windows = fields.Dict(keys=fields.String(), values=fields.Nested(WindowSchema),
+                          metadata={"description": "Per windowed collection, what a device keeps: drop older "
+                                                   "local records that have no pending change."})
+    progress = fields.Nested(ProgressSchema, metadata={"description": "While a full copy of a team is being sent "
+                                                                      "(a first sync): records sent and to send."})
 
 
 class ConflictsQuerySchema(Schema):

@@ -50,6 +50,7 @@ from server.sync_api.encoding import dumps, dumps_log, loads_many
 from server.sync_api.engine import EncodedRow, storable_text
 from server.sync_api.models import SyncConflict, SyncDevice, SyncRecord, SyncRejection, SyncTeam
 from sync import ConflictEntry, DeviceState, RejectedMutation, StoredRecord, StoreUnavailable, TeamState
+from sync.store import WindowFilter
 from sync.engine import CHANGE_KEYS
 from sync.hlc import client_of, compact_hlcs, expand_hlcs
 from sync.registry import RECORD_META
@@ -85,10 +86,13 @@ def clean_text(text: Any, max_length: int | None = None) -> Any:
 #: The columns of ``sync_records`` that a merge reads, JSON as text (:func:`_records` decodes it in bulk).
 _RECORD_COLUMNS = ("collection", "record_id", "team_id", "user_id", "created_at", "updated_at", "version",
                    "deleted", "deleted_hlc", "hlc", "data", "hlcs", "owners", "writers")
+#: What the store writes: the columns a merge reads, and the window key it does not need.
+_WRITTEN_COLUMNS = (*_RECORD_COLUMNS, "window_key")
 _JSON_COLUMNS = ("data", "hlcs", "owners", "writers")
 _json_of = operator.attrgetter(*_JSON_COLUMNS)
 #: What an update changes (a record's collection, id, team, author and creation never change).
-_CHANGING_COLUMNS = ("updated_at", "version", "deleted", "deleted_hlc", "hlc", "data", "hlcs", "owners", "writers")
+_CHANGING_COLUMNS = ("updated_at", "version", "deleted", "deleted_hlc", "hlc", "data", "hlcs", "owners", "writers",
+                     "window_key")
 
 
 class _Statements:
@@ -134,18 +138,9 @@ class _Statements:
                                   .where(R.c.collection == bindparam("collection"),
                                          in_list(R.c.record_id, "record_ids", pg=pg))
                                   .order_by(R.c.collection, R.c.record_id).with_for_update())
-        self.record_insert = Bulk.insert(R, _RECORD_COLUMNS)
+        self.record_insert = Bulk.insert(R, _WRITTEN_COLUMNS)
         self.record_update = Bulk.update(R, ("collection", "record_id"), _CHANGING_COLUMNS)
-        in_range = (R.c.team_id == bindparam("team_id"), R.c.version > bindparam("after"),
-                    R.c.version <= bindparam("upto"))
-        # a pull page's changes come out of the database as their JSON text (see change_json)
-        pull_columns = (R.c.version, change_json(pg))
-        self.changes = Query(sa.select(*pull_columns).where(*in_range).order_by(R.c.version)
-                             .limit(bindparam("limit")), row=EncodedRow)
-        self.changes_skipping_tombstones = Query(
-            sa.select(*pull_columns)
-            .where(*in_range, sa.or_(R.c.deleted.is_(False), R.c.version > bindparam("skip")))
-            .order_by(R.c.version).limit(bindparam("limit")), row=EncodedRow)
+        self._changes: dict[tuple, Query] = {}
         self.purge_tombstones = Query(R.delete().where(
             R.c.team_id == bindparam("team_id"), R.c.deleted.is_(True), R.c.updated_at < bindparam("before")
         ).returning(R.c.version))
@@ -175,6 +170,64 @@ class _Statements:
             .order_by(X.c.id))
         self.purge_conflicts = Query(C.delete().where(C.c.at < bindparam("before")))
         self.purge_rejections = Query(X.delete().where(X.c.at < bindparam("before")))
+
+    def changes(self, skipping_tombstones: bool, windows: Sequence[WindowFilter]) -> Query:
+        """A pull page's statement: a team's records in a version range, as their change's JSON text
+        (:func:`change_json`), leaving out what the sync windows do not send; one statement per shape
+        (which windows filter by author, which send left notices), built once."""
+        shape = (skipping_tombstones, tuple((w.author is not None, w.leaving_since is not None) for w in windows))
+        query = self._changes.get(shape)
+        if query is None:
+            query = self._changes[shape] = Query(self._changes_statement(*shape), row=EncodedRow)
+        return query
+
+    def _changes_statement(self, skipping_tombstones: bool, shape: tuple[tuple[bool, bool], ...]) -> sa.Select:
+        pg = self.dialect == "postgresql"
+        where = [R.c.team_id == bindparam("team_id"), R.c.version > bindparam("after"),
+                 R.c.version <= bindparam("upto")]
+        if skipping_tombstones:
+            where.append(sa.or_(R.c.deleted.is_(False), R.c.version > bindparam("skip")))
+        left_conditions = []
+        for i, (by_author, notices) in enumerate(shape):
+            ours = R.c.collection == bindparam(f"w{i}_collection")
+            kept = [R.c.user_id == bindparam(f"w{i}_author")] if by_author else []
+            inside = sa.or_(R.c.window_key.is_(None), R.c.window_key >= bindparam(f"w{i}_start"))
+            if notices:
+                left = sa.and_(ours, *kept, sa.not_(inside), R.c.created_at <= bindparam(f"w{i}_since"))
+                left_conditions.append(left)
+                where.append(sa.or_(sa.not_(ours), sa.and_(*kept, inside), left))
+            else:
+                where.append(sa.or_(sa.not_(ours), sa.and_(*kept, inside)))
+        json = change_json(pg)
+        if left_conditions:
+            json = sa.case((sa.or_(*left_conditions), left_json(pg)), else_=json)
+        return (sa.select(R.c.version, json.label("json")).where(*where).order_by(R.c.version)
+                .limit(bindparam("limit")))
+
+    def count_live(self, windows: Sequence[WindowFilter]) -> Query:
+        shape = ("count", tuple(w.author is not None for w in windows))
+        query = self._changes.get(shape)
+        if query is None:
+            where = [R.c.team_id == bindparam("team_id"), R.c.version <= bindparam("upto"), R.c.deleted.is_(False)]
+            for i, window in enumerate(windows):
+                ours = R.c.collection == bindparam(f"w{i}_collection")
+                kept = [R.c.user_id == bindparam(f"w{i}_author")] if window.author is not None else []
+                inside = sa.or_(R.c.window_key.is_(None), R.c.window_key >= bindparam(f"w{i}_start"))
+                where.append(sa.or_(sa.not_(ours), sa.and_(*kept, inside)))
+            query = self._changes[shape] = Query(sa.select(sa.func.count().label("n")).where(*where))
+        return query
+
+
+def _window_params(windows: Sequence[WindowFilter]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for i, window in enumerate(windows):
+        params[f"w{i}_collection"] = window.collection
+        params[f"w{i}_start"] = window.start
+        if window.author is not None:
+            params[f"w{i}_author"] = window.author
+        if window.leaving_since is not None:
+            params[f"w{i}_since"] = window.leaving_since
+    return params
 
 
 def change_json(pg: bool) -> Any:
@@ -223,7 +276,24 @@ def change_json(pg: bool) -> Any:
         out.text(("," if n else "") + f'"{key}":')
         write_value[key]()
     out.text("}")
-    return out.expression().label("json")
+    return out.expression()
+
+
+def left_json(pg: bool) -> Any:
+    """SQL that writes a *left* notice: the change of a record that is no longer in the device's sync
+    window, as a tombstone (meta keys only) marked ``"left": true`` (``SyncEngine.changes_for``)."""
+    quoted_id = sa.cast(sa.func.to_json(R.c.record_id), sa.Text) if pg else sa.func.json_quote(R.c.record_id)
+    out = _Concatenation()
+    out.text('{"collection":"').sql(R.c.collection).text('","record_id":').sql(quoted_id)
+    out.text(',"deleted":true,"record":{')
+    for n, (key, attribute) in enumerate(RECORD_META):
+        out.text(("," if n else "") + f'"{key}":')
+        if attribute == "record_id":
+            out.sql(quoted_id)
+        else:
+            out.text('"').sql(R.c[attribute]).text('"')
+    out.text('},"hlc":null,"hlcs":{},"left":true}')
+    return out.expression()
 
 
 def _lit(text: str) -> Any:
@@ -380,15 +450,21 @@ class SqlTx:
             rows = self.sql.teams_lock.rows(self.conn, {"team_ids": wanted})
         return {row.team_id: TeamState(row.team_id, row.version, row.horizon) for row in rows}
 
-    def put_records(self, records: Sequence[StoredRecord]) -> None:
+    def put_records(self, records: Sequence[StoredRecord]) -> list[StoredRecord]:
+        """Writes the records, runs their collections' projectors and returns the records those
+        derived (read-only collections, e.g. the weekly totals of entries) for the engine to stamp."""
         self._check_writable()
         if not records:
-            return
+            return []
         new, existing = [], []
         created: set[RecordKey] = set()
         writers_json: dict[tuple, str] = {}
+        window_fields = self.store.window_fields
         for rec in records:
             row = _record_row(rec, writers_json)
+            field = window_fields.get(rec.collection)
+            key = rec.fields.get(field) if field is not None else None
+            row["window_key"] = key[:32] if isinstance(key, str) else None
             if rec.key in self._known:
                 row["b_collection"], row["b_record_id"] = row.pop("collection"), row.pop("record_id")
                 del row["team_id"], row["user_id"], row["created_at"]  # never change
@@ -401,6 +477,7 @@ class SqlTx:
         self._known.update(rec.key for rec in records)
         for rec in records:
             self.changed[rec.collection].append(rec)
+        derived: list[StoredRecord] = []
         projectors = self.store.projectors
         if projectors:
             by_collection: dict[str, list[StoredRecord]] = defaultdict(list)
@@ -410,10 +487,12 @@ class SqlTx:
             for collection, recs in by_collection.items():
                 projector = projectors[collection]
                 if _takes_created(projector):
-                    projector(self.conn, recs, created=frozenset(r.record_id for r in recs if r.key in created))
+                    made = projector(self.conn, recs, created=frozenset(r.record_id for r in recs if r.key in created))
                 else:
-                    projector(self.conn, recs)
+                    made = projector(self.conn, recs)
+                derived.extend(made or ())
         self.store.after_put(len(records))
+        return derived
 
     def save_team(self, state: TeamState) -> None:
         self._check_writable()
@@ -466,18 +545,22 @@ class SqlTx:
                 out[row.team_id] = TeamState(row.team_id, row.version, row.horizon)
         return out
 
-    def list_changes(self, team_id: str, after: int, upto: int, limit: int,
-                     skip_tombstones_upto: int = 0) -> list[EncodedRow]:  # type: ignore[override]
+    def list_changes(self, team_id: str, after: int, upto: int, limit: int, skip_tombstones_upto: int = 0,
+                     windows: Sequence[WindowFilter] = ()) -> list[EncodedRow]:  # type: ignore[override]
         """For pulls: each record as its version and its change's JSON text (:func:`change_json`),
         which :meth:`ServerSyncEngine.change_for` passes on. Merges read records through
         :meth:`lock_records`, which loads everything."""
-        params = {"team_id": team_id, "after": after, "upto": upto, "limit": limit}
-        if skip_tombstones_upto > after:
+        params = {"team_id": team_id, "after": after, "upto": upto, "limit": limit, **_window_params(windows)}
+        skipping = skip_tombstones_upto > after
+        if skipping:
             params["skip"] = skip_tombstones_upto
-            statement = self.sql.changes_skipping_tombstones
-        else:
-            statement = self.sql.changes
-        return statement.rows(self.conn, params)
+        return self.sql.changes(skipping, windows).rows(self.conn, params)
+
+    def count_live(self, team_id: str, upto: int, windows: Sequence[WindowFilter] = ()) -> int:
+        params = {"team_id": team_id, "upto": upto, **_window_params(windows)}
+        for window in windows:
+            params.pop(f"w{windows.index(window)}_since", None)
+        return self.sql.count_live(windows).rows(self.conn, params)[0].n
 
     def list_conflicts(self, team_id: str, since: Optional[str], limit: int) -> list[ConflictEntry]:
         params: dict[str, Any] = {"team_id": team_id, "limit": limit}
@@ -510,11 +593,13 @@ class SqlStore:
     tx_class = SqlTx
 
     def __init__(self, projectors: Mapping[str, Projector] | None = None, live: Any = None,
-                 observers: Sequence[Any] = ()) -> None:
+                 observers: Sequence[Any] = (), window_fields: Mapping[str, str] | None = None) -> None:
         """``live``: a broker of :mod:`server.sync_api.live` told about every committed change of a
         team's counter (``before_commit`` inside the transaction, ``after_commit`` once it committed).
         ``observers``: the registry's push observers, called before the commit (``registry.py``)."""
         self.projectors = projectors if projectors is not None else {}
+        #: windowed collection -> its window field, kept in ``sync_records.window_key`` (the registry's live dict)
+        self.window_fields = window_fields if window_fields is not None else {}
         self.observers = observers
         self.live = live
         self._statements: dict[str, _Statements] = {}

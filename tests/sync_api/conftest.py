@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import threading
 import uuid
+from datetime import timedelta
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 import pytest
 import sqlalchemy as sa
 
+from server.core import clock
 from server.extensions import db
 from server.sync_api.models import SyncRecord
 from server.sync_api.registry import sync_setup
@@ -18,7 +20,9 @@ from server.sync_api.store import SqlStore, SqlTx
 from sync import Hlc, SyncClient
 from sync.hlc import system_ms
 
-TODAY = "2026-11-20"  # a fixed past date keeps the tests independent of the calendar
+# Yesterday in London by the one clock: inside every device's sync window (16 weeks of entries) and
+# never in the future, whatever the calendar says (a fixed date would fall out of the window).
+TODAY = (clock.today() - timedelta(days=1)).isoformat()
 
 
 def entry(team_id: str, **over: Any) -> dict:
@@ -83,9 +87,9 @@ class Phone:
         assert response.status_code == expect, response.get_data(as_text=True)
         return response.json
 
-    def view(self) -> dict:
-        """Live records as the user sees them: {record_id: record}."""
-        return {key[1]: rec for key, rec in self.client.view().items()}
+    def view(self, collection: str = "capacity_entries") -> dict:
+        """Live records of one collection as the user sees them: {record_id: record}."""
+        return {key[1]: rec for key, rec in self.client.view().items() if key[0] == collection}
 
 
 @pytest.fixture
@@ -122,9 +126,10 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-def server_records(team_id: Optional[str] = None, *, live_only: bool = True) -> dict[str, dict]:
-    """The database's records: {record_id: {**fields, team_id, user_id, deleted}}."""
-    query = sa.select(SyncRecord)
+def server_records(team_id: Optional[str] = None, *, live_only: bool = True,
+                   collection: str = "capacity_entries") -> dict[str, dict]:
+    """The database's records of one collection: {record_id: {**fields, team_id, user_id, deleted}}."""
+    query = sa.select(SyncRecord).where(SyncRecord.collection == collection)
     if team_id is not None:
         query = query.where(SyncRecord.team_id == team_id)
     db.session.expire_all()
@@ -143,8 +148,8 @@ def view_fields(view: dict) -> dict[str, dict]:
 class PausingStore(SqlStore):
     """Pauses the first ``pauses`` pushes inside their transaction, after writing their records."""
 
-    def __init__(self, projectors, pauses: int = 1) -> None:
-        super().__init__(projectors)
+    def __init__(self, projectors, pauses: int = 1, window_fields=None) -> None:
+        super().__init__(projectors, window_fields=window_fields)
         self.paused = threading.Event()  # set while a push waits inside its transaction
         self.release = threading.Event()
         self.pauses = pauses
@@ -166,7 +171,7 @@ def pausing_store(app):
     original = engine.store
 
     def install(store_class=PausingStore, **kwargs):
-        engine.store = store_class(sync_setup(app).projectors, **kwargs)
+        engine.store = store_class(sync_setup(app).projectors, window_fields=sync_setup(app).window_fields, **kwargs)
         return engine.store
 
     yield install

@@ -19,8 +19,12 @@ from sync.hlc import system_ms
 
 
 def count(model) -> int:
+    """Rows of a table; of ``sync_records``, the capacity entries' (their weekly totals are records too)."""
     db.session.expire_all()
-    n = db.session.scalar(sa.select(sa.func.count()).select_from(model))
+    query = sa.select(sa.func.count()).select_from(model)
+    if model is SyncRecord:
+        query = query.where(SyncRecord.collection == "capacity_entries")
+    n = db.session.scalar(query)
     db.session.commit()
     return n
 
