@@ -16,6 +16,8 @@ export const META = Object.freeze({
   NEXT_MUTATION_ID: 'next_mutation_id',
   /** The user whose changes the outbox holds (a different user's sign-in discards them). */
   OUTBOX_OWNER: 'outbox_owner',
+  /** {collection: {field, from}}: the sync windows the device's records were last trimmed to. */
+  WINDOWS: 'sync_windows',
   /** When the last sync completed (ISO 8601). */
   LAST_SYNC_AT: 'last_sync_at',
   /** Conflicts are fetched from this time on (ISO 8601). */

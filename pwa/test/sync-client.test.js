@@ -237,7 +237,7 @@ test('pull pages until has_more is false and applies drop_teams before changes',
   const writer = await makeDevice(server);
   for (let i = 0; i < 5; i++) await upsert(writer.db, writer.session, 'capacity_entries', `e${i}`, entry(i + 1));
   await writer.client.sync();
-  const reader = await makeDevice(server, { userId: 'u2', pullLimit: 2 });
+  const reader = await makeDevice(server, { userId: 'u2', pullLimit: 2, firstPullLimit: 2 });
   await reader.client.sync();
   assert.equal((await listRecords(reader.db, 'capacity_entries', 't1')).length, 5);
   assert.equal(reader.transport.calls.filter((c) => c.path.startsWith('/api/sync/pull')).length, 3);
@@ -247,6 +247,63 @@ test('pull pages until has_more is false and applies drop_teams before changes',
   await reader.client.sync();
   const left = await listRecords(reader.db, 'capacity_entries', 't1');
   assert.deepEqual(left.map((r) => [r.id, r.data.minutes]), [['e0', 42]], 'dropped, then the change re-applied');
+});
+
+test('a record that left the sync window goes, but a change waiting on it stays until confirmed, then goes', async () => {
+  const server = new FakeServer();
+  const writer = await makeDevice(server);
+  for (const id of ['kept', 'gone', 'edited']) await upsert(writer.db, writer.session, 'capacity_entries', id, entry(10));
+  await writer.client.sync();
+  const lead = await makeDevice(server, { userId: 'u2' });
+  await lead.client.sync();
+  await upsert(lead.db, lead.session, 'capacity_entries', 'edited', { minutes: 25 });
+  server.leftNext = [['capacity_entries', 'gone'], ['capacity_entries', 'edited']];
+  server.outside = new Set(['capacity_entries|gone', 'capacity_entries|edited']);
+  lead.transport.failNext = ['drop-request']; // the edit cannot be sent yet; the pull still comes
+  await lead.client.sync();
+  assert.equal(await getRecord(lead.db, 'capacity_entries', 'gone'), undefined);
+  const waiting = await getRecord(lead.db, 'capacity_entries', 'edited');
+  assert.equal(waiting.data.minutes, 25, 'the waiting change is still shown');
+  assert.equal(await outbox.count(lead.db), 1);
+  await lead.client.sync();
+  assert.equal(server.applied.filter((m) => m.record_id === 'edited' && m.fields?.minutes === 25).length, 1, 'the edit landed once');
+  assert.equal(await getRecord(lead.db, 'capacity_entries', 'edited'), undefined, 'confirmed, it left too');
+  assert.equal((await getRecord(lead.db, 'capacity_entries', 'kept')).data.minutes, 10);
+});
+
+test('records older than a sync window leave the device when the window moves, unless a change on them waits', async () => {
+  const server = new FakeServer();
+  const writer = await makeDevice(server);
+  await upsert(writer.db, writer.session, 'capacity_entries', 'old', { ...entry(10), occurred_on: '2026-08-03' });
+  await upsert(writer.db, writer.session, 'capacity_entries', 'old-edited', { ...entry(10), occurred_on: '2026-08-04' });
+  await upsert(writer.db, writer.session, 'capacity_entries', 'recent', { ...entry(10), occurred_on: '2026-11-20' });
+  await writer.client.sync();
+  const lead = await makeDevice(server, { userId: 'u2' });
+  server.windows = { capacity_entries: { field: 'occurred_on', from: '2026-08-03' } };
+  await lead.client.sync();
+  assert.equal((await listRecords(lead.db, 'capacity_entries', 't1')).length, 3);
+  await upsert(lead.db, lead.session, 'capacity_entries', 'old-edited', { minutes: 40 });
+  lead.transport.failNext = ['drop-request'];
+  server.windows = { capacity_entries: { field: 'occurred_on', from: '2026-08-10' } }; // a week later
+  await lead.client.sync();
+  const ids = (await listRecords(lead.db, 'capacity_entries', 't1')).map((r) => r.id).sort();
+  assert.deepEqual(ids, ['old-edited', 'recent'], 'the old one left; the one with a waiting change stays');
+  await lead.client.sync();
+  assert.equal(server.records.get('capacity_entries|old-edited').record.minutes, 40);
+});
+
+test('a first sync reports its progress while it downloads, then none', async () => {
+  const server = new FakeServer();
+  const writer = await makeDevice(server);
+  for (let i = 0; i < 6; i++) await upsert(writer.db, writer.session, 'capacity_entries', `e${i}`, entry(i + 1));
+  await writer.client.sync();
+  server.progress = (after, length) => ({ done: after + length, total: 6 });
+  const seen = [];
+  const reader = await makeDevice(server, { userId: 'u2', firstPullLimit: 2, onStatus: (s) => seen.push(s.progress) });
+  await reader.client.sync();
+  assert.deepEqual(seen.filter(Boolean).map((p) => p.done), [2, 4]);
+  assert.equal(reader.client.status.progress, null);
+  assert.equal((await listRecords(reader.db, 'capacity_entries', 't1')).length, 6);
 });
 
 test('two devices edit the same record offline: both converge, the loser is told', async () => {

@@ -57,3 +57,10 @@ export const capacityEntries = /* @__PURE__ */ collection(capacityEntriesStored,
     return rejected.mutation.op === 'delete' ? null : { href: `/attention/${rejected.rid}`, text: 'Fix and send again' };
   },
 });
+
+/**
+ * The server's weekly totals of the team's entries (read-only: the push that changes entries writes
+ * them). Devices keep 16 weeks of entries (their sync window) and every week's totals, so a box
+ * score needs no old entries.
+ */
+export const capacityWeeklyTotals = Object.freeze({ name: 'capacity_weekly_totals', indexes: [] });

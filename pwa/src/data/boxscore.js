@@ -5,7 +5,7 @@
 import { analyse } from '../lib/spc.js';
 import { listRecords } from '../records.js';
 import { GROUP_LABELS } from '../lib/measure-text.js';
-import { capacityEntries } from '../collections/capacity-entries.js';
+import { localWeeklyMinutes, weeklyFromTotals } from './weekly-totals.js';
 import { timeLostCategories } from '../collections/time-lost-categories.js';
 import { measures as measuresCollection } from '../collections/measures.js';
 import { measureValues } from '../collections/measure-values.js';
@@ -133,12 +133,18 @@ function row(m, history, window, currentWeek) {
   return out;
 }
 
-/** The shape of a tests/vectors/boxscore/*.json `input` -> {this_week, weeks, groups} (compute_from_records). */
+/**
+ * The shape of a tests/vectors/boxscore/*.json `input` -> {this_week, weeks, groups} (compute_from_records).
+ * A device has weekly totals instead of entries: `capacity_weekly_totals` (and `pending_entry_changes`,
+ * [before, after] pairs) take the place of `capacity_entries` when given.
+ */
 export function computeFromRecords(input) {
   const currentWeek = weekStart(londonDay(new Date(input.now)));
   const { weeks, groups } = compute({
     measures: input.measures,
-    weekly: weeklyMinutes(input.capacity_entries || []),
+    weekly: input.capacity_weekly_totals
+      ? weeklyFromTotals(input.capacity_weekly_totals, input.pending_entry_changes || [])
+      : weeklyMinutes(input.capacity_entries || []),
     values: (input.measure_values || []).map((v) => [v.measure_id, v.week_start, v.value]),
     categories: new Map((input.categories || []).map((c) => [c.id, c])),
     contractedHours: input.contracted_hours_per_week ?? null,
@@ -150,19 +156,21 @@ export function computeFromRecords(input) {
 
 /** The team's box score from this device's records (works offline). */
 export async function localBoxScore(db, teamId, { weeks = DEFAULT_WEEKS, contractedHours = null, now = nowDate() } = {}) {
-  const [measures, values, entries, categories] = await Promise.all([
+  const [measures, values, weekly, categories] = await Promise.all([
     listRecords(db, measuresCollection.name, teamId),
     listRecords(db, measureValues.name, teamId),
-    listRecords(db, capacityEntries.name, teamId),
+    localWeeklyMinutes(db, teamId),
     listRecords(db, timeLostCategories.name, teamId),
   ]);
-  return computeFromRecords({
-    now: now.toISOString(),
-    weeks,
-    contracted_hours_per_week: contractedHours,
+  const currentWeek = weekStart(londonDay(now));
+  const result = compute({
     measures: measures.map((r) => ({ ...r.data, id: r.id })),
-    measure_values: values.map((r) => r.data).filter((v) => v.measure_id && v.week_start),
-    capacity_entries: entries.map((r) => r.data).filter((e) => e.occurred_on && e.kind),
-    categories: categories.map((r) => ({ ...r.data, id: r.id })),
+    weekly,
+    values: values.map((r) => r.data).filter((v) => v.measure_id && v.week_start).map((v) => [v.measure_id, v.week_start, v.value]),
+    categories: new Map(categories.map((r) => [r.id, { ...r.data, id: r.id }])),
+    contractedHours,
+    currentWeek,
+    weeks,
   });
+  return { this_week: currentWeek, ...result };
 }

@@ -1,6 +1,6 @@
 // What the ideas, PICK chart, idea and actions screens read from the team's records on this device
 // (offline too), an idea card's recent moves, and moving a card; and the board's ideas by status.
-import { listRecords, getRecord } from '../records.js';
+import { listRecords, getRecord, baseHlcs } from '../records.js';
 import { upsert } from '../write.js';
 import { parseHlc, clientOf } from '../sync/hlc.js';
 import { ideas, pdsaCycles, actions, isOverdue, IDEA_STATUSES } from '../collections/improvement.js';
@@ -11,7 +11,7 @@ const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 /** A record as the screens show it, with what a card's history needs of its server copy. */
 const shown = (r) => ({
   ...r.data, id: r.id, pending: r.pending,
-  synced: r.server ? { status: r.server.record?.status, statusHlc: r.server.hlcs?.status, raisedHlc: r.server.hlcs?.raised_on } : null,
+  synced: r.server ? { status: r.server.record?.status, statusHlc: baseHlcs(r.server).status, raisedHlc: baseHlcs(r.server).raised_on } : null,
 });
 
 export const STATUS_ORDER = Object.keys(IDEA_STATUSES);
@@ -121,7 +121,7 @@ export function moveIdea(app, ideaId, status) {
  */
 function movedAt(r) {
   if (r.pending) return '\uffff';
-  const hlcs = r.server?.hlcs || {};
+  const hlcs = baseHlcs(r.server);
   return hlcs.status || Object.values(hlcs).sort().at(-1) || '';
 }
 

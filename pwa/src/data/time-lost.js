@@ -1,8 +1,8 @@
-// The team's time lost by reason over recent weeks (the board's Pareto chart), from the team's
-// entries this device holds for those weeks (offline too), read by day from an index rather than all. Kept apart from ./capacity.js, which the shell loads:
-// only the board reads this.
-import { recordIndex } from '../db.js';
-import { capacityEntries } from '../collections/capacity-entries.js';
+// The team's time lost by reason over recent weeks (the board's Pareto chart), from the team's weekly
+// totals on this device (./weekly-totals.js; offline too), so it is the whole team's even on a phone
+// that keeps only its user's entries. Kept apart from ./capacity.js, which the shell loads: only the
+// board reads this.
+import { localWeeklyMinutes } from './weekly-totals.js';
 import { addDays, weekStart } from '../lib/dates.js';
 import { today } from '../lib/clock.js';
 import { categoryRecords } from './categories.js';
@@ -17,12 +17,10 @@ export async function timeLostByReason(db, teamId, weeks = 4, ref = today()) {
   const current = new Map();
   for (const c of await categoryRecords(db, teamId)) for (const n of [...(c.former_names || []), c.name]) current.set(n, c.name);
   const totals = new Map();
-  const byDay = db.transaction('records').store.index(recordIndex(capacityEntries.name, 'team_day'));
-  const rows = await byDay.getAll(IDBKeyRange.bound([capacityEntries.name, teamId, from], [capacityEntries.name, teamId, '\uffff']));
-  for (const { data: e, deleted } of rows) {
-    if (deleted || e.kind !== 'time_lost') continue;
-    const name = e.category ? current.get(e.category) || e.category : 'No reason given';
-    totals.set(name, (totals.get(name) || 0) + (Number(e.minutes) || 0));
+  for (const [week, kind, category, minutes] of await localWeeklyMinutes(db, teamId)) {
+    if (week < from || kind !== 'time_lost') continue;
+    const name = category ? current.get(category) || category : 'No reason given';
+    totals.set(name, (totals.get(name) || 0) + minutes);
   }
   return { from, reasons: [...totals].map(([name, minutes]) => ({ name, minutes }))
     .sort((a, b) => b.minutes - a.minutes || a.name.localeCompare(b.name)) };

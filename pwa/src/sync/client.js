@@ -5,11 +5,13 @@
 import { getMeta, setMeta, wipe, SYNC_SCHEMA_VERSION } from '../db.js';
 import { Hlc, clientOf } from './hlc.js';
 import * as outbox from './outbox.js';
-import { applyServerChange, dropTeams, refreshRecord } from '../records.js';
+import { applyServerPage, dropTeams, leaveWindows, refreshRecord } from '../records.js';
 import { now } from '../lib/clock.js';
 import { META } from '../meta-keys.js';
 
 export const LOCK_NAME = 'valueboard-sync';
+/** A first sync (or a team sent whole) pulls pages this big: fewer round trips and transactions. */
+export const FIRST_PULL_LIMIT = 5000;
 
 export class TransientError extends Error {}
 export class StopSync extends Error {
@@ -20,13 +22,14 @@ export class StopSync extends Error {
 }
 
 export class SyncClient {
-  constructor({ db, transport, locks = globalThis.navigator?.locks, clock = now, batchSize = 200, pullLimit = 500, onStatus = () => {}, onChange = () => {} }) {
+  constructor({ db, transport, locks = globalThis.navigator?.locks, clock = now, batchSize = 200, pullLimit = 500, firstPullLimit = FIRST_PULL_LIMIT, onStatus = () => {}, onChange = () => {} }) {
     this.db = db;
     this.transport = transport;
     this.locks = locks;
     this.clock = clock;
     this.batchSize = batchSize;
     this.pullLimit = pullLimit;
+    this.firstPullLimit = firstPullLimit;
     this.onStatus = onStatus;
     this.onChange = onChange;
     this.running = null;
@@ -177,35 +180,59 @@ export class SyncClient {
 
   async #pull(session) {
     let cursor = (await getMeta(this.db, META.CURSOR)) || '';
+    let limit = cursor ? this.pullLimit : this.firstPullLimit;
+    const fetchPage = (from, size) => this.#call('GET', `/api/sync/pull?cursor=${encodeURIComponent(from)}&limit=${size}`);
+    let next = fetchPage(cursor, limit);
+    let copying = false; // a team is being sent whole: screens are told once, at the end
     for (let page = 0; page < 10000; page++) {
-      const qs = `cursor=${encodeURIComponent(cursor)}&limit=${this.pullLimit}`;
-      const res = await this.#call('GET', `/api/sync/pull?${qs}`);
+      const res = await next;
       if (res.status === 400 && errorCode(res.body) === 'invalid_cursor' && cursor) {
         // Start over: forget what was pulled (pending local changes stay queued).
         await resetPulled(this.db);
         cursor = '';
+        limit = this.firstPullLimit;
+        next = fetchPage(cursor, limit);
         continue;
       }
       if (res.status !== 200) throw new TransientError(`pull failed: HTTP ${res.status}`);
       const body = res.body;
+      const following = body.cursor ?? cursor;
+      if (body.progress) limit = this.firstPullLimit;
+      // Ask for the next page while this one is written: the network and IndexedDB overlap.
+      next = body.has_more ? fetchPage(following, limit) : null;
+      next?.catch(() => {}); // a failure is met when it is awaited
       // Confirm first, so the pulled state lands over our folded values, not under them.
       if (body.last_mutation_id) await outbox.confirm(this.db, body.last_mutation_id, [], { fromPush: false });
-      const tx = this.db.transaction(['records', 'outbox', 'meta'], 'readwrite', { durability: 'strict' });
+      // Relaxed: the page and its cursor commit together or not at all; a page lost to a power cut
+      // is pulled again.
+      const tx = this.db.transaction(['records', 'outbox', 'meta'], 'readwrite', { durability: 'relaxed' });
       if (body.drop_teams?.length) await dropTeams(tx, body.drop_teams);
       const meta = tx.objectStore('meta');
-      const clock = new Hlc(session.device_id, { ...((await meta.get(META.HLC)) || {}), clock: this.clock });
-      for (const change of body.changes || []) {
-        const stored = await applyServerChange(tx, change);
-        for (const h of Object.values(stored?.server?.hlcs || {})) {
-          try { clock.receive(h); } catch { /* ignore malformed */ }
-        }
+      const newest = await applyServerPage(tx, body.changes || []);
+      if (newest) {
+        const clock = new Hlc(session.device_id, { ...((await meta.get(META.HLC)) || {}), clock: this.clock });
+        try { clock.receive(newest); } catch { /* ignore malformed */ }
+        await meta.put(clock.state(), META.HLC);
       }
-      await meta.put(clock.state(), META.HLC);
-      await meta.put(body.cursor ?? cursor, META.CURSOR);
+      if (!body.has_more && body.windows) {
+        // A first sync has nothing older to trim; later the windows move once a week.
+        const kept = await meta.get(META.WINDOWS);
+        if (cursor && JSON.stringify(kept) !== JSON.stringify(body.windows)) await leaveWindows(tx, body.windows);
+        await meta.put(body.windows, META.WINDOWS);
+      }
+      await meta.put(following, META.CURSOR);
       await tx.done;
-      cursor = body.cursor ?? cursor;
-      this.onChange();
-      if (!body.has_more) return;
+      cursor = following;
+      copying ||= !!body.progress;
+      if (body.progress && body.has_more) {
+        await this.refreshStatus({ progress: body.progress });
+      } else if (!copying) {
+        this.onChange();
+      }
+      if (!body.has_more) {
+        if (copying) await this.refreshStatus({ progress: null });
+        return;
+      }
     }
   }
 
@@ -259,6 +286,7 @@ async function resetPulled(db) {
   await tx.objectStore('records').clear();
   for (const [collection, id] of keys) await refreshRecord(tx, collection, id);
   await tx.objectStore('meta').delete(META.CURSOR);
+  await tx.objectStore('meta').delete(META.WINDOWS);
   await tx.done;
 }
 

@@ -14,6 +14,12 @@ export function statusMessage(status, online) {
   if (status.state === 'update_needed') return `Update needed before ${plural(status.pending, 'change')} can sync`;
   if (status.state === 'failed' && status.pending) return `Sync failed — will retry. ${plural(status.pending, 'change')} waiting to sync`;
   if (status.state === 'failed') return 'Sync failed — will retry';
+  if (status.state === 'syncing' && status.progress?.total) {
+    // A first sync runs behind the screens (logging works meanwhile): say how far it is, honestly.
+    const percent = Math.min(99, Math.floor((100 * status.progress.done) / status.progress.total));
+    const waiting = status.pending ? ` · ${plural(status.pending, 'change')} waiting to sync` : '';
+    return `Downloading your team's data: ${percent}%${waiting}`;
+  }
   if (status.pending) return `${plural(status.pending, 'change')} waiting to sync`;
   if (status.state === 'syncing') return 'Syncing…';
   if (status.rejected) return attentionMessage(status);

@@ -25,6 +25,10 @@ export class FakeServer {
     this.serverTime = () => new Date().toISOString();
     this.tokens = new Map(); // token -> {client_id, user_id}
     this.rejectIf = () => null;
+    this.leftNext = [];
+    this.outside = new Set(); // keys collection|id outside every device's window: a change is a left notice
+    this.windows = null; // {collection: {field, from}} sent with every page when set
+    this.progress = null; // (after, pageLength, changedCount) -> {done, total}, sent when set
   }
 
   handle(method, path, body, token) {
@@ -91,11 +95,18 @@ export class FakeServer {
     const page = changed.slice(0, limit);
     const changes = page.map(([key, r]) => {
       const [collection, record_id] = key.split('|');
+      if (this.outside.has(key)) return { collection, record_id, deleted: true, left: true, record: { id: record_id }, hlc: null, hlcs: {} };
       return { collection, record_id, deleted: r.deleted, record: { ...r.record }, ...compactHlcs(r) };
     });
     const cursor = page.length ? String(page[page.length - 1][1].seq) : String(after);
     const drop = this.dropNext || [];
-    return { status: 200, body: { changes, cursor, has_more: changed.length > limit, last_mutation_id: this.lastIds.get(auth.client_id) || 0, drop_teams: drop, server_time: this.serverTime() } };
+    // Records that left the device's sync window (`leftNext`: [collection, record_id] pairs), told once.
+    for (const [collection, record_id] of this.leftNext.splice(0)) {
+      changes.push({ collection, record_id, deleted: true, left: true, record: { id: record_id }, hlc: null, hlcs: {} });
+    }
+    const extra = this.windows ? { windows: this.windows } : {};
+    if (this.progress) extra.progress = this.progress(after, page.length, changed.length);
+    return { status: 200, body: { changes, cursor, has_more: changed.length > limit, last_mutation_id: this.lastIds.get(auth.client_id) || 0, drop_teams: drop, server_time: this.serverTime(), ...extra } };
   }
 }
 
