@@ -8,7 +8,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server import config as config_module
-from server.core import clock
+from server.core import clock, compression
 from server.core.database import configure_engine, engine_options
 from server.extensions import api, db, migrate
 
@@ -43,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
+    compression.register(app)
     _register_features(app)
     return app
 
