@@ -8,6 +8,7 @@ import { getRecord, listRecords } from '../src/records.js';
 import { getMeta } from '../src/db.js';
 import { backoffDelay, SyncScheduler } from '../src/sync/scheduler.js';
 import { META } from '../src/meta-keys.js';
+import { forgetSeenConflicts } from '../src/sync/client.js';
 
 const entry = (minutes, extra = {}) => ({ team_id: 't1', kind: 'time_lost', minutes, occurred_on: '2026-11-26', category: 'waiting', ...extra });
 
@@ -454,3 +455,16 @@ test('the scheduler schedules nothing after a sync that says stop (signed out, u
   assert.notEqual(scheduler.timer, null, 'a transient failure is retried');
   scheduler.stop();
 });
+
+test('seen conflicts older than the server keeps its log are forgotten; unseen ones stay', async () => {
+  const server = new FakeServer();
+  const d = await makeDevice(server);
+  const tx = d.db.transaction('conflicts', 'readwrite');
+  await tx.store.put({ key: 'old-seen', at: '2026-01-05T10:00:00.000Z', seen: true });
+  await tx.store.put({ key: 'old-unseen', at: '2026-01-05T10:00:00.000Z', seen: false });
+  await tx.store.put({ key: 'recent-seen', at: '2026-11-20T10:00:00.000Z', seen: true });
+  await tx.done;
+  await forgetSeenConflicts(d.db, '2026-06-09T00:00:00.000Z');
+  assert.deepEqual((await d.db.getAllKeys('conflicts')).sort(), ['old-unseen', 'recent-seen']);
+});
+

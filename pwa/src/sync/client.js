@@ -254,7 +254,22 @@ export class SyncClient {
       await storeConflicts(this.db, session, res.body.conflicts || []);
     }
     await setMeta(this.db, META.CONFLICTS_SINCE, started);
+    await forgetSeenConflicts(this.db, new Date(this.clock() - CONFLICTS_KEPT_DAYS * 86_400_000).toISOString());
   }
+}
+
+/** A conflict the user has seen stays on the device as long as the server keeps its log (180 days). */
+export const CONFLICTS_KEPT_DAYS = 180;
+
+/** Drop conflicts the user has seen that were logged before `before` (ISO): the list stays short. */
+export async function forgetSeenConflicts(db, before) {
+  const tx = db.transaction('conflicts', 'readwrite');
+  let cursor = await tx.store.openCursor();
+  while (cursor) {
+    if (cursor.value.seen && (cursor.value.at || '') < before) await cursor.delete();
+    cursor = await cursor.continue();
+  }
+  await tx.done;
 }
 
 export async function storeConflicts(db, session, conflicts) {
