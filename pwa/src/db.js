@@ -3,7 +3,8 @@
 // Stores
 //   records    key [collection, id]  indexes: team (team_id), collection_team ([collection, team_id]),
 //              and each collection's own, declared in collections/ and named "<collection>/<index>"
-//              (capacity_entries/owner_day: [collection, team_id, data.user_id, data.occurred_on])
+//              (capacity_entries/owner_day: [collection, team_id, data.user_id, data.occurred_on]);
+//              every index costs each write of a first sync, so one no screen reads is retired
 //              { collection, id, team_id, data, deleted, pending, server: {record, hlcs, deleted} | null }
 //              `data` is what the screens show: the server's record with pending local mutations over it.
 //   outbox     key id (mutation id, consecutive per device: 1, 2, 3 …)  index record ([collection, record_id])
@@ -53,13 +54,16 @@ export async function openDb(name = DB_NAME, { version = DB_VERSION } = {}) {
         // capacity_entries/owner_day; the records themselves stay as they are.
         tx.objectStore('records').deleteIndex('owner_day');
       }
-      // Every collection index the steps from oldVersion to newVersion added: an index is created
-      // by the version in its `since`. A changed index is a new one (new name, the next version);
-      // an index, once released, is never edited.
+      // Every collection index the steps from oldVersion to newVersion added or retired: an index is
+      // created by the version in its `since` and deleted by the one in its `retired`. A changed index
+      // is a new one (new name, the next version); an index, once released, is never edited.
       const records = tx.objectStore('records');
       for (const c of STORED_COLLECTIONS) {
         for (const index of c.indexes) {
-          if (index.since > oldVersion && index.since <= newVersion) records.createIndex(recordIndex(c.name, index.name), index.keyPath);
+          const name = recordIndex(c.name, index.name);
+          const wanted = index.since <= newVersion && !(index.retired <= newVersion);
+          if (wanted && !records.indexNames.contains(name)) records.createIndex(name, index.keyPath);
+          if (!wanted && records.indexNames.contains(name)) records.deleteIndex(name);
         }
       }
     },

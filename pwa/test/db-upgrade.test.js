@@ -32,15 +32,27 @@ async function everything(db) {
   return out;
 }
 
-test('every index a collection declares is made by some version up to the current one', async () => {
+test('every index a collection declares is made by some version up to the current one, unless retired', async () => {
   const db = await openDb(name());
   const indexes = [...db.transaction('records').store.indexNames];
   for (const c of COLLECTIONS) {
     for (const index of c.indexes) {
       assert.ok(Number.isInteger(index.since) && index.since >= 2 && index.since <= DB_VERSION, `${c.name}/${index.name}: since ${index.since}`);
-      assert.ok(indexes.includes(recordIndex(c.name, index.name)), `${c.name}/${index.name} is missing`);
+      const retired = index.retired !== undefined;
+      assert.ok(!retired || (Number.isInteger(index.retired) && index.retired > index.since && index.retired <= DB_VERSION));
+      assert.equal(indexes.includes(recordIndex(c.name, index.name)), !retired, `${c.name}/${index.name}`);
     }
   }
+});
+
+test('an index made by one version and retired by a later one goes on upgrade', async () => {
+  const dbName = name();
+  const v3 = await openDb(dbName, { version: 3 });
+  assert.ok([...v3.transaction('records').store.indexNames].includes('capacity_entries/team_day'));
+  v3.close();
+  const db = await openDb(dbName);
+  assert.deepEqual(schema(db), schema(await openDb(name())), 'the same schema as a new install');
+  assert.ok(![...db.transaction('records').store.indexNames].includes('capacity_entries/team_day'));
 });
 
 test('a version 1 database upgrades with its outbox, records, meta, refusals and conflicts intact', async () => {
