@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from server.core import clock
+from server.core.weeks import week_start
 from server.extensions import db
 from server.sync_api.models import SyncRecord
 from server.sync_api.registry import sync_setup
@@ -23,6 +24,7 @@ from sync.hlc import system_ms
 # Yesterday in London by the one clock: inside every device's sync window (16 weeks of entries) and
 # never in the future, whatever the calendar says (a fixed date would fall out of the window).
 TODAY = (clock.today() - timedelta(days=1)).isoformat()
+TODAY_WEEK = week_start(date.fromisoformat(TODAY)).isoformat()  # the week of TODAY's weekly totals
 
 
 def entry(team_id: str, **over: Any) -> dict:
@@ -212,4 +214,5 @@ def helpers():
     h = Helpers()
     h.entry, h.new_id, h.server_records, h.view_fields = entry, new_id, server_records, view_fields
     h.Background, h.PausingStore, h.SqlTx, h.TODAY = Background, PausingStore, SqlTx, TODAY
+    h.TODAY_WEEK = TODAY_WEEK
     return h

@@ -1,13 +1,16 @@
 """Pull pages are written by the database (``store.change_json``): each change must be the JSON the
 engine's own ``SyncEngine.change_for`` gives for the stored record, on SQLite and PostgreSQL, for
-odd texts, edited records (per-field hlcs), tombstones and records with no fields."""
+odd texts, edited records (per-field hlcs), tombstones, records with no fields and the weekly totals
+the server writes (a null category)."""
 
 from __future__ import annotations
 
 import json
 
+from server.capacity.models import weekly_total_id
 from server.extensions import db
 from server.sync_api.encoding import EncodedChange, dumps, encode_pull
+from server.organisations.operations import set_membership
 from server.sync_api.registry import sync_setup
 from sync import SyncEngine
 from sync.client import field_hlcs
@@ -15,13 +18,17 @@ from sync.client import field_hlcs
 ODD_NOTES = ['a "quoted" \\ back\\slash', "<b>&amp;</b> /slash", "caf\u00e9 \u2603 \U0001f600", "\u2028 \u00a0 '"]
 
 
-def stored_changes(record_ids) -> dict[str, dict]:
+def stored_changes(keys) -> dict[tuple[str, str], dict]:
     """What the engine itself would send for each stored record (read through the store's merge path)."""
     store = sync_setup().engine.store
     with store.transaction() as tx:
-        records = tx.lock_records([("capacity_entries", rid) for rid in record_ids])
+        records = tx.lock_records(sorted(keys))
     db.session.commit()
-    return {key[1]: SyncEngine.change_for(rec) for key, rec in records.items()}
+    return {key: SyncEngine.change_for(rec) for key, rec in records.items()}
+
+
+def by_key(changes) -> dict[tuple[str, str], dict]:
+    return {(ch["collection"], ch["record_id"]): ch for ch in changes}
 
 
 def test_pulled_changes_equal_the_engines_changes_for_the_stored_records(team_world, phone, helpers):
@@ -37,16 +44,24 @@ def test_pulled_changes_equal_the_engines_changes_for_the_stored_records(team_wo
     ann.sync()
     assert ann.client.needs_attention == []
     lead.sync()
-    bob = phone(team_world.bob)
-    bob.sync()  # bob had every record, so a later pull sends him the tombstone too
+    tablet = phone(team_world.lead, "tablet")  # a lead's device keeps the team's entries
+    tablet.sync()  # it had every record, so a later pull sends it the tombstone too
     lead.upsert(edited, {"minutes": 45, "note": None})  # two fields get the lead's later hlc
     lead.delete(deleted)
     lead.sync()
 
-    pulled = {ch["record_id"]: ch for ch in bob.pull(bob.client.cursor)["changes"]}
-    pulled.update({ch["record_id"]: ch for ch in phone(team_world.bob).pull()["changes"]})
-    assert set(pulled) == set(ids)
-    assert pulled == stored_changes(ids)
+    everything = by_key(tablet.pull(tablet.client.cursor)["changes"])
+    everything.update(by_key(phone(team_world.lead, "fresh").pull()["changes"]))
+    totals = {weekly_total_id(team, week, kind, category) for week, kind, category in
+              {(rec["week_start"], rec["kind"], rec["category"])
+               for (name, _), rec in ((k, ch["record"]) for k, ch in everything.items())
+               if name == "capacity_weekly_totals"}}
+    assert len(totals) == 3  # time lost "Waiting", time lost "Searching", meetings (no category)
+    assert set(everything) == {("capacity_entries", rid) for rid in ids} | {("capacity_weekly_totals", t) for t in totals}
+    assert everything == stored_changes(everything)
+    assert any(ch["record"]["category"] is None for ch in everything.values()
+               if ch["collection"] == "capacity_weekly_totals")
+    pulled = {rid: ch for (name, rid), ch in everything.items() if name == "capacity_entries"}
     assert pulled[deleted]["deleted"] and pulled[deleted]["hlc"] is None and pulled[deleted]["hlcs"] == {}
     assert set(pulled[edited]["hlcs"]) == {"minutes", "note"}  # the exceptions to the shared hlc
     hlcs = field_hlcs(pulled[edited])
@@ -72,9 +87,15 @@ def test_a_page_holding_several_teams_changes_is_one_valid_list(team_world, phon
         b_phone.upsert(rid, helpers.entry(ward_b))
     a_phone.sync()
     b_phone.sync()
-    admin = phone(make_user("admin"))
-    page = admin.pull(limit=4)  # all of one ward's changes and some of the other's
-    second = admin.pull(page["cursor"], limit=4)
+    lead = make_user(team=team_world.team, team_role="lead")  # keeps both wards' entries
+    set_membership(team_world.other_team, lead.id, "lead")
+    db.session.commit()
+    reader = phone(lead)
+    # each ward: its entries and one weekly total; a page of 5 holds all of one ward's and some of the other's
+    page = reader.pull(limit=5)
+    second = reader.pull(page["cursor"], limit=5)
     pulled = [ch["record_id"] for ch in page["changes"] + second["changes"]]
-    assert len(page["changes"]) == 4 and page["has_more"] and not second["has_more"]
-    assert sorted(pulled) == sorted(a_ids + b_ids)
+    assert len(page["changes"]) == 5 and page["has_more"] and not second["has_more"]
+    assert len({ch["record"]["team_id"] for ch in page["changes"]}) == 2
+    totals = [weekly_total_id(ward, helpers.TODAY_WEEK, "time_lost", "Searching for equipment") for ward in (ward_a, ward_b)]
+    assert sorted(pulled) == sorted(a_ids + b_ids + totals)

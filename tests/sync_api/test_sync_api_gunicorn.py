@@ -24,6 +24,7 @@ import sqlalchemy as sa
 
 from sync import Hlc
 from tests.conftest import POSTGRES_ADMIN_URL, TEST_CONFIG, _migrate
+from tests.sync_api.conftest import TODAY
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -112,8 +113,10 @@ def live_server(databases, tmp_path_factory):
 
 
 def _counts(engine) -> tuple[int, int, int]:
+    """(entry records, entry rows, the device's last mutation id)."""
     with engine.connect() as conn:
-        return (conn.execute(sa.text("SELECT count(*) FROM sync_records")).scalar_one(),
+        return (conn.execute(sa.text("SELECT count(*) FROM sync_records WHERE collection = 'capacity_entries'"))
+                .scalar_one(),
                 conn.execute(sa.text("SELECT count(*) FROM capacity_entries")).scalar_one(),
                 conn.execute(sa.text("SELECT coalesce(max(last_mutation_id), 0) FROM sync_devices")).scalar_one())
 
@@ -123,7 +126,7 @@ def test_a_worker_killed_mid_push_leaves_nothing_and_the_retry_applies_once(live
     clock = Hlc(s["device_id"])
     mutations = [{"id": i, "collection": "capacity_entries", "record_id": str(uuid.uuid4()), "op": "upsert",
                   "hlc": clock.now(), "fields": {"team_id": s["team_id"], "kind": "admin", "minutes": 5,
-                                                 "occurred_on": "2026-11-20"}} for i in range(1, 501)]
+                                                 "occurred_on": TODAY}} for i in range(1, 501)]
     body = {"client_id": s["device_id"], "schema_version": 1, "mutations": mutations}
 
     outcome: dict = {}
@@ -146,6 +149,8 @@ def test_a_worker_killed_mid_push_leaves_nothing_and_the_retry_applies_once(live
     thread.join(30)
     assert "response" not in outcome and isinstance(outcome.get("error"), Exception)
     assert _counts(s["db"]) == (0, 0, 0)
+    with s["db"].connect() as conn:  # nor the weekly total written in the same transaction
+        assert conn.execute(sa.text("SELECT count(*) FROM sync_records")).scalar_one() == 0
 
     status, result = _request(s["port"], "POST", "/api/sync/push", s["token"], body)
     assert status == 200, result
@@ -154,4 +159,8 @@ def test_a_worker_killed_mid_push_leaves_nothing_and_the_retry_applies_once(live
     assert status == 200 and {r["status"] for r in again["results"]} == {"duplicate"}
     assert _counts(s["db"]) == (500, 500, 500)
     status, page = _request(s["port"], "GET", "/api/sync/pull?limit=1000", s["token"])
-    assert status == 200 and len(page["changes"]) == 500 and page["last_mutation_id"] == 500
+    assert status == 200 and page["last_mutation_id"] == 500
+    entries = [c for c in page["changes"] if c["collection"] == "capacity_entries"]
+    totals = [c["record"] for c in page["changes"] if c["collection"] == "capacity_weekly_totals"]
+    assert len(entries) == 500 and len(page["changes"]) == 501
+    assert [(t["kind"], t["minutes"], t["entries"]) for t in totals] == [("admin", 2500, 500)]  # counted once

@@ -49,6 +49,10 @@ class Stream:
         self.response.close()
 
 
+#: A team's counter after a push of one entry: the entry and the weekly total the server writes with it.
+ONE_ENTRY = 2
+
+
 def open_stream(api, **query) -> Stream:
     return Stream(api.get("/api/sync/events", query_string=query, buffered=False))
 
@@ -63,10 +67,10 @@ def test_a_poke_reaches_only_the_changed_teams_devices_and_carries_no_record_dat
     other = phone(make_user(team=w.other_team))
     other.push(other.mutation(str(uuid.uuid4()), entry(w.other_team.id)))
 
-    assert ann_stream.next_event() == ("poke", {"team_id": w.team.id, "version": 1})
+    assert ann_stream.next_event() == ("poke", {"team_id": w.team.id, "version": ONE_ENTRY})
     assert record_id.encode() not in ann_stream.raw and b"hoist" not in ann_stream.raw
     # The outsider's first poke is their own team's: the change to team A never reached them.
-    assert outsider_stream.next_event() == ("poke", {"team_id": w.other_team.id, "version": 1})
+    assert outsider_stream.next_event() == ("poke", {"team_id": w.other_team.id, "version": ONE_ENTRY})
     ann_stream.close()
     outsider_stream.close()
 
@@ -83,7 +87,7 @@ def test_the_device_that_pushed_hears_nothing_of_its_own_push(team_world, phone,
     ann.push(ann.mutation(str(uuid.uuid4()), entry(w.team.id)))
     other = phone(make_user(team=w.other_team))
     other.push(other.mutation(str(uuid.uuid4()), entry(w.other_team.id)))
-    assert stream.next_event() == ("poke", {"team_id": w.other_team.id, "version": 1})
+    assert stream.next_event() == ("poke", {"team_id": w.other_team.id, "version": ONE_ENTRY})
     stream.close()
 
 
@@ -104,7 +108,7 @@ def test_a_stream_for_one_team_hears_only_that_team(team_world, phone, make_user
     bob.push(bob.mutation(str(uuid.uuid4()), entry(w.team.id)))
     other = phone(make_user(team=w.other_team))
     other.push(other.mutation(str(uuid.uuid4()), entry(w.other_team.id)))
-    assert stream.next_event() == ("poke", {"team_id": w.other_team.id, "version": 1})
+    assert stream.next_event() == ("poke", {"team_id": w.other_team.id, "version": ONE_ENTRY})
     stream.close()
 
 
@@ -124,10 +128,11 @@ def test_a_push_that_rolls_back_is_never_announced(team_world, phone, monkeypatc
     monkeypatch.undo()
     lead = phone(w.lead)
     lead.push(lead.mutation(str(uuid.uuid4()), entry(w.team.id, minutes=7)))
-    # Version 1 again: the failed push's counter was rolled back with it, and only the lead's push is heard.
-    assert stream.next_event() == ("poke", {"team_id": w.team.id, "version": 1})
+    # The counter of one push again: the failed push's was rolled back with it, and only the lead's push is heard.
+    assert stream.next_event() == ("poke", {"team_id": w.team.id, "version": ONE_ENTRY})
     status, page = lead.send("pull", {"cursor": ""})
-    assert [c["record"]["minutes"] for c in page["changes"]] == [7]
+    assert [(c["collection"], c["record"]["minutes"]) for c in page["changes"]] == [
+        ("capacity_entries", 7), ("capacity_weekly_totals", 7)]  # the failed push's 99 minutes were never added
     stream.close()
 
 
@@ -137,7 +142,7 @@ def test_server_side_writes_are_announced(team_world, phone):
     results = write_as_server(w.lead, [{"collection": "capacity_entries", "record_id": str(uuid.uuid4()),
                                         "op": "upsert", "fields": entry(w.team.id)}])
     assert results[0]["status"] == "applied"
-    assert stream.next_event() == ("poke", {"team_id": w.team.id, "version": 1})
+    assert stream.next_event() == ("poke", {"team_id": w.team.id, "version": ONE_ENTRY})
     stream.close()
 
 

@@ -19,14 +19,20 @@ import sqlalchemy as sa
 from server.sync_api.store import SqlTx
 
 
+def entry_ids(changes) -> set:
+    """The capacity entries of a pull page (the weekly totals written with them are records too)."""
+    return {c["record_id"] for c in changes if c["collection"] == "capacity_entries"}
+
+
 def run_scenario(team_world, phone, helpers, pausing_store, store_class) -> tuple[set, set, bool]:
     """Returns (ids the reader pulled, ids that exist, whether B had to wait for A)."""
     team = team_world.team.id
-    ann, lead, reader = phone(team_world.ann, "A"), phone(team_world.lead, "B"), phone(team_world.bob, "reader")
+    ann, lead = phone(team_world.ann, "A"), phone(team_world.lead, "B")
+    reader = phone(team_world.lead, "reader")  # a lead's device keeps ann's entries too
     store = pausing_store(store_class, pauses=0)
     first = helpers.new_id()
     ann.push(ann.mutation(first, helpers.entry(team)))  # the team's counter row exists from here on
-    replica = {c["record_id"] for c in reader.pull()["changes"]}
+    replica = entry_ids(reader.pull()["changes"])
     cursor = reader.pull()["cursor"]
 
     store.pauses = 1
@@ -37,12 +43,12 @@ def run_scenario(team_world, phone, helpers, pausing_store, store_class) -> tupl
     b.join(1.0)  # (a different weekly bucket from A, so only the team lock could hold B back)
     b_waited = b.is_alive()
     page = reader.pull(cursor)  # the device pulls while A is still open
-    replica |= {c["record_id"] for c in page["changes"]}
+    replica |= entry_ids(page["changes"])
     cursor = page["cursor"]
     store.release.set()
     a.value(), b.value()
     page = reader.pull(cursor)
-    replica |= {c["record_id"] for c in page["changes"]}
+    replica |= entry_ids(page["changes"])
     return replica, {first, x, y}, b_waited
 
 
@@ -66,7 +72,7 @@ class NaiveTx(SqlTx):
         for rec in records:
             rec.version = self.conn.execute(sa.text(f"SELECT nextval('{self.sequence}')")).scalar_one()
         self.top = max(rec.version for rec in records)
-        super().put_records(records)
+        return super().put_records(records)  # the weekly totals it derives are numbered the same way
 
     def save_team(self, state):
         self.conn.execute(sa.text("UPDATE sync_teams SET version = GREATEST(version, :v) WHERE team_id = :t"),

@@ -1,8 +1,12 @@
-"""GET /api/sync/pull and /api/sync/conflicts on both databases: paging, resuming, membership, clock skew."""
+"""GET /api/sync/pull and /api/sync/conflicts on both databases: paging, resuming, membership, clock skew.
+
+Replicas hold every pulled collection, keyed ``(collection, record_id)``: the capacity entries a
+device keeps (a lead the team's, staff their own) and the weekly totals the server writes with them."""
 
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 
@@ -10,38 +14,50 @@ from server.organisations.operations import remove_membership, set_membership
 from server.extensions import db
 from sync import format_hlc, parse_time
 from sync.client import field_hlcs
+from sync.cursor import decode_cursor_state
 from sync.hlc import system_ms
 
 HOUR = 3_600_000
 
 
+ENTRIES, TOTALS = "capacity_entries", "capacity_weekly_totals"
+
+
 def replica_pull(phone, cursor="", limit=500, replica=None, max_pages=None):
-    """Pull page by page into a plain replica {record_id: record}; returns (replica, cursor, pages)."""
+    """Pull page by page into a plain replica {(collection, record_id): record}; returns (replica, cursor, has_more)."""
     replica = {} if replica is None else replica
     pages = 0
     while True:
         page = phone.pull(cursor, limit)
         pages += 1
         for team in page["drop_teams"]:
-            for rid in [rid for rid, rec in replica.items() if rec["team_id"] == team]:
-                del replica[rid]
-        for change in page["changes"]:
-            if change["deleted"]:
-                replica.pop(change["record_id"], None)
-            else:
-                replica[change["record_id"]] = change["record"]
+            for key in [key for key, rec in replica.items() if rec["team_id"] == team]:
+                del replica[key]
+        apply_changes(replica, page["changes"])
         cursor = page["cursor"]
         if not page["has_more"] or (max_pages and pages >= max_pages):
             return replica, cursor, page["has_more"]
 
 
-def stored(replica):
+def apply_changes(replica, changes):
+    for change in changes:
+        key = (change["collection"], change["record_id"])
+        if change["deleted"]:
+            replica.pop(key, None)
+        else:
+            replica[key] = change["record"]
+
+
+def stored(replica, collection=ENTRIES, user_id=None):
+    """One collection of a replica as the server stores it: {record_id: fields, team_id, user_id}."""
     return {rid: {k: v for k, v in rec.items() if k not in ("id", "created_at", "updated_at")}
-            for rid, rec in replica.items()}
+            for (name, rid), rec in replica.items() if name == collection and user_id in (None, rec["user_id"])}
 
 
-def server_state(helpers, team_id=None):
-    return {rid: {k: v for k, v in rec.items() if k != "deleted"} for rid, rec in helpers.server_records(team_id).items()}
+def server_state(helpers, team_id=None, collection=ENTRIES, user_id=None):
+    return {rid: {k: v for k, v in rec.items() if k != "deleted"}
+            for rid, rec in helpers.server_records(team_id, collection=collection).items()
+            if user_id in (None, rec["user_id"])}
 
 
 def test_paging_while_other_devices_write_ends_equal_to_the_server(team_world, phone, helpers):
@@ -54,11 +70,7 @@ def test_paging_while_other_devices_write_ends_equal_to_the_server(team_world, p
     replica, cursor = {}, ""
     for round_ in range(12):
         page = reader.pull(cursor, limit=7)
-        for change in page["changes"]:
-            if change["deleted"]:
-                replica.pop(change["record_id"], None)
-            else:
-                replica[change["record_id"]] = change["record"]
+        apply_changes(replica, page["changes"])
         assert len({c["record_id"] for c in page["changes"]}) == len(page["changes"])  # at most once a page
         cursor = page["cursor"]
         # meanwhile: creates, edits of records already pulled and not yet pulled, deletes
@@ -70,13 +82,14 @@ def test_paging_while_other_devices_write_ends_equal_to_the_server(team_world, p
             ops.append(writer.mutation(ids[round_], op="delete"))
         writer.push(*ops)
     replica, cursor, _ = replica_pull(reader, cursor, limit=7, replica=replica)
-    assert stored(replica) == server_state(helpers, team)
-    assert len(replica) > 40
+    assert stored(replica) == server_state(helpers, team)  # a lead's device holds the team's entries
+    assert len(stored(replica)) > 40
+    assert stored(replica, TOTALS) == server_state(helpers, team, TOTALS)
 
 
 def test_an_interrupted_pull_resumes_and_repeats_exactly(team_world, phone, helpers):
     team = team_world.team.id
-    ann, reader = phone(team_world.ann), phone(team_world.bob, "reader")
+    ann, reader = phone(team_world.ann), phone(team_world.lead, "reader")  # a lead's device holds ann's entries
     ids = [helpers.new_id() for _ in range(25)]
     ann.push(*[ann.mutation(rid, helpers.entry(team, minutes=i + 1)) for i, rid in enumerate(ids)])
     first = reader.pull("", limit=10)
@@ -84,22 +97,29 @@ def test_an_interrupted_pull_resumes_and_repeats_exactly(team_world, phone, help
     # the response of the second page is lost: the same cursor gets the same answer
     second = reader.pull(first["cursor"], limit=10)
     repeated = reader.pull(first["cursor"], limit=10)
-    assert {**repeated, "server_time": None} == {**second, "server_time": None}
+    assert {**repeated, "server_time": None, "cursor": None} == {**second, "server_time": None, "cursor": None}
+    # the cursors differ only in the time they were issued (which left notices are measured from)
+    assert replace(decode_cursor_state(repeated["cursor"]), issued=None) == \
+        replace(decode_cursor_state(second["cursor"]), issued=None)
     # a change lands before the device asks again: nothing is skipped
     ann.push(ann.mutation(ids[0], {"minutes": 500}), ann.mutation(ids[24], op="delete"))
-    replica = {c["record_id"]: c["record"] for c in first["changes"]}
+    replica = {}
+    apply_changes(replica, first["changes"])
     replica, _, _ = replica_pull(reader, first["cursor"], limit=10, replica=replica)
     assert stored(replica) == server_state(helpers, team)
-    assert replica[ids[0]]["minutes"] == 500 and ids[24] not in replica
+    assert stored(replica, TOTALS) == server_state(helpers, team, TOTALS)
+    assert stored(replica)[ids[0]]["minutes"] == 500 and ids[24] not in stored(replica)
 
 
 def test_an_incremental_sync_ends_equal_to_a_fresh_full_sync(team_world, phone, helpers):
     team = team_world.team.id
     ann, bob, lead = phone(team_world.ann), phone(team_world.bob), phone(team_world.lead)
-    old_tablet = phone(team_world.bob, "old tablet")
+    old_tablet = phone(team_world.lead, "old tablet")  # keeps the team's entries
+    old_phone = phone(team_world.bob, "old phone")  # keeps bob's own
     rng = random.Random(3)
     live: list[str] = []
     replica, cursor = {}, ""
+    bobs, bobs_cursor = {}, ""
     for round_ in range(6):
         for device in (ann, bob, lead):
             for _ in range(rng.randint(1, 4)):
@@ -115,21 +135,34 @@ def test_an_incremental_sync_ends_equal_to_a_fresh_full_sync(team_world, phone, 
                     live.append(rid)
                     device.upsert(rid, helpers.entry(team, minutes=rng.randint(1, 90)))
             device.sync()
-        if round_ in (1, 3):  # the tablet syncs now and then, in small pages
+        if round_ in (1, 3):  # the tablet and the phone sync now and then, in small pages
             replica, cursor, _ = replica_pull(old_tablet, cursor, limit=3, replica=replica)
+            bobs, bobs_cursor, _ = replica_pull(old_phone, bobs_cursor, limit=3, replica=bobs)
     replica, _, _ = replica_pull(old_tablet, cursor, limit=3, replica=replica)
+    bobs, _, _ = replica_pull(old_phone, bobs_cursor, limit=3, replica=bobs)
     for device in (ann, bob, lead):
         device.sync()
-    fresh, _, _ = replica_pull(phone(team_world.coach, "fresh"), "", limit=1000)
+    fresh, _, _ = replica_pull(phone(team_world.lead, "fresh"), "", limit=1000)
     assert replica == fresh
     assert stored(fresh) == server_state(helpers, team)
-    for device in (ann, bob, lead):  # the reference clients converge too
-        assert helpers.view_fields(device.view()) == stored(fresh)
+    assert stored(fresh, TOTALS) == server_state(helpers, team, TOTALS)
+    fresh_bob, _, _ = replica_pull(phone(team_world.bob, "fresh"), "", limit=1000)
+    assert bobs == fresh_bob
+    assert stored(fresh_bob) == server_state(helpers, team, user_id=team_world.bob.id)
+    assert stored(fresh_bob, TOTALS) == stored(fresh, TOTALS)  # everyone gets the team's totals
+    coach, _, _ = replica_pull(phone(team_world.coach, "fresh"), "", limit=1000)
+    assert stored(coach) == {} and stored(coach, TOTALS) == stored(fresh, TOTALS)
+    # the reference clients converge too, each on what its user keeps
+    assert helpers.view_fields(lead.view()) == stored(fresh)
+    for device, user in ((ann, team_world.ann), (bob, team_world.bob)):
+        assert helpers.view_fields(device.view()) == stored(fresh, user_id=user.id)
+    for device in (ann, bob, lead):
+        assert helpers.view_fields(device.view(TOTALS)) == stored(fresh, TOTALS)
 
 
 def test_incremental_pulls_from_an_old_cursor_equal_a_fresh_pull(team_world, phone, helpers):
     team = team_world.team.id
-    ann, reader = phone(team_world.ann), phone(team_world.bob, "reader")
+    ann, reader = phone(team_world.ann), phone(team_world.lead, "reader")
     ids = [helpers.new_id() for _ in range(10)]
     ann.push(*[ann.mutation(rid, helpers.entry(team)) for rid in ids])
     replica, cursor, _ = replica_pull(reader, "", limit=3)
@@ -137,16 +170,17 @@ def test_incremental_pulls_from_an_old_cursor_equal_a_fresh_pull(team_world, pho
              ann.mutation(helpers.new_id(), helpers.entry(team, kind="admin")))
     replica, cursor, _ = replica_pull(reader, cursor, limit=2, replica=replica)
     fresh, _, _ = replica_pull(phone(team_world.lead, "fresh"), "", limit=1000)
-    assert replica == fresh and len(fresh) == 10
+    assert replica == fresh and len(stored(fresh)) == 10
+    assert stored(fresh, TOTALS) == server_state(helpers, team, TOTALS) and len(stored(fresh, TOTALS)) == 2
 
 
 def test_a_removed_member_gets_the_team_dropped_and_pushes_rejected(app, team_world, phone, helpers):
     team = team_world.team
-    ann, bob = phone(team_world.ann), phone(team_world.bob)
+    bob = phone(team_world.bob)
     rid = helpers.new_id()
-    ann.push(ann.mutation(rid, helpers.entry(team.id)))
+    bob.push(bob.mutation(rid, helpers.entry(team.id)))
     replica, cursor, _ = replica_pull(bob)
-    assert rid in replica
+    assert rid in stored(replica)
     remove_membership(team, team_world.bob.id)
     db.session.commit()
     page = bob.pull(cursor)
@@ -166,10 +200,11 @@ def test_an_added_member_gets_the_full_state_on_the_next_pull(app, team_world, p
     ids = [helpers.new_id() for _ in range(5)]
     ann.push(*[ann.mutation(rid, helpers.entry(team.id)) for rid in ids], ann.mutation(ids[0], op="delete"))
     _, cursor, _ = replica_pull(newcomer)
-    set_membership(team, newcomer_user.id, "member")
+    set_membership(team, newcomer_user.id, "lead")  # a lead keeps the team's entries
     db.session.commit()
     replica, _, _ = replica_pull(newcomer, cursor, limit=2)
-    assert set(replica) == set(ids[1:])
+    assert set(stored(replica)) == set(ids[1:])
+    assert stored(replica, TOTALS) == server_state(helpers, team.id, TOTALS) != {}
 
 
 def test_a_device_twelve_hours_fast_does_not_win_the_next_twelve_hours(team_world, phone, helpers):
@@ -237,7 +272,7 @@ def test_conflicts_lists_overwritten_values_for_readers_of_the_team(team_world, 
     ({"cursor": "not-a-cursor"}, 400),
     ({"cursor": "eyJ2IjoyfQ"}, 400),
     ({"limit": 0}, 422),
-    ({"limit": 1001}, 422),
+    ({"limit": 5001}, 422),
     ({"limit": "many"}, 422),
 ])
 def test_bad_pull_requests_are_4xx(team_world, phone, query, status):
