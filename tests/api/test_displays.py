@@ -34,8 +34,8 @@ def test_a_display_reads_its_team_and_writes_nothing(make_board, make_team, make
     assert me["teams"] == [] and me["coached_teams"] == []
     assert lead.get("/api/me").json["display_of"] is None
 
-    pulled = tv.get("/api/sync/pull").json
-    assert [c["collection"] for c in pulled["changes"]] == ["capacity_entries"]
+    pulled = tv.get("/api/sync/pull").json  # the team's weekly totals; no entries (a display keeps only its own)
+    assert [(c["collection"], c["record"]["minutes"]) for c in pulled["changes"]] == [("capacity_weekly_totals", 15)]
     assert tv.get(f"/api/teams/{other.id}").status_code == 404
 
     refused = push(tv, entry_mutation(team.id, tv.device_id)).json["results"][0]
