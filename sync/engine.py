@@ -551,7 +551,7 @@ class SyncEngine:
         if starts:
             page["windows"] = {name: {"field": self.collections[name].window.field, "from": start}
                                for name, start in sorted(starts.items())}
-        if total and (copying or state.progress is not None):
+        if total:  # the page that finishes a copy says so too (done = total)
             page["progress"] = {"done": total if not copying else min(done, total), "total": total}
         return page
 
