@@ -164,18 +164,30 @@ export async function foldIntoServer(tx, mutation) {
 
 /** Delete the local copy of every record of these teams (pull's drop_teams). */
 export async function dropTeams(tx, teamIds) {
-  const index = tx.objectStore('records').index('team');
-  for (const teamId of teamIds) {
-    let cursor = await index.openCursor(IDBKeyRange.only(teamId));
-    const touched = [];
-    while (cursor) {
-      touched.push([cursor.value.collection, cursor.value.id, cursor.value.pending]);
-      await cursor.delete();
-      cursor = await cursor.continue();
+  const records = tx.objectStore('records');
+  // Each collection held (a key cursor steps from one collection to the next: ids sort before
+  // arrays), then its records of each team through collection_team: no index on the team alone,
+  // as every index slows each write of a first sync.
+  const collections = [];
+  let step = await records.openKeyCursor();
+  while (step) {
+    collections.push(step.key[0]);
+    step = await step.continue([step.key[0], []]);
+  }
+  const index = records.index('collection_team');
+  for (const collection of collections) {
+    for (const teamId of teamIds) {
+      let cursor = await index.openCursor(IDBKeyRange.only([collection, teamId]));
+      const touched = [];
+      while (cursor) {
+        touched.push([cursor.value.collection, cursor.value.id, cursor.value.pending]);
+        await cursor.delete();
+        cursor = await cursor.continue();
+      }
+      // Pending local mutations stay queued (the server will accept or reject them); show
+      // what they describe until then.
+      for (const [c, id, pending] of touched) if (pending) await refreshRecord(tx, c, id);
     }
-    // Pending local mutations stay queued (the server will accept or reject them); show
-    // what they describe until then.
-    for (const [collection, id, pending] of touched) if (pending) await refreshRecord(tx, collection, id);
   }
 }
 

@@ -15,7 +15,7 @@ test('schema: stores and indexes exist at the current version', async () => {
   const db = await fresh();
   assert.equal(db.version, DB_VERSION);
   assert.deepEqual([...db.objectStoreNames].sort(), ['conflicts', 'meta', 'outbox', 'records', 'rejected']);
-  assert.deepEqual([...db.transaction('records').store.indexNames].sort(), ['capacity_entries/owner_day', 'collection_team', 'huddle_notes/huddle', 'team']);
+  assert.deepEqual([...db.transaction('records').store.indexNames].sort(), ['capacity_entries/owner_day', 'collection_team', 'huddle_notes/huddle']);
 });
 
 test('a local write updates the record and appends consecutive mutation ids in one go', async () => {

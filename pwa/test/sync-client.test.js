@@ -4,7 +4,7 @@ import { FakeServer } from './helpers/fake-server.js';
 import { makeDevice } from './helpers/device.js';
 import { upsert, remove } from '../src/write.js';
 import * as outbox from '../src/sync/outbox.js';
-import { getRecord, listRecords } from '../src/records.js';
+import { dropTeams, getRecord, listRecords } from '../src/records.js';
 import { getMeta } from '../src/db.js';
 import { backoffDelay, SyncScheduler } from '../src/sync/scheduler.js';
 import { META } from '../src/meta-keys.js';
@@ -468,3 +468,18 @@ test('seen conflicts older than the server keeps its log are forgotten; unseen o
   assert.deepEqual((await d.db.getAllKeys('conflicts')).sort(), ['old-unseen', 'recent-seen']);
 });
 
+
+test('dropping a team deletes its records of every collection, keeps other teams and shows waiting changes', async () => {
+  const server = new FakeServer();
+  const d = await makeDevice(server, { teams: [{ id: 't1', name: 'Ward 1' }, { id: 't2', name: 'Ward 2' }] });
+  const tx = d.db.transaction('records', 'readwrite');
+  for (const [collection, id, team] of [['capacity_entries', 'a', 't1'], ['ideas', 'b', 't1'], ['zz_newer', 'c', 't1'], ['capacity_entries', 'd', 't2']]) {
+    await tx.store.put({ collection, id, team_id: team, data: { id, team_id: team }, deleted: false, pending: 0, server: { record: { id, team_id: team }, hlc: null, hlcs: {}, deleted: false } });
+  }
+  await tx.done;
+  await upsert(d.db, d.session, 'capacity_entries', 'e', { team_id: 't1', kind: 'meeting', minutes: 5, occurred_on: '2026-11-26' });
+  const drop = d.db.transaction(['records', 'outbox'], 'readwrite');
+  await dropTeams(drop, ['t1']);
+  await drop.done;
+  assert.deepEqual((await d.db.getAllKeys('records')).map((k) => k.join('/')).sort(), ['capacity_entries/d', 'capacity_entries/e']);
+});
