@@ -420,10 +420,34 @@ class Bytes:
         self.encoded = self.decoded = self.requests = 0
         self.cdp.on("Network.loadingFinished", self._finished)
         self.cdp.on("Network.dataReceived", self._data)
+        self.cdp.on("Network.requestWillBeSent", self._sent)
+        self.cdp.on("Network.responseReceived", self._response)
+        self.pulls: dict[str, dict] = {}  # request id -> {sent, wait, done} (seconds, CDP's clock)
+
+    def _sent(self, e) -> None:
+        if "/api/sync/pull" in e["request"]["url"]:
+            self.pulls[e["requestId"]] = {"sent": e["timestamp"], "wait": None, "done": None}
+
+    def _response(self, e) -> None:
+        pull = self.pulls.get(e["requestId"])
+        timing = e["response"].get("timing")
+        if pull is not None and timing:  # the server's time: from the request sent to the headers back
+            pull["wait"] = (timing["receiveHeadersEnd"] - timing["sendEnd"]) / 1000
 
     def _finished(self, e) -> None:
         self.encoded += e.get("encodedDataLength", 0)
         self.requests += 1
+        if e["requestId"] in self.pulls:
+            self.pulls[e["requestId"]]["done"] = e["timestamp"]
+
+    def pull_timeline(self) -> str:
+        """Where a sync's time went on the network: the pulls, the server's share, the first page's."""
+        pulls = sorted((p for p in self.pulls.values() if p["done"] is not None), key=lambda p: p["sent"])
+        if not pulls:
+            return "no pulls"
+        waits = [p["wait"] or 0 for p in pulls]
+        return (f"{len(pulls)} pulls from +0 to +{pulls[-1]['done'] - pulls[0]['sent']:.2f} s; server "
+                f"{sum(waits):.2f} s in all, first page {waits[0]:.2f} s, slowest {max(waits):.2f} s")
 
     def _data(self, e) -> None:
         self.decoded += e.get("dataLength", 0)
@@ -493,13 +517,15 @@ def run_first_sync(browser, url: str, email: str, meta_key: str, timeout_s: floa
         return { t0: vb.t0, now: performance.now(), syncAt: vb.syncAt, swAt: vb.swAt, homeAt: vb.homeAt,
                  first: first ? first.t : null, match: match ? match.t : null, renders: vb.renders.length }; }""")
     ready = max(vb["syncAt"], vb["swAt"], vb["match"] or vb["syncAt"]) if finished else None
+    timeline = shell.pull_timeline()
     sync_bytes = shell.take()
     stored = page.evaluate(COUNT_RECORDS)
     rel = lambda t: None if t is None else t - vb["t0"]  # noqa: E731
     return ({"finished": finished, "ready_ms": rel(ready), "first_render_ms": rel(vb["first"]),
              "sync_done_ms": rel(vb["syncAt"]), "elapsed_ms": vb["now"] - vb["t0"], "home_ms": rel(vb["homeAt"]),
              "renders": vb["renders"], "records": stored["records"], "idb_bytes": stored["idb"], "usage": stored["usage"],
-             "bytes": sync_bytes, "shell_bytes": shell_bytes, "matched": vb["match"] is not None}, ctx, page)
+             "bytes": sync_bytes, "shell_bytes": shell_bytes, "matched": vb["match"] is not None,
+             "pulls": timeline}, ctx, page)
 
 
 def incremental(page, ctx, app, built: dict, meta_key: str, online: bool) -> dict:
@@ -683,7 +709,7 @@ def measure_team(browser, args, years: int, key: str) -> dict:
                     else f"NOT ready after {secs(r['elapsed_ms'])} (the --timeout)")
             print(f"[{years} y] run {i + 1}: {head} (first box score {secs(r['first_render_ms'])}, sync done "
                   f"{secs(r['sync_done_ms'])}, {r['renders']} renders), {r['records']:,} records, "
-                  f"{mb(r['bytes']['encoded'])} on the wire, {r['bytes']['requests']} responses", flush=True)
+                  f"{mb(r['bytes']['encoded'])} on the wire, {r['bytes']['requests']} responses; {r['pulls']}", flush=True)
             if not r["finished"]:
                 break  # another run would only time out too
         out["runs"] = runs
