@@ -181,6 +181,7 @@ export class SyncClient {
   async #pull(session) {
     let cursor = (await getMeta(this.db, META.CURSOR)) || '';
     let limit = cursor ? this.pullLimit : this.firstPullLimit;
+    let fromNothing = !cursor; // a first sync: nothing older on the device to trim
     const fetchPage = (from, size) => this.#call('GET', `/api/sync/pull?cursor=${encodeURIComponent(from)}&limit=${size}`);
     let next = fetchPage(cursor, limit);
     let copying = false; // a team is being sent whole: screens are told once, at the end
@@ -190,6 +191,7 @@ export class SyncClient {
         // Start over: forget what was pulled (pending local changes stay queued).
         await resetPulled(this.db);
         cursor = '';
+        fromNothing = true;
         limit = this.firstPullLimit;
         next = fetchPage(cursor, limit);
         continue;
@@ -217,7 +219,7 @@ export class SyncClient {
       if (!body.has_more && body.windows) {
         // A first sync has nothing older to trim; later the windows move once a week.
         const kept = await meta.get(META.WINDOWS);
-        if (cursor && JSON.stringify(kept) !== JSON.stringify(body.windows)) await leaveWindows(tx, body.windows);
+        if (!fromNothing && JSON.stringify(kept) !== JSON.stringify(body.windows)) await leaveWindows(tx, body.windows);
         await meta.put(body.windows, META.WINDOWS);
       }
       await meta.put(following, META.CURSOR);
