@@ -220,7 +220,7 @@ def _decode_cursor(cursor: str) -> tuple[str, str]:
         name, user_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         if isinstance(name, str) and isinstance(user_id, str):
             return name, user_id
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):  # RecursionError: a cursor nested 1,000 deep
         pass
     raise validation_error({"cursor": ["This is not a cursor from an earlier page: start again without it."]},
                            "The cursor is not valid.")
