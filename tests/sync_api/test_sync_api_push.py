@@ -248,8 +248,9 @@ def test_writes_to_a_team_the_user_is_not_in_are_rejected(team_world, phone, hel
     for device in (coach, outsider):
         body = device.push(device.mutation(helpers.new_id(), helpers.entry(team_world.team.id)),
                            device.mutation(rid, {"minutes": 99}), device.mutation(rid, op="delete"))
-        assert [r["error"]["code"] for r in body["results"]] == ["forbidden", "forbidden",
-                                                                 "forbidden" if device is coach else "not_found"]
+        # the outsider cannot see the team: its record is answered as one that does not exist
+        assert [r["error"]["code"] for r in body["results"]] == (
+            ["forbidden", "forbidden", "forbidden"] if device is coach else ["forbidden", "validation_error", "not_found"])
     assert helpers.server_records()[rid]["minutes"] == 15 and count(SyncRecord) == 1
 
 
