@@ -49,7 +49,7 @@ def _export_like(kind: str) -> bytes:
 
 
 def _at_the_limits(rows: int, kind: str, columns: int = 20) -> bytes:
-    """Measure plus week columns, ``rows`` rows of ``columns`` cells: 4,998 rows of 20 is the most work a
+    """Measure plus week columns, ``rows`` rows of ``columns`` cells: 1,498 rows of 20 is about the most work a
     file within the cell limit can ask for (openpyxl reads it all; the preview refuses it at 20,000
     values)."""
     from tests.measures import import_bombs as bombs
@@ -69,9 +69,9 @@ def files() -> list[tuple[str, str, str, bytes]]:
         ("the 103 KB .xlsx (one row, 50 MB unpacked)", "measures", "bomb.xlsx", bombs.wide_row_bomb(50)),
         ("the 1 MB CSV of 2,000 columns", "measures", "wide.csv", bombs.wide_csv(2000)),
         ("the 1 MB CSV of 2,000 columns", "people", "wide.csv", bombs.wide_csv(2000)),
-        ("an .xlsx of 105,000 cells, 4 MB unpacked", "measures", "cells.xlsx", _at_the_limits(3500, "xlsx", 30)),
-        ("an .xlsx at the limits: 99,980 cells", "measures", "limits.xlsx", _at_the_limits(4998, "xlsx")),
-        ("a CSV at the limits: 99,980 cells", "measures", "limits.csv", _at_the_limits(4998, "csv")),
+        ("an .xlsx of 31,500 cells", "measures", "cells.xlsx", _at_the_limits(1050, "xlsx", 30)),
+        ("an .xlsx at the limits: 29,980 cells", "measures", "limits.xlsx", _at_the_limits(1498, "xlsx")),
+        ("a CSV at the limits: 29,980 cells", "measures", "limits.csv", _at_the_limits(1498, "csv")),
         ("yardstick: a box score export (.xlsx)", "measures", "box.xlsx", _export_like("xlsx")),
         ("yardstick: a box score export (CSV)", "measures", "box.csv", _export_like("csv")),
     ]

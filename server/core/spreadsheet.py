@@ -67,13 +67,22 @@ def xlsx_cell(ws: Any, row: int, column: int, value: Any) -> Any:
 # imports: bounds
 # ------------------------------------------------------------------------------------------------
 MB = 1024 * 1024
-# A box score of 100,000 cells is about 4 MB of sheet XML: 10 MB unpacked leaves room for styles and
+# A box score of 30,000 cells is about 1 MB of sheet XML: 10 MB unpacked leaves room for styles and
 # text while keeping a bomb's parse to a fraction of a second.
 MAX_UNPACKED_BYTES = 10 * MB
 MAX_PARTS = 1000  # an Excel workbook has tens; pictures and sheets add a few each
-MAX_CELLS = 100_000  # cells holding a value, in the sheet read (or cells of a CSV)
+# Cells holding a value in the sheet read (or cells of a CSV): 100 measures of five years' weeks is 26,000;
+# openpyxl reads 30,000 in about 1.5 s.
+MAX_CELLS = 30_000
 MAX_ROW_CELLS = 16_384  # Excel's own widest row: more <c> elements in a row is not a workbook Excel wrote
 MAX_SHARED_STRINGS = 200_000
+# openpyxl builds an object per style, at about 0.35 ms each: a 13 KB styles.xml of 64,000 styles took 25 s.
+# Excel's default has about 100 elements and a busy template a few thousand.
+MAX_STYLE_ELEMENTS = 5_000
+# The rest openpyxl parses whole (workbook, relationships, properties); pictures, charts and the other
+# sheets are never parsed in read-only mode.
+MAX_OTHER_ELEMENTS = 20_000
+_NOT_PARSED = ("xl/worksheets/", "xl/drawings/", "xl/charts/", "xl/media/")
 
 
 def too_large(message: str, status: int = 422) -> ApiError:
@@ -245,6 +254,28 @@ def _check_sheet(archive: zipfile.ZipFile, path: str, *, max_rows: int, max_colu
     return state["last_row"], state["last_col"]
 
 
+def _element_counter(counts: dict[str, int], name: str):
+    def start(tag, _attrs):
+        if tag == f"{_MAIN} si":  # openpyxl reads every shared string before any sheet
+            counts["strings"] += 1
+            if counts["strings"] > MAX_SHARED_STRINGS:
+                raise too_large(f"The workbook holds more than {MAX_SHARED_STRINGS:,} pieces of text; keep only "
+                                "the box score's sheet, or save it as CSV.")
+        elif name.endswith("styles.xml"):
+            counts["styles"] += 1
+            if counts["styles"] > MAX_STYLE_ELEMENTS:
+                raise too_large("The workbook's formatting is too large to read (thousands of cell styles); copy "
+                                "the box score into a new workbook, or save it as CSV.")
+        elif not name.endswith("sharedStrings.xml"):
+            counts["other"] += 1
+            if counts["other"] > MAX_OTHER_ELEMENTS:
+                raise too_large(f"The workbook's structure is too large to read (more than {MAX_OTHER_ELEMENTS:,} "
+                                "entries besides its cells); copy the box score into a new workbook, or save it "
+                                "as CSV.")
+
+    return start
+
+
 def _check_archive(content: bytes, *, max_rows: int, max_columns: int, max_cells: int) -> tuple[int, int]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
@@ -264,20 +295,15 @@ def _check_archive(content: bytes, *, max_rows: int, max_columns: int, max_cells
                             "it as CSV.", 413)
         names = {info.filename for info in infos}
         sheet = _first_sheet(archive, names)
-        if "xl/sharedStrings.xml" in names:  # openpyxl reads every shared string before any sheet
-            count = {"n": 0}
-
-            def shared(tag, _attrs):
-                if tag == f"{_MAIN} si":
-                    count["n"] += 1
-                    if count["n"] > MAX_SHARED_STRINGS:
-                        raise too_large(f"The workbook holds more than {MAX_SHARED_STRINGS:,} pieces of text; "
-                                        "keep only the box score's sheet, or save it as CSV.")
-
-            _scan(archive, "xl/sharedStrings.xml", shared)
-        for info in infos:  # the parts openpyxl parses whole: no DTD in any of them
-            if info.filename.endswith((".xml", ".rels")) and info.filename not in (sheet, "xl/sharedStrings.xml"):
-                _scan(archive, info.filename)
+        counts = {"strings": 0, "styles": 0, "other": 0}
+        for info in infos:  # every XML part: no DTD in any, and bounds on those openpyxl parses whole
+            name = info.filename
+            if not name.endswith((".xml", ".rels")) or name == sheet:
+                continue
+            if name.startswith(_NOT_PARSED) and "/_rels/" not in name:  # a sheet's relationships are read
+                _scan(archive, name)
+            else:
+                _scan(archive, name, _element_counter(counts, name))
         return _check_sheet(archive, sheet, max_rows=max_rows, max_columns=max_columns, max_cells=max_cells)
 
 

@@ -81,7 +81,7 @@ def read_rows(data: bytes) -> list[Row]:
     if "\x00" in text:
         raise unreadable("The file is not a CSV file: save it from your spreadsheet as “CSV UTF-8”.")
     # Columns are refused line by line before a line becomes a list (server/core/spreadsheet.py).
-    reader = csv_rows(text, max_columns=MAX_COLUMNS, strict=True)
+    reader = csv_rows(text, max_columns=MAX_COLUMNS, max_cells=(MAX_ROWS + 1) * MAX_COLUMNS, strict=True)
     try:
         _, header = next(reader, (1, None))
         if header is None or not any(cell.strip() for cell in header):

@@ -32,7 +32,7 @@ too, reported on the header row. Committing writes every ``new``/``change`` row 
 in one transaction, and only when no row is an error.
 
 Limits (checked as the file is read, before the work they bound; server/core/spreadsheet.py): 5,000
-rows, 400 columns, 100,000 cells and 20,000 values (the preview's rows); an .xlsx at most 10 MB
+rows, 400 columns, 30,000 cells and 20,000 values (the preview's rows); an .xlsx at most 10 MB
 unpacked. Over one is 413 (size) or 422 (shape), ``import_too_large``.
 """
 

@@ -103,6 +103,18 @@ def test_too_many_shared_strings_or_parts_are_refused(lead_and_team):
     _refused(_upload(lead, team, out.getvalue(), "parts.xlsx"), 413, "parts")
 
 
+def test_a_workbook_of_too_many_styles_is_refused_before_openpyxl_builds_them(lead_and_team, monkeypatch):
+    lead, team = lead_and_team
+    monkeypatch.setattr("openpyxl.load_workbook", lambda *a, **k: pytest.fail("openpyxl was reached"))
+    out = io.BytesIO(_sheet([["Measure", "2026-11-23"]]))
+    xf = '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:  # 13 KB: 64,000 styles took 25 s to load
+        archive.writestr("xl/styles.xml", '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                         f'<cellXfs count="64000">{xf * 64000}</cellXfs></styleSheet>')
+    assert len(out.getvalue()) < 20_000
+    _refused(_upload(lead, team, out.getvalue(), "styles.xlsx"), 422, "formatting is too large")
+
+
 def test_a_dtd_is_refused_as_not_a_workbook(lead_and_team):
     lead, team = lead_and_team
     head = ('<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
