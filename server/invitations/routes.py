@@ -106,7 +106,8 @@ def _import_file() -> bytes:
 @blp.alt_response(201, schema=PeopleImportResultSchema, description="Committed: every row written")
 @blp.alt_response(413, schema=ErrorSchema, description="import_too_large: the file is over 1 MB")
 @blp.alt_response(422, schema=ErrorSchema, description="import_has_errors (with the rows), import_too_large "
-                                                       "(over 2,000 rows or 20 columns) or import_unreadable")
+                                                       "(over 2,000 rows, or a line of over 20 columns) or "
+                                                       "import_unreadable")
 @blp.doc(requestBody=_CSV_BODY)
 def import_people(args):
     """Add people from a CSV file with a header row naming the columns ``name, email, role, team, team
