@@ -289,11 +289,13 @@ def _decode_cursor(cursor: str) -> tuple[str, str]:
 
 
 def search_users(*, q: str | None = None, role: str | None = None, active: bool | None = None,
-                 limit: int = 50, cursor: str | None = None, people_only: bool = False) -> tuple[list[User], str | None]:
+                 limit: int = 50, cursor: str | None = None, people_only: bool = False,
+                 within: sa.ColumnElement[bool] | None = None) -> tuple[list[User], str | None]:
     """People whose name or email contains ``q`` (any case), by name then id, a page at a time: one
     query on the (name, id) index, whatever the page. Returns the page and the next page's cursor
-    (None on the last page). ``people_only`` leaves out board displays' accounts."""
-    query = sa.select(User)
+    (None on the last page). ``people_only`` leaves out board displays' accounts; ``within`` (a
+    condition on ``User``) the people the caller may not find."""
+    query = sa.select(User) if within is None else sa.select(User).where(within)
     if q:
         needle = q.strip().lower()
         query = query.where(sa.or_(sa.func.lower(User.name).contains(needle, autoescape=True),
