@@ -74,9 +74,16 @@ def from_environment(instance_path: Path) -> dict:
         "SECRET_KEY": _secret_key(instance_path, production),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "RATE_LIMITS": os.environ.get("RATE_LIMITS", "on").lower() != "off",
-        "LOGIN_FAILURES_PER_ACCOUNT": _int("LOGIN_FAILURES_PER_ACCOUNT", 5),
+        # Sign-in throttling (server.accounts.operations.check_not_throttled): failures per account
+        # from one source (an address, or one of the account's own devices), per address from
+        # unknown devices, both within the window; and per account from unknown devices within the
+        # account window, beyond which each try waits LOGIN_SLOWDOWN_SECONDS, doubled per failure.
+        "LOGIN_FAILURES_PER_SOURCE": _int("LOGIN_FAILURES_PER_SOURCE", 5),
         "LOGIN_FAILURES_PER_ADDRESS": _int("LOGIN_FAILURES_PER_ADDRESS", 30),
         "LOGIN_FAILURE_WINDOW_SECONDS": _int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60),
+        "LOGIN_FAILURES_PER_ACCOUNT": _int("LOGIN_FAILURES_PER_ACCOUNT", 100),
+        "LOGIN_ACCOUNT_WINDOW_SECONDS": _int("LOGIN_ACCOUNT_WINDOW_SECONDS", 60 * 60),
+        "LOGIN_SLOWDOWN_SECONDS": _int("LOGIN_SLOWDOWN_SECONDS", 60),
         "TOKEN_IDLE_DAYS": _int("TOKEN_IDLE_DAYS", 90),
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         # A test server's clock starts here and ticks on (server.core.clock); never in production.

@@ -117,7 +117,7 @@ def describe(token: str) -> dict:
             "purpose": invitation.purpose, "expires_at": invitation.expires_at}
 
 
-def accept(token: str, *, password: str, device_name: str) -> dict:
+def accept(token: str, *, password: str, device_name: str, device_key: str | None = None) -> dict:
     """The person's chosen password, and a sign-in on this device (the same answer as ``/auth/login``)."""
     invitation = _open_invitation(token)
     accounts.check_new_password(invitation.user, password)
@@ -128,7 +128,7 @@ def accept(token: str, *, password: str, device_name: str) -> dict:
     user.password_hash = password_hash
     user.must_change_password = False
     invitation.accepted_at = clock.now()
-    answer = accounts.sign_in(user, device_name)
+    answer = accounts.sign_in(user, device_name, device_key)
     record("invitation.accepted", target_type="user", target_id=user.id, actor_id=user.id,
            device_id=answer["device_id"], details={"invitation_id": invitation.id, "purpose": invitation.purpose})
     return answer

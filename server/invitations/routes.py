@@ -58,7 +58,8 @@ def get_invitation(token):
 @public
 def accept_invitation(data, token):
     """Choose the password and sign in on this device: the answer is a sign-in like ``/auth/login``'s."""
-    answer = operations.accept(token, password=data["password"], device_name=data["device_name"])
+    answer = operations.accept(token, password=data["password"], device_name=data["device_name"],
+                                device_key=data.get("device_key"))
     db.session.commit()
     return answer
 
