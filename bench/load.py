@@ -148,6 +148,7 @@ class Connection:
     one it is closing fails for the client's sake alone (browsers quietly retry those)."""
 
     IDLE_SECONDS = 1.5
+    reconnects = 0
 
     def __init__(self, port: int) -> None:
         self.port = port
@@ -156,8 +157,23 @@ class Connection:
         self.used = 0.0
 
     async def request(self, method: str, path: str, token: str, body: bytes | None, timeout: float) -> tuple[int, bytes]:
+        data = request_bytes(method, path, token, body)
+        if self.writer is not None and time.monotonic() - self.used <= self.IDLE_SECONDS:
+            # A reused connection the server closed before answering (a starved client may read its
+            # last answer after the keep-alive ran out): tried once more on a new one, as browsers do.
+            try:
+                return await asyncio.wait_for(self._request(data), timeout)
+            except (ConnectionResetError, BrokenPipeError, asyncio.IncompleteReadError) as e:
+                if isinstance(e, asyncio.IncompleteReadError) and e.partial:
+                    self.close()
+                    raise HttpError(type(e).__name__) from e
+                self.close()
+                Connection.reconnects += 1
+            except (OSError, asyncio.LimitOverrunError, asyncio.TimeoutError, ValueError) as e:
+                self.close()
+                raise HttpError(type(e).__name__) from e
         try:
-            return await asyncio.wait_for(self._request(request_bytes(method, path, token, body)), timeout)
+            return await asyncio.wait_for(self._request(data), timeout)
         except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, asyncio.TimeoutError, ValueError) as e:
             self.close()
             raise HttpError(type(e).__name__) from e
@@ -374,6 +390,14 @@ class LoadRun:
               f"in {time.perf_counter() - started:.1f} s", flush=True)
         os.environ.update({"RATE_LIMITS": "off", "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_KIB": "64"})
         self.servers = [Server(self.url, self.args.workers) for _ in range(self.args.servers)]
+        self.engine = sa.create_engine(self.url, pool_size=1)
+        self.postmaster = postmaster_pid(self.engine)
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_stat_statements"))
+                conn.commit()
+        except sa.exc.DBAPIError:
+            pass  # not installed: no statement figures
         print(f"{len(self.servers)} gunicorn servers x {self.args.workers} workers on ports "
               f"{[s.port for s in self.servers]}", flush=True)
 
@@ -427,17 +451,59 @@ class LoadRun:
 
     async def measure(self, rate: float, seconds: float) -> dict:
         self.stats.reset()
+        statements = self.statements_reset()
+        cpu = self.cpu_seconds()
         started = time.monotonic()
         await self.arrivals(rate, seconds)
         elapsed = time.monotonic() - started
         table, summary = self.stats.table(elapsed)
+        requests = sum(len(e.latencies) for e in self.stats.endpoints.values())
+        used = {k: v - cpu[k] for k, v in self.cpu_seconds().items()}
+        table += ("\n  CPU (cores busy / ms per request): " + ", ".join(
+            f"{k} {v / elapsed:.2f} / {v * 1000 / max(requests, 1):.1f}" for k, v in used.items())
+            + f"; {Connection.reconnects} stale keep-alive connections re-opened")
+        if statements:
+            table += "\n" + self.statements_report(requests)
         summary.update(rate=rate, seconds=elapsed, table=table)
         return summary
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time so far of this client, the gunicorn servers and PostgreSQL (their processes and reaped children)."""
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        out = {"client": usage.ru_utime + usage.ru_stime,
+               "servers": sum(process_tree_cpu(s.proc.pid) for s in self.servers)}
+        if self.postmaster:
+            out["postgres"] = process_tree_cpu(self.postmaster)
+        return out
+
+    def statements_reset(self) -> bool:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(sa.text("SELECT pg_stat_statements_reset()"))
+                conn.commit()
+            return True
+        except sa.exc.DBAPIError:
+            return False
+
+    def statements_report(self, requests: int) -> str:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.text(
+                "SELECT calls, total_exec_time, query FROM pg_stat_statements "
+                "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                "ORDER BY total_exec_time DESC")).all()
+        calls, ms = sum(r[0] for r in rows), sum(r[1] for r in rows)
+        out = [f"  PostgreSQL (pg_stat_statements): {calls / max(requests, 1):.1f} statements and "
+               f"{ms / max(requests, 1):.2f} ms of execution per sync request; the costliest:"]
+        for c, t, q in rows[:8]:
+            out.append(f"    {c / max(requests, 1):6.2f}/req {t / max(requests, 1):6.3f} ms/req  {' '.join(q.split())[:110]}")
+        return "\n".join(out)
 
     def end_check(self) -> list[str]:
         return end_check(self.url, self.devices)
 
     def stop(self) -> None:
+        if getattr(self, "engine", None) is not None:
+            self.engine.dispose()
         for s in self.servers:
             try:
                 s.stop()
@@ -447,6 +513,31 @@ class LoadRun:
             self.drop_database()
         else:
             print(f"kept the database: {self.url}")
+
+
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds of a process, its reaped children and its live children (gunicorn workers, PostgreSQL backends)."""
+    def of(p: int, children: bool) -> float:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            return 0.0
+        return sum(int(x) for x in fields[11:15 if children else 13]) / os.sysconf("SC_CLK_TCK")
+    try:
+        kids = [int(k) for k in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except FileNotFoundError:
+        kids = []
+    return of(pid, True) + sum(of(k, False) for k in kids)
+
+
+def postmaster_pid(engine) -> int | None:
+    """PostgreSQL's postmaster, when it runs on this machine and its data directory is readable."""
+    try:
+        with engine.connect() as conn:
+            folder = conn.execute(sa.text("SHOW data_directory")).scalar()
+        return int(Path(folder, "postmaster.pid").read_text().split()[0])
+    except (sa.exc.DBAPIError, OSError, ValueError):
+        return None
 
 
 # ------------------------------------------------------------------------------------------------
