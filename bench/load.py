@@ -54,6 +54,7 @@ import os
 import random
 import resource
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -388,9 +389,22 @@ class LoadRun:
         self.infos = seed_organisation(self.url, self.args.devices)
         print(f"seeded {len(self.infos)} devices in {len(self.infos) // TEAM_SIZE} teams "
               f"in {time.perf_counter() - started:.1f} s", flush=True)
-        os.environ.update({"RATE_LIMITS": "off", "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_KIB": "64"})
-        self.servers = [Server(self.url, self.args.workers) for _ in range(self.args.servers)]
-        self.engine = sa.create_engine(self.url, pool_size=1)
+        # the servers' own time per request (gunicorn's %(D)s: from the request read to the response
+        # written), to tell it from the time a request waited for a worker thread
+        self.access_log = Path(tempfile.gettempdir()) / f"valueboard-load-{os.getpid()}-access.log"
+        self.server_log = Path(tempfile.gettempdir()) / f"valueboard-load-{os.getpid()}-server.log"
+        os.environ.update({"RATE_LIMITS": "off", "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_KIB": "64",
+                           "GUNICORN_CMD_ARGS": f"--access-logfile {self.access_log} "
+                                                f"--access-logformat '%(U)s %(s)s %(D)s'"})
+        with open(self.server_log, "ab") as log:  # the servers inherit it as their stderr
+            stderr = os.dup(2)
+            os.dup2(log.fileno(), 2)
+            try:
+                self.servers = [Server(self.url, self.args.workers) for _ in range(self.args.servers)]
+            finally:
+                os.dup2(stderr, 2)
+                os.close(stderr)
+        self.engine = sa.create_engine(self.url, poolclass=sa.pool.NullPool)
         self.postmaster = postmaster_pid(self.engine)
         try:
             with self.engine.connect() as conn:
@@ -399,7 +413,7 @@ class LoadRun:
         except sa.exc.DBAPIError:
             pass  # not installed: no statement figures
         print(f"{len(self.servers)} gunicorn servers x {self.args.workers} workers on ports "
-              f"{[s.port for s in self.servers]}", flush=True)
+              f"{[s.port for s in self.servers]}; their log: {self.server_log}", flush=True)
 
     def ports(self) -> list[int]:
         """Where devices send requests (bench/faults.py puts its proxies here)."""
@@ -453,12 +467,14 @@ class LoadRun:
         self.stats.reset()
         statements = self.statements_reset()
         cpu = self.cpu_seconds()
+        access_from = self.access_log.stat().st_size if self.access_log.exists() else 0
         started = time.monotonic()
         await self.arrivals(rate, seconds)
         elapsed = time.monotonic() - started
         table, summary = self.stats.table(elapsed)
+        table += "\n" + self.server_times(access_from)
         requests = sum(len(e.latencies) for e in self.stats.endpoints.values())
-        used = {k: v - cpu[k] for k, v in self.cpu_seconds().items()}
+        used = {k: v - cpu[k] for k, v in self.cpu_seconds().items() if k in cpu}
         table += ("\n  CPU (cores busy / ms per request): " + ", ".join(
             f"{k} {v / elapsed:.2f} / {v * 1000 / max(requests, 1):.1f}" for k, v in used.items())
             + f"; {Connection.reconnects} stale keep-alive connections re-opened")
@@ -467,12 +483,27 @@ class LoadRun:
         summary.update(rate=rate, seconds=elapsed, table=table)
         return summary
 
+    def server_times(self, offset: int) -> str:
+        """The servers' own p50/p95/p99 per endpoint since ``offset`` of their access log, and their 500s."""
+        times: dict[str, list[float]] = defaultdict(list)
+        failures = 0
+        with open(self.access_log, "rb") as f:
+            f.seek(offset)
+            for line in f.read().decode(errors="replace").splitlines():
+                parts = line.split()
+                if len(parts) == 3 and parts[0].startswith("/api/sync/"):
+                    times[parts[0].rsplit("/", 1)[1]].append(int(parts[2]) / 1000)
+                    failures += parts[1] == "500"
+        return ("  in the servers (request read -> response written), p50 / p95 / p99 ms: " + "; ".join(
+            f"{name} {percentile(t, 50):.1f} / {percentile(t, 95):.1f} / {percentile(t, 99):.1f}"
+            for name, t in sorted(times.items())) + f"; {failures} answered 500")
+
     def cpu_seconds(self) -> dict[str, float]:
         """CPU time so far of this client, the gunicorn servers and PostgreSQL (their processes and reaped children)."""
         usage = resource.getrusage(resource.RUSAGE_SELF)
         out = {"client": usage.ru_utime + usage.ru_stime,
                "servers": sum(process_tree_cpu(s.proc.pid) for s in self.servers)}
-        if self.postmaster:
+        if self.postmaster and self.postmaster == postmaster_pid(self.engine):  # not across a restart
             out["postgres"] = process_tree_cpu(self.postmaster)
         return out
 
@@ -486,6 +517,12 @@ class LoadRun:
             return False
 
     def statements_report(self, requests: int) -> str:
+        try:
+            return self._statements_report(requests)
+        except sa.exc.DBAPIError as e:  # statistics lost with a restart (bench/faults.py)
+            return f"  PostgreSQL statements: not available ({type(e.orig).__name__})"
+
+    def _statements_report(self, requests: int) -> str:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.text(
                 "SELECT calls, total_exec_time, query FROM pg_stat_statements "
@@ -510,7 +547,10 @@ class LoadRun:
             except Exception as e:  # a server the fault run broke: report, still drop the database
                 print(f"stopping a server: {e!r}")
         if not self.args.keep:
-            self.drop_database()
+            try:
+                self.drop_database()
+            except sa.exc.OperationalError:  # its pooled connection died with a PostgreSQL restart
+                self.drop_database()
         else:
             print(f"kept the database: {self.url}")
 
