@@ -33,14 +33,14 @@ Each device keeps the mutations the server acknowledged (``applied`` or ``duplic
 * every device equals the server: its records, per collection, are exactly the live ``sync_records`` of its
   team it should hold (capacity entries: a lead's device the team's, a member's its own; all dated inside
   the 16-week window), field for field;
-* every acknowledged change is present exactly once: capacity entries, huddles, notes and ideas, each
+* every acknowledged change is present exactly once (devices never delete here): capacity entries, huddles, notes and ideas, each
   by id and content, and the read tables hold as many rows as were acknowledged; each entry's minutes
   are its device's last acknowledged correction; each idea's status is that of its latest acknowledged
   move (by hlc); ``idea_moves`` has no repeated move; the weekly totals add up to the entries; every
   device's ``last_mutation_id`` on the server is its last mutation; no mutation was rejected.
 
-``--sweep`` runs ``--duration`` at each rate from ``--rate`` up (x1.25 a step) and reports the highest rate
-whose p99 (every endpoint) stayed under 200 ms with no errors. ``bench/faults.py`` runs the same load while
+``--sweep`` runs ``--duration`` at each rate from ``--rate`` up (x1.25 a step; down x0.8 if ``--rate`` is already
+too much) and reports the highest rate whose p99 (every endpoint) stayed under 200 ms with no errors. ``bench/faults.py`` runs the same load while
 it breaks things (it imports :class:`LoadRun`).
 """
 
@@ -444,8 +444,17 @@ class LoadRun:
             await asyncio.gather(*tasks)
 
     async def first_sync(self) -> None:
-        """Each device's first pull, before the clock starts (a first sync is bench/first_sync.py's)."""
+        """Before the clock starts, each device's first sync (bench/first_sync.py measures those), then its
+        first entry: a device's first push and a team's first entry do once-only work (the device's sync
+        row, the team's first milestone) that a day of logging would have done already."""
         await self._each(lambda d: d.pull(time.monotonic()))
+
+        async def first_entry(d: Device) -> None:
+            async with d.lock:
+                d.change_something()
+                await d.push(time.monotonic())
+                await d.pull(time.monotonic())
+        await self._each(first_entry)
 
     async def settle(self) -> None:
         """Every device pushes what it still holds and pulls to the end."""
@@ -475,8 +484,11 @@ class LoadRun:
         table += "\n" + self.server_times(access_from)
         requests = sum(len(e.latencies) for e in self.stats.endpoints.values())
         used = {k: v - cpu[k] for k, v in self.cpu_seconds().items() if k in cpu}
+        machine = used.pop("machine")
         table += ("\n  CPU (cores busy / ms per request): " + ", ".join(
             f"{k} {v / elapsed:.2f} / {v * 1000 / max(requests, 1):.1f}" for k, v in used.items())
+            + f"; the machine {machine / elapsed:.2f} of {os.cpu_count()} cores busy, load average "
+              f"{os.getloadavg()[0]:.1f}"
             + f"; {Connection.reconnects} stale keep-alive connections re-opened")
         if statements:
             table += "\n" + self.statements_report(requests)
@@ -501,7 +513,10 @@ class LoadRun:
     def cpu_seconds(self) -> dict[str, float]:
         """CPU time so far of this client, the gunicorn servers and PostgreSQL (their processes and reaped children)."""
         usage = resource.getrusage(resource.RUSAGE_SELF)
-        out = {"client": usage.ru_utime + usage.ru_stime,
+        # the whole machine's busy time: what is not this run's is other work on the same CPUs
+        ticks = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        out = {"machine": (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK"),
+               "client": usage.ru_utime + usage.ru_stime,
                "servers": sum(process_tree_cpu(s.proc.pid) for s in self.servers)}
         if self.postmaster and self.postmaster == postmaster_pid(self.engine):  # not across a restart
             out["postgres"] = process_tree_cpu(self.postmaster)
@@ -696,18 +711,14 @@ def raise_file_limit() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
-def sweep_rates(start: float) -> list[float]:
-    return [round(start * 1.25 ** n) for n in range(12)]
-
-
 async def run_load(run: LoadRun, args) -> bool:
     run.make_devices()
     started = time.perf_counter()
     await run.first_sync()
     print(f"first sync of {len(run.devices)} devices: {time.perf_counter() - started:.1f} s", flush=True)
     best = None
-    rates = sweep_rates(args.rate) if args.sweep else [args.rate]
-    for rate in rates:
+    rate, step = args.rate, 1.25
+    while True:
         result = await run.measure(rate, args.duration)
         ok = result["p99_ms"] < P99_TARGET_MS and result["errors"] == 0
         print(f"\nrate {rate} sync requests/s for {result['seconds']:.0f} s "
@@ -715,8 +726,13 @@ async def run_load(run: LoadRun, args) -> bool:
               f"\n{result['table']}", flush=True)
         if ok:
             best = result
-        elif args.sweep:
+        if not args.sweep:
             break
+        if step > 1 and not ok and best is None:
+            step = 0.8  # even the first rate is too much: step down instead
+        elif (step > 1 and not ok) or (step < 1 and ok) or rate * step < 5:
+            break
+        rate = round(rate * step)
     if args.sweep:
         print(f"\nhighest arrival rate with p99 < {P99_TARGET_MS} ms and no errors: "
               f"{best['rate'] if best else 'none (not even ' + str(args.rate) + ')'} requests/s"
