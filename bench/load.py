@@ -561,6 +561,8 @@ class LoadRun:
                 s.stop()
             except Exception as e:  # a server the fault run broke: report, still drop the database
                 print(f"stopping a server: {e!r}")
+        if getattr(self, "access_log", None) is not None:
+            self.access_log.unlink(missing_ok=True)
         if not self.args.keep:
             try:
                 self.drop_database()
