@@ -1,8 +1,8 @@
 """Faults: bench/load.py's run while web workers are SIGKILLed, PostgreSQL restarts and a proxy drops, delays and
 duplicates requests and responses; the end check must still pass.
 
-    .venv/bin/python bench/faults.py --db postgresql+psycopg://postgres@127.0.0.1:5432/postgres
-    .venv/bin/python bench/faults.py --db ... --devices 2000 --rate 150 --duration 90
+    .venv/bin/python bench/faults.py --db postgresql+psycopg://postgres@127.0.0.1:5433/postgres
+    .venv/bin/python bench/faults.py --db ... --devices 2000 --rate 100 --duration 90
 
 Everything of bench/load.py (the organisation, the servers, the devices and their retries, the open-loop
 arrivals, the end check) is imported from it; this adds the faults, during the measured ``--duration``:
@@ -16,7 +16,8 @@ arrivals, the end check) is imported from it; this adds the faults, during the m
 * **SIGKILL of a random web worker** of a random server every ``--kill-every`` seconds (gunicorn's master
   starts another); requests in flight on it fail, and a push killed mid-transaction must leave nothing.
 * **PostgreSQL restarts once**, halfway (``pg_ctlcluster <version> <cluster> restart`` of the cluster on the
-  ``--db`` port; needs root). Where that is not possible, every backend of the bench database is ended with
+  ``--db`` port; needs root). So ``--db`` has no default: name a cluster nobody else is using (e.g. one made
+  with ``pg_createcluster 15 load -p 5433 -- -A trust``), or their connections die too. Where that is not possible, every backend of the bench database is ended with
   ``pg_terminate_backend`` instead; the report says which was done.
 
 Devices retry as the PWA does (back-off with jitter, the same body); a request that needed retries counts
@@ -212,6 +213,9 @@ class FaultRun(LoadRun):
 def main() -> int:
     p = parser(__doc__)
     p.set_defaults(rate=150, duration=90)
+    for action in p._actions:
+        if action.dest == "db":  # it restarts that PostgreSQL: never by default
+            action.required, action.default = True, None
     p.add_argument("--drop-request", type=float, default=0.02, help="share of requests dropped before the server")
     p.add_argument("--drop-response", type=float, default=0.02, help="share of responses dropped after it")
     p.add_argument("--delay", type=float, default=0.03, help="share of requests delayed 0.2-2 s")
