@@ -66,8 +66,9 @@ def invite(access: Access, *, email: str, name: str, role: str, team_id: str | N
     user = db.session.scalar(sa.select(User).where(User.email_normalised == normalise_email(email)))
     if user is not None:
         if user.password_hash != NO_PASSWORD or user.role == DISPLAY_ROLE:
-            raise conflict("already_registered", f"{user.name} already has an account with that email address: "
-                                                 "add them to the team from its members instead.")
+            # No name: an inviter must not learn who an email address belongs to by trying it.
+            raise conflict("already_registered", "Someone already has an account with that email address: "
+                                                 "add them to the team from its members, by that email, instead.")
         if not access.can_invite(team_id, user.role):
             raise forbidden("Only an administrator can invite an administrator or a board lead.")
     else:
