@@ -4,6 +4,8 @@ so the Procfile, ``scripts/run`` and the benchmarks all get them. Command-line o
 import gc
 import os
 
+from server.core.request_log import JSON_LOGCONFIG, wants_json
+
 # gthread: a live-updates stream (GET /api/sync/events) waits idle for minutes; with the default sync
 # worker each one would take a whole process from pushes and pulls. A gthread worker serves each
 # request in one of its threads, and an idle stream's thread only sleeps (no database connection, no
@@ -11,6 +13,22 @@ import os
 # and pulls always have threads. Figures: docs/architecture.md, bench/live.py.
 worker_class = "gthread"
 threads = int(os.environ.get("WEB_THREADS", "64"))
+
+
+# Addresses up to 8 KB reach the app, which answers those over 4 KB with 414 in the API's error shape
+# (server/core/request_limits.py); gunicorn's own plain page is left for what no browser sends.
+limit_request_line = 8190
+
+# On SIGTERM (a deploy, a scale-down) workers stop accepting, finish the request in hand — a push
+# commits or rolls back whole — and exit; after this many seconds the master kills what is left. A
+# 5,000-record push takes under 2 s, so 30 s is slack; live streams are ended first
+# (post_worker_init below) and the devices reconnect to another process.
+graceful_timeout = 30
+
+# One JSON object per line in production (or with LOG_FORMAT=json), gunicorn's own lines included;
+# the app adds a line per request with its id (server/core/request_log.py), so no access log here.
+if wants_json(os.environ):
+    logconfig_dict = JSON_LOGCONFIG
 
 
 def post_worker_init(worker):

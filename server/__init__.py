@@ -8,7 +8,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server import config as config_module
-from server.core import clock, compression
+from server.core import clock, compression, headers, request_limits, request_log
 from server.core.database import configure_engine, engine_options
 from server.extensions import api, db, migrate
 
@@ -28,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     if config:
         app.config.update(config)
+    request_log.configure_logging(app.config)
     if app.config.get("CLOCK_START"):
         clock.start_at(app.config["CLOCK_START"])
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
@@ -43,7 +44,10 @@ def create_app(config: dict | None = None) -> Flask:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
+    request_log.register(app)  # first: a refused request has an id too, and its line the final status
+    request_limits.register(app)
     compression.register(app)
+    headers.register(app)
     _register_features(app)
     return app
 

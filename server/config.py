@@ -55,22 +55,41 @@ def _clock_start(production: bool) -> str | None:
     return start
 
 
+def _database_url(instance_path: Path, production: bool) -> str:
+    configured = os.environ.get("DATABASE_URL")
+    if configured:
+        return normalise_database_url(configured)
+    if production:
+        # Quietly falling back to a file beside the code would split the data between web processes
+        # and lose it with the next deploy.
+        raise RuntimeError("DATABASE_URL must be set when VALUEBOARD_ENV=production (a PostgreSQL database)")
+    return f"sqlite:///{instance_path / 'valueboard.db'}"
+
+
 def from_environment(instance_path: Path) -> dict:
     production = os.environ.get("VALUEBOARD_ENV", "development") == "production"
-    default_db = f"sqlite:///{instance_path / 'valueboard.db'}"
     return {
         "VALUEBOARD_ENV": "production" if production else "development",
-        "SQLALCHEMY_DATABASE_URI": normalise_database_url(os.environ.get("DATABASE_URL") or default_db),
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path, production),
         "SECRET_KEY": _secret_key(instance_path, production),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "RATE_LIMITS": os.environ.get("RATE_LIMITS", "on").lower() != "off",
-        "LOGIN_FAILURES_PER_ACCOUNT": _int("LOGIN_FAILURES_PER_ACCOUNT", 5),
+        # Sign-in throttling (server.accounts.operations.check_not_throttled): failures per account
+        # from one source (an address, or one of the account's own devices), per address from
+        # unknown devices, both within the window; and per account from unknown devices within the
+        # account window, beyond which each try waits LOGIN_SLOWDOWN_SECONDS, doubled per failure.
+        "LOGIN_FAILURES_PER_SOURCE": _int("LOGIN_FAILURES_PER_SOURCE", 5),
         "LOGIN_FAILURES_PER_ADDRESS": _int("LOGIN_FAILURES_PER_ADDRESS", 30),
         "LOGIN_FAILURE_WINDOW_SECONDS": _int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60),
+        "LOGIN_FAILURES_PER_ACCOUNT": _int("LOGIN_FAILURES_PER_ACCOUNT", 100),
+        "LOGIN_ACCOUNT_WINDOW_SECONDS": _int("LOGIN_ACCOUNT_WINDOW_SECONDS", 60 * 60),
+        "LOGIN_SLOWDOWN_SECONDS": _int("LOGIN_SLOWDOWN_SECONDS", 60),
         "TOKEN_IDLE_DAYS": _int("TOKEN_IDLE_DAYS", 90),
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         # A test server's clock starts here and ticks on (server.core.clock); never in production.
         "CLOCK_START": _clock_start(production),
+        # "json": one JSON object per log line (the default in production); "text" otherwise.
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT") or None,
         "PWA_DIST": os.environ.get("PWA_DIST") or str(ROOT / "pwa" / "dist"),
         # argon2id defaults from argon2-cffi (RFC 9106 low-memory profile).
         "ARGON2_TIME_COST": _int("ARGON2_TIME_COST", 3),

@@ -84,7 +84,7 @@ def decode_cursor_state(cursor: Optional[str]) -> CursorState:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         data = json.loads(raw)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, binascii.Error, UnicodeDecodeError, RecursionError):  # RecursionError: nested 1,000 deep
         raise _invalid() from None
     if not isinstance(data, dict) or data.get("v") != CURSOR_FORMAT or not isinstance(data.get("t"), dict):
         raise _invalid()

@@ -364,13 +364,17 @@ class SyncEngine:
                            {k: ["Set by the server; do not send it."] for k in reserved})
         if rec is None:
             rec = self._create(state, collection, key[1], team_in, fields, hlc)
+        elif not (state.actor.can_read(rec.team_id) or state.actor.can_write(rec.team_id)):
+            # A team the actor cannot see: answer as for a new record whose id is not theirs to use,
+            # so a pushed id (a derived one is easy to compute) never tells whether that team has it.
+            self._create(state, collection, key[1], team_in, fields, hlc, taken=True)
         else:
             self._update(state, collection, rec, team_in, fields, hlc)
         state.records[key] = rec
         return {"id": m["id"], "status": "applied"}
 
     def _create(self, state: _PushState, collection: Collection, record_id: str, team_id: Any,
-                fields: dict, hlc: str) -> StoredRecord:
+                fields: dict, hlc: str, *, taken: bool = False) -> StoredRecord:
         actor = state.actor
         if not isinstance(team_id, str) or not team_id:
             raise Rejected("validation_error", "team_id is required to create a record.", {"team_id": ["Required."]})
@@ -379,6 +383,7 @@ class SyncEngine:
         collection.check_create(actor, team_id)
         cleaned = _without_reserved(
             collection.validate(fields, record_id=record_id, existing=None, team_id=team_id, actor=actor))
+        collection.check_new_id(actor, record_id, team_id, cleaned, taken=taken)
         # nothing was written to the record yet: the merge takes every field and finds no conflict
         merged = created_state(cleaned, hlc)
         rec = StoredRecord(collection.name, record_id, team_id, actor.user_id, state.now, state.now, 0,

@@ -7,6 +7,7 @@ to ``actor.writable_team_ids``; the collection's policy then decides per record.
 """
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Optional, Protocol
 
@@ -18,6 +19,8 @@ __all__ = [
     "Collection",
     "SyncWindow",
     "Validator",
+    "DerivedId",
+    "name_based_id",
     "CreatePolicy",
     "RecordPolicy",
     "any_team_writer",
@@ -52,6 +55,9 @@ class Actor:
     writable_team_ids: frozenset[str] = field(default_factory=frozenset)
     lead_team_ids: frozenset[str] = field(default_factory=frozenset)
     member_team_ids: Optional[frozenset[str]] = None
+    #: The server itself writing (not a device): it makes the name-based ids it writes from the
+    #: right team (adopted ideas, demo data), so :meth:`Collection.check_new_id` lets them through.
+    server_writes: bool = False
 
     def __post_init__(self) -> None:  # accept any iterable, store frozensets
         for name in ("readable_team_ids", "writable_team_ids", "lead_team_ids"):
@@ -96,6 +102,10 @@ class Validator(Protocol):
         required fields. On an update only the given fields are validated (a partial change)."""
 
 
+#: ``derived_id(team_id, fields)``: the id a new record with these (cleaned) fields in this team is
+#: derived as, or None if these fields derive none (see :attr:`Collection.derived_id`).
+DerivedId = Callable[[str, Mapping[str, Any]], Optional[str]]
+
 CreatePolicy = Callable[[Actor, str], bool]  # (actor, team_id) -> may create in that team?
 RecordPolicy = Callable[[Actor, RecordInfo], bool]  # (actor, record) -> may edit / delete it?
 
@@ -112,6 +122,22 @@ def any_team_writer_record(actor: Actor, record: RecordInfo) -> bool:
 def author_or_lead(actor: Actor, record: RecordInfo) -> bool:
     """Only the record's author or a lead of its team (e.g. ``capacity_entries``)."""
     return actor.is_member(record.team_id) and (record.user_id == actor.user_id or actor.is_lead(record.team_id))
+
+
+def name_based_id(record_id: str) -> bool:
+    """True if ``record_id`` is a name-based uuid (version 3 or 5) in its canonical text form: anyone
+    can compute it from a name in advance, so a collection must say whose it is
+    (:meth:`Collection.check_new_id`). Other spellings of it are other record ids, which no derived
+    id (always canonical) can equal."""
+    if len(record_id) != 36 or record_id[14] not in "35":  # a push's random ids stop here (0.2 µs, not 7)
+        return False
+    try:
+        return uuid.UUID(record_id).version in (3, 5)
+    except ValueError:
+        return False
+
+
+_ID_NOT_FOR_TEAM = "This record id cannot be used for a new record of this team."
 
 
 def _accept_all(fields: dict[str, Any], **_: Any) -> dict[str, Any]:
@@ -151,6 +177,15 @@ class Collection:
     * ``read_only``: the server writes its records (derived from other collections in the same
       push, see :meth:`sync.store.StoreTx.put_records`); every device mutation is ``forbidden``.
     * ``window``: a :class:`SyncWindow`; None: devices keep every live record of their teams.
+    * ``derived_id``: how ids are derived from a record's team and fields (a :data:`DerivedId`), for
+      collections whose records have a predictable id (uuid5 of the team, of a measure and a week, of
+      a default category's name) so devices creating "the same" record offline create one. Such an
+      id is public knowledge, so another team could create a record under it first and make the
+      rightful team's create fail for ever. :meth:`check_new_id` prevents that: a new record with a
+      name-based id is accepted only with the id derived for its own team and fields; None: the
+      collection's ids are free (random uuids), and no new record may have a name-based one.
+    * ``derived_ids_only``: every id of the collection is derived (one record per team, or per
+      measure and week): a new record must have exactly ``derived_id``'s id, whatever its shape.
     """
 
     name: str
@@ -161,6 +196,21 @@ class Collection:
     can_delete: RecordPolicy = any_team_writer_record
     read_only: bool = False
     window: Optional[SyncWindow] = None
+    derived_id: Optional[DerivedId] = None
+    derived_ids_only: bool = False
+
+    def check_new_id(self, actor: Actor, record_id: str, team_id: str, fields: Mapping[str, Any], *,
+                     taken: bool = False) -> None:
+        """Refuse a new record's id that is derived for another team (or other fields), or ``taken``
+        by a record of a team the actor cannot see. Both get the same error, so it never tells
+        whether another team has a record with that id."""
+        derived = self.derived_id(team_id, fields) if self.derived_id is not None else None
+        if record_id == derived and not taken:
+            return
+        if taken or self.derived_ids_only or (name_based_id(record_id) and not actor.server_writes):
+            raise Rejected("validation_error", _ID_NOT_FOR_TEAM, {"record_id": [
+                "Must be the id derived from this record's team and fields." if self.derived_ids_only else
+                "Must be a random uuid, or the id derived from this record's team and fields."]})
 
     def check_create(self, actor: Actor, team_id: str) -> None:
         if not self.can_create(actor, team_id):

@@ -75,7 +75,7 @@ def test_bad_aims_and_stray_ids_are_refused_naming_the_field(app, make_team, mak
         {"aim_cost": ["Must not be blank or contain control characters."]},
         {"aim_cost": ["Not a valid string."]},
         {"aim_everything": ["Unknown field."]},
-        {"record_id": ["Must be uuid5(BOARD_SETTINGS_NAMESPACE, '<team_id>')."]},
+        {"record_id": ["Must be the id derived from this record's team and fields."]},
     ]
     assert typed_row(team) is None and db.session.scalar(sa.select(sa.func.count()).select_from(BoardSettings)) == 0
 

@@ -132,6 +132,7 @@ def test_production_refuses_a_shifted_clock(monkeypatch, tmp_path):
 
     monkeypatch.setenv("VALUEBOARD_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@h/d")
     monkeypatch.setenv("VALUEBOARD_CLOCK_START", "2031-01-01T00:00:00Z")
     with pytest.raises(RuntimeError, match="VALUEBOARD_CLOCK_START"):
         config.from_environment(tmp_path)

@@ -30,6 +30,7 @@ def test_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):
 def test_production_refuses_to_start_without_a_secret_key(tmp_path, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setenv("VALUEBOARD_ENV", "production")
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@h/d")
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         from_environment(tmp_path)
 
@@ -53,3 +54,26 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path):
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
         db.engine.dispose()
+
+
+def test_production_refuses_to_start_without_a_database_url(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "set")
+    monkeypatch.setenv("VALUEBOARD_ENV", "production")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    with pytest.raises(RuntimeError, match="DATABASE_URL must be set"):
+        from_environment(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@h/d")
+    assert from_environment(tmp_path)["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/d"
+
+
+def test_seed_demo_refuses_in_production_and_creates_nobody(app):
+    import sqlalchemy as sa
+
+    from server.accounts.models import User
+    from server.extensions import db
+
+    app.config["VALUEBOARD_ENV"] = "production"
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code != 0
+    assert "refuses to run when VALUEBOARD_ENV=production" in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0

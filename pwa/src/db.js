@@ -21,7 +21,7 @@ import { openDB, deleteDB } from 'idb';
 
 export const DB_NAME = 'valueboard';
 import { DB_VERSION } from './db-versions.js';
-import { KEPT_WITH_OUTBOX } from './meta-keys.js';
+import { KEPT_ALWAYS, KEPT_WITH_OUTBOX } from './meta-keys.js';
 import { STORED_COLLECTIONS } from './collections/index.js';
 
 export { DB_VERSION, OUTBOX_FORMAT, SYNC_SCHEMA_VERSION, READS_OUTBOX_FORMATS } from './db-versions.js';
@@ -94,14 +94,13 @@ export async function setMeta(db, key, value) {
 /**
  * Wipe local data. With keepOutbox, the user's own queued changes (and the
  * counters they need) survive so a re-login by the same user can still send them;
- * everything read from the server (records, conflicts, cursor, session) goes.
+ * everything read from the server (records, conflicts, cursor, session) goes. The browser's
+ * device key always stays (KEPT_ALWAYS).
  */
 export async function wipe(db, { keepOutbox = false } = {}) {
   const tx = db.transaction(STORES, 'readwrite', { durability: 'strict' });
   const keep = {};
-  if (keepOutbox) {
-    for (const k of KEPT_WITH_OUTBOX) keep[k] = await tx.objectStore('meta').get(k);
-  }
+  for (const k of [...KEPT_ALWAYS, ...(keepOutbox ? KEPT_WITH_OUTBOX : [])]) keep[k] = await tx.objectStore('meta').get(k);
   await Promise.all([
     tx.objectStore('records').clear(),
     tx.objectStore('meta').clear(),

@@ -33,7 +33,14 @@ export const META = Object.freeze({
   LIBRARY: 'shared_library',
   /** {body, fetched_at}: GET /api/rota/mine as last read (data/kept.js), the home screen's "This week". */
   MY_ROTA: 'my_rota_week',
+  /** This browser's random key, made once and sent with every sign-in (session.js): the server knows
+   * it for the devices signed in here, so someone guessing a password elsewhere cannot lock their
+   * people out of this one. Never wiped. */
+  DEVICE_KEY: 'device_key',
 });
+
+/** What every wipe keeps: it belongs to the browser, not to whoever was signed in. */
+export const KEPT_ALWAYS = Object.freeze([META.DEVICE_KEY]);
 
 /** What a 401 or a re-login keeps with the user's queued changes: what sending them needs. */
 export const KEPT_WITH_OUTBOX = Object.freeze([META.NEXT_MUTATION_ID, META.HLC, META.OUTBOX_OWNER]);

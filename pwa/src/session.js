@@ -12,9 +12,19 @@ export function defaultDeviceName(ua = globalThis.navigator?.userAgent || '') {
   return `${browser} on ${os}`;
 }
 
+/** This browser's device key (META.DEVICE_KEY), made the first time it is needed: 256 random bits. */
+export async function deviceKey(db) {
+  const kept = await getMeta(db, META.DEVICE_KEY);
+  if (kept) return kept;
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(32));
+  const key = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  await setMeta(db, META.DEVICE_KEY, key);
+  return key;
+}
+
 /** Log in and register this device. */
 export async function login(db, transport, { email, password, device_name }) {
-  const res = await transport.request('POST', '/api/auth/login', { email, password, device_name });
+  const res = await transport.request('POST', '/api/auth/login', { email, password, device_name, device_key: await deviceKey(db) });
   if (res.status !== 200) return { ok: false, res };
   return { ok: true, user: await adopt(db, transport, res.body) };
 }
@@ -41,7 +51,8 @@ async function adopt(db, transport, { token, device_id, user }) {
 
 /** Accept an invitation or a password-reset link: the server answers as a sign-in does. */
 export async function acceptInvitation(db, transport, token, { password, device_name }) {
-  const res = await transport.request('POST', `/api/invitations/${encodeURIComponent(token)}/accept`, { password, device_name });
+  const res = await transport.request('POST', `/api/invitations/${encodeURIComponent(token)}/accept`,
+    { password, device_name, device_key: await deviceKey(db) });
   if (res.status !== 200) return { ok: false, res };
   return { ok: true, user: await adopt(db, transport, res.body) };
 }

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { renameFields, reorder, defaultCategoryId, byPosition, DEFAULT_CATEGORIES } from '../src/data/categories.js';
+import { renameFields, reorder, defaultCategoryId, byPosition, DEFAULT_CATEGORIES, DEFAULT_CATEGORY_NAMESPACE } from '../src/data/categories.js';
 import { computeFromRecords } from '../src/data/boxscore.js';
 
 test('a rename keeps the old name in former_names', () => {
@@ -58,8 +58,14 @@ test('default category ids are the same on every device of a team, and differ be
   assert.match(defaultCategoryId('t1', 'Waiting'), /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 });
 
+test('default category ids are the ones the server derives (it refuses any other uuid5 id for a team)', () => {
+  // tests/test_shared_facts.py pins the same value for server/capacity/models.py default_category_id
+  assert.equal(defaultCategoryId('t1', 'Waiting'), '55b28024-e077-5f90-9efa-a73b6eddac10');
+});
+
 test('the default categories are the shared list in spec/, the one the server reads', () => {
   const spec = JSON.parse(readFileSync(new URL('../../spec/default_time_lost_categories.json', import.meta.url), 'utf8'));
   assert.deepStrictEqual([...DEFAULT_CATEGORIES], spec.categories);
+  assert.equal(DEFAULT_CATEGORY_NAMESPACE, spec.record_id_namespace);
   assert.equal(new Set(spec.categories).size, spec.categories.length, 'no name twice');
 });

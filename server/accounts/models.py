@@ -57,12 +57,17 @@ class Device(Base):
     created_at: Mapped[datetime] = created_column()
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The hash of the key the browser kept from before (it survives signing out): a later sign-in that
+    # sends the same key comes from a device this person already used, which a password guesser
+    # elsewhere cannot slow down (operations.sign_in_attempt). Shared tablets: one key, many people.
+    key_hash: Mapped[str | None] = mapped_column(sa.String(64))
 
     user: Mapped[User] = relationship(back_populates="devices")
 
 
 class LoginFailure(Base):
-    """One failed sign-in, counted per account and per address to slow down password guessing."""
+    """One failed sign-in, counted per account and source, per address and per account to slow down
+    password guessing (operations.check_not_throttled)."""
 
     __tablename__ = "login_failures"
 
@@ -70,3 +75,6 @@ class LoginFailure(Base):
     email_normalised: Mapped[str] = mapped_column(sa.String(254), index=True)
     address: Mapped[str] = mapped_column(sa.String(64), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # The account's own earlier device the try came from (its device key proved it); None: an unknown
+    # device, known only by its address.
+    device_id: Mapped[str | None] = mapped_column(sa.String(36))

@@ -19,17 +19,18 @@ blp = Blueprint("accounts", __name__, url_prefix="/api", description="Sign-in an
 @public
 def login(data):
     """Sign in on a device; the token is bound to that device until logout or revocation."""
-    address = request.remote_addr or "unknown"
+    attempt = operations.sign_in_attempt(email=data["email"], address=request.remote_addr or "unknown",
+                                         device_key=data.get("device_key"))
     try:
-        user = operations.authenticate(email=data["email"], password=data["password"], address=address)
+        user = operations.authenticate(attempt, data["password"])
     except ApiError:
         db.session.commit()  # a blocked sign-in is in the audit log
         raise
     if user is None:
-        operations.record_login_failure(email=data["email"], address=address)
+        operations.record_login_failure(attempt)
         db.session.commit()
         raise operations.invalid_credentials()
-    answer = operations.sign_in(user, data["device_name"])
+    answer = operations.sign_in(user, data["device_name"], data.get("device_key"))
     db.session.commit()
     return answer
 

@@ -5,11 +5,20 @@ from server.accounts.passwords import password_problems
 from server.core.schemas import PRINTABLE_TEXT, Schema, identifier, text
 
 
+def device_key_field() -> fields.String:
+    """The browser's own key, sent with every sign-in (password, invitation)."""
+    return fields.String(validate=[validate.Length(min=16, max=128), PRINTABLE_TEXT], metadata={
+        "description": "A random key this browser made once and keeps after signing out: sent at every "
+                       "sign-in, it shows the server a device this person already used, which failed tries "
+                       "elsewhere (someone guessing the password) do not slow down."})
+
+
 class LoginSchema(Schema):
     # Not fields.Email: an old or mistyped address must get "invalid credentials", not a 422.
     email = fields.String(required=True, validate=[validate.Length(min=1, max=254), PRINTABLE_TEXT])
     password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
     device_name = text(120, load_default="Unnamed device")
+    device_key = device_key_field()
 
 
 PASSWORD_RULE = ("At least 12 characters; not the email address or the name; not one of the 10,000 most common "

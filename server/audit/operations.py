@@ -15,6 +15,7 @@ from flask import g, has_request_context
 
 from server.audit.models import AuditEvent
 from server.core import clock
+from server.core.spreadsheet import csv_cell
 from server.extensions import db
 
 ACTIONS = (
@@ -86,12 +87,6 @@ def events(*, since=None, actor_id=None, action=None, before_id: int | None = No
 CSV_COLUMNS = ("id", "at", "actor_id", "device_id", "action", "target_type", "target_id", "details")
 
 
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    # A cell starting with = + - @ is a formula to a spreadsheet: make it plain text (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def events_csv(*, since=None, actor_id=None, action=None) -> Iterator[str]:
     """Every matching event, newest first, as CSV text in chunks (the log may be large: streamed)."""
     out = io.StringIO()
@@ -100,7 +95,7 @@ def events_csv(*, since=None, actor_id=None, action=None) -> Iterator[str]:
     writer.writerow(CSV_COLUMNS)
     query = _query(since=since, actor_id=actor_id, action=action).order_by(AuditEvent.id.desc())
     for n, event in enumerate(db.session.scalars(query.execution_options(yield_per=500)), 1):
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([csv_cell(v) for v in (
             event.id, event.at.isoformat().replace("+00:00", "Z"), event.actor_id, event.device_id, event.action,
             event.target_type, event.target_id, json.dumps(event.details, sort_keys=True, ensure_ascii=False))])
         if n % 500 == 0:

@@ -16,7 +16,7 @@ from server.board.schemas import BoardSettingsFieldsSchema
 from server.organisations.access import Access
 from server.sync_api.permissions import record_rule, team_rule
 from server.sync_api.registry import register_collection
-from server.sync_api.validation import invalid_fields, marshmallow_validator
+from server.sync_api.validation import marshmallow_validator
 from sync import Actor, Collection, RecordInfo, Rejected
 
 BOARD_SETTINGS = "board_settings"
@@ -24,8 +24,6 @@ BOARD_SETTINGS = "board_settings"
 
 def _check(cleaned: dict, *, record_id: str, existing: RecordInfo | None, team_id: str, actor: Actor) -> dict:
     if existing is None:
-        if record_id != board_settings_id(team_id):
-            raise invalid_fields({"record_id": ["Must be uuid5(BOARD_SETTINGS_NAMESPACE, '<team_id>')."]})
         cleaned = {**dict.fromkeys(AIM_FIELDS), **cleaned}
     return cleaned
 
@@ -37,6 +35,8 @@ def _never_delete(actor: Actor, record: RecordInfo) -> bool:
 BOARD_SETTINGS_COLLECTION = Collection(
     name=BOARD_SETTINGS,
     validate=marshmallow_validator(BoardSettingsFieldsSchema(), check=_check),
+    derived_id=lambda team_id, fields: board_settings_id(team_id),
+    derived_ids_only=True,
     can_create=team_rule(Access.can_set_board_aims),
     can_update=record_rule(Access.can_set_board_aims),
     can_delete=_never_delete,

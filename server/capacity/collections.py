@@ -11,7 +11,8 @@ coaches read. Devices keep a window of them (:data:`ENTRY_WINDOW_WEEKS`, this we
 the team's leads the team's entries, everyone else their own (``Access.keeps_team_entries``).
 ``capacity_weekly_totals``: read-only, written by the server with the entries (the box score's input
 on devices). ``time_lost_categories``: leads and admins create, edit and delete; members and
-coaches read.
+coaches read. A category's id is random, or for a default one :func:`default_category_id` of its team
+and name (a uuid5 id of another team's is refused: ``Collection.derived_id``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any, Optional
 
 from flask import Flask
 
-from server.capacity.models import ENTRY_WINDOW_WEEKS, KINDS
+from server.capacity.models import ENTRY_WINDOW_WEEKS, KINDS, default_category_id
 from server.capacity.projection import TOTALS_COLLECTION, project_capacity_entries, project_time_lost_categories
 from server.core.weeks import current_week_start
 from server.capacity.schemas import CapacityEntryFieldsSchema, TimeLostCategoryFieldsSchema
@@ -109,6 +110,7 @@ def time_lost_categories() -> Collection:
     return Collection(
         "time_lost_categories",
         validate=marshmallow_validator(TimeLostCategoryFieldsSchema()),
+        derived_id=lambda team_id, fields: default_category_id(team_id, fields["name"]),
         can_create=team_rule(Access.can_manage),
         can_update=record_rule(Access.can_manage),
         can_delete=record_rule(Access.can_manage),

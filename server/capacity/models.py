@@ -21,10 +21,17 @@ from server.core.schemas import CODE_POINTS_PER_CHARACTER  # text columns hold w
 KINDS = ("time_lost", "meeting", "admin")
 
 # The categories a team starts with until its lead edits the list, kept once for the server and the
-# PWA in spec/ (see spec/README.md). The names are identities (the PWA derives record ids from them).
+# PWA in spec/ (see spec/README.md). The names are identities (record ids are derived from them).
 SPEC_DEFAULT_CATEGORIES = Path(__file__).resolve().parents[2] / "spec" / "default_time_lost_categories.json"
-DEFAULT_TIME_LOST_CATEGORIES: tuple[str, ...] = tuple(
-    json.loads(SPEC_DEFAULT_CATEGORIES.read_text("utf-8"))["categories"])
+_SPEC = json.loads(SPEC_DEFAULT_CATEGORIES.read_text("utf-8"))
+DEFAULT_TIME_LOST_CATEGORIES: tuple[str, ...] = tuple(_SPEC["categories"])
+DEFAULT_CATEGORY_NAMESPACE = uuid.UUID(_SPEC["record_id_namespace"])
+
+
+def default_category_id(team_id: str, name: str) -> str:
+    """The record id of a team's default category ``name`` (the PWA computes the same): two leads who
+    start editing the list offline create the same records, and the team in it keeps it the team's."""
+    return str(uuid.uuid5(DEFAULT_CATEGORY_NAMESPACE, f"{team_id}/{name}"))
 
 
 class CapacityEntry(Base):

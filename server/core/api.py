@@ -49,16 +49,24 @@ class Api(SmorestApi):
             current_app.extensions["sqlalchemy"].session.rollback()
         if isinstance(error, DataError):
             # A value the database cannot store (a NUL byte, an out-of-range number) is bad input.
-            current_app.logger.info("database refused a value on %s %s: %s", request.method, request.path, error)
+            # The type only: the database's message repeats the values, which may be a person's words.
+            current_app.logger.info("database refused a value on %s %s: %s", request.method, _route(),
+                                    type(error.orig).__name__)
             return error_response(ApiError(422, "invalid_value", "A value in the request cannot be stored."))
         if isinstance(error, OperationalError):
             # The database is down, locked or restarting: the client should retry, not give up.
-            current_app.logger.warning("database unavailable on %s %s: %s", request.method, request.path, error)
+            current_app.logger.warning("database unavailable on %s %s: %s", request.method, _route(),
+                                       type(error.orig).__name__)
             code, message = DEFAULT_ERRORS[503]
             return error_response(ApiError(503, code, message, headers={"Retry-After": "5"}))
-        current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        current_app.logger.exception("unhandled error on %s %s", request.method, _route())
         code, message = DEFAULT_ERRORS[500]
         return error_response(ApiError(500, code, message))
+
+
+def _route() -> str:
+    """The route's pattern, not the path: paths hold ids, and logs hold no more than they need."""
+    return request.url_rule.rule if request.url_rule is not None else "(no route)"
 
 
 def error_response(error: ApiError):

@@ -1,5 +1,5 @@
 import click
-from flask import Flask
+from flask import Flask, current_app
 
 from server.demo import data
 
@@ -9,6 +9,11 @@ def register(app: Flask) -> None:
     def seed_demo() -> None:
         """Create (or top up) the demo boards, teams and people; safe to run again."""
         from server.demo.seed import seed
+
+        if current_app.config["VALUEBOARD_ENV"] == "production":
+            # Its people share a password printed below and in the README: anyone could sign in as admin.
+            raise click.ClickException("seed-demo refuses to run when VALUEBOARD_ENV=production: the demo people's "
+                                       "password is published. Invite real people from /admin instead.")
 
         created = seed()
         click.echo(f"Demo data ready ({created} new records).")

@@ -10,8 +10,6 @@ membership added; no summary event (the log is read per person, and a summary wo
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +19,7 @@ from marshmallow import ValidationError, validate
 from server.accounts.models import DISPLAY_ROLE, ROLES, User, normalise_email
 from server.core.errors import ApiError
 from server.core.schemas import CharacterLength, PRINTABLE_TEXT
+from server.core.spreadsheet import Unreadable, csv_rows, too_large
 from server.extensions import db
 from server.invitations.operations import invite
 from server.organisations.access import Access
@@ -36,10 +35,6 @@ OPTIONAL = ("team", "team role")
 
 _EMAIL = validate.Email(error="This is not an email address.")
 _NAME = [CharacterLength(120), PRINTABLE_TEXT]
-
-
-def too_large(message: str, status: int = 422) -> ApiError:
-    return ApiError(status, "import_too_large", message)
 
 
 def unreadable(message: str) -> ApiError:
@@ -85,14 +80,13 @@ def read_rows(data: bytes) -> list[Row]:
         raise unreadable("The file is not UTF-8 text: save it from your spreadsheet as “CSV UTF-8”.") from None
     if "\x00" in text:
         raise unreadable("The file is not a CSV file: save it from your spreadsheet as “CSV UTF-8”.")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    # Columns are refused line by line before a line becomes a list (server/core/spreadsheet.py).
+    reader = csv_rows(text, max_columns=MAX_COLUMNS, max_cells=(MAX_ROWS + 1) * MAX_COLUMNS, strict=True)
     try:
-        header = next(reader, None)
+        _, header = next(reader, (1, None))
         if header is None or not any(cell.strip() for cell in header):
             raise unreadable("The file is empty: its first line must name the columns name, email, role, team, "
                              "team role.")
-        if len(header) > MAX_COLUMNS:
-            raise too_large(f"The file has {len(header)} columns; at most {MAX_COLUMNS} are read.")
         columns = [" ".join(cell.strip().lower().replace("_", " ").split()) for cell in header]
         missing = [c for c in REQUIRED if c not in columns]
         if missing:
@@ -100,9 +94,7 @@ def read_rows(data: bytes) -> list[Row]:
                              f"missing: {', '.join(missing)}.")
         index = {c: columns.index(c) for c in (*REQUIRED, *OPTIONAL) if c in columns}
         rows = []
-        for cells in reader:
-            if len(cells) > MAX_COLUMNS:
-                raise too_large(f"Line {reader.line_num} has {len(cells)} columns; at most {MAX_COLUMNS} are read.")
+        for line, cells in reader:
             if not any(cell.strip() for cell in cells):
                 continue  # blank lines (a spreadsheet's trailing rows) are not people
             if len(rows) == MAX_ROWS:
@@ -112,11 +104,11 @@ def read_rows(data: bytes) -> list[Row]:
                 i = index.get(name)
                 return cells[i].strip() if i is not None and i < len(cells) else ""
 
-            rows.append(Row(line=reader.line_num, name=cell("name"), email=cell("email"),
+            rows.append(Row(line=line, name=cell("name"), email=cell("email"),
                             role=cell("role").lower().replace(" ", "_"), team=cell("team"),
                             team_role=cell("team role").lower() or "member"))
-    except csv.Error as error:
-        raise unreadable(f"The file is not a CSV file the server can read (line {reader.line_num}: {error}).") from None
+    except Unreadable as error:
+        raise unreadable(f"The file is not a CSV file the server can read ({error}).") from None
     return rows
 
 

@@ -66,8 +66,9 @@ def invite(access: Access, *, email: str, name: str, role: str, team_id: str | N
     user = db.session.scalar(sa.select(User).where(User.email_normalised == normalise_email(email)))
     if user is not None:
         if user.password_hash != NO_PASSWORD or user.role == DISPLAY_ROLE:
-            raise conflict("already_registered", f"{user.name} already has an account with that email address: "
-                                                 "add them to the team from its members instead.")
+            # No name: an inviter must not learn who an email address belongs to by trying it.
+            raise conflict("already_registered", "Someone already has an account with that email address: "
+                                                 "add them to the team from its members, by that email, instead.")
         if not access.can_invite(team_id, user.role):
             raise forbidden("Only an administrator can invite an administrator or a board lead.")
     else:
@@ -117,7 +118,7 @@ def describe(token: str) -> dict:
             "purpose": invitation.purpose, "expires_at": invitation.expires_at}
 
 
-def accept(token: str, *, password: str, device_name: str) -> dict:
+def accept(token: str, *, password: str, device_name: str, device_key: str | None = None) -> dict:
     """The person's chosen password, and a sign-in on this device (the same answer as ``/auth/login``)."""
     invitation = _open_invitation(token)
     accounts.check_new_password(invitation.user, password)
@@ -128,7 +129,7 @@ def accept(token: str, *, password: str, device_name: str) -> dict:
     user.password_hash = password_hash
     user.must_change_password = False
     invitation.accepted_at = clock.now()
-    answer = accounts.sign_in(user, device_name)
+    answer = accounts.sign_in(user, device_name, device_key)
     record("invitation.accepted", target_type="user", target_id=user.id, actor_id=user.id,
            device_id=answer["device_id"], details={"invitation_id": invitation.id, "purpose": invitation.purpose})
     return answer

@@ -58,7 +58,8 @@ def get_invitation(token):
 @public
 def accept_invitation(data, token):
     """Choose the password and sign in on this device: the answer is a sign-in like ``/auth/login``'s."""
-    answer = operations.accept(token, password=data["password"], device_name=data["device_name"])
+    answer = operations.accept(token, password=data["password"], device_name=data["device_name"],
+                                device_key=data.get("device_key"))
     db.session.commit()
     return answer
 
@@ -106,7 +107,8 @@ def _import_file() -> bytes:
 @blp.alt_response(201, schema=PeopleImportResultSchema, description="Committed: every row written")
 @blp.alt_response(413, schema=ErrorSchema, description="import_too_large: the file is over 1 MB")
 @blp.alt_response(422, schema=ErrorSchema, description="import_has_errors (with the rows), import_too_large "
-                                                       "(over 2,000 rows or 20 columns) or import_unreadable")
+                                                       "(over 2,000 rows, or a line of over 20 columns) or "
+                                                       "import_unreadable")
 @blp.doc(requestBody=_CSV_BODY)
 def import_people(args):
     """Add people from a CSV file with a header row naming the columns ``name, email, role, team, team

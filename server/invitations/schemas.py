@@ -1,7 +1,7 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.accounts.models import ROLES
-from server.accounts.schemas import new_password
+from server.accounts.schemas import device_key_field, new_password
 from server.core.schemas import Schema, identifier, text
 from server.organisations.models import MEMBER_ROLES
 
@@ -41,6 +41,7 @@ class InvitationSchema(Schema):
 class InvitationAcceptSchema(Schema):
     password = new_password(required=True)
     device_name = text(120, load_default="Unnamed device")
+    device_key = device_key_field()
 
 
 class PasswordResetSchema(Schema):

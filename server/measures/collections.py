@@ -81,8 +81,6 @@ def _check_measure_value(cleaned: dict, *, record_id: str, existing: RecordInfo 
             errors["measure_id"] = ["No measure of this team has this id."]
         elif measure is not None and measure.source != "manual":
             errors["measure_id"] = ["This measure is derived from capacity entries; its values are computed."]
-        if record_id != measure_value_id(cleaned["measure_id"], cleaned["week_start"]):
-            errors["record_id"] = ["Must be uuid5(MEASURE_VALUE_NAMESPACE, '<measure_id>/<week_start>')."]
     if errors:
         raise invalid_fields(errors)
     return cleaned
@@ -110,6 +108,8 @@ MEASURES_COLLECTION = Collection(
 MEASURE_VALUES_COLLECTION = Collection(
     name=MEASURE_VALUES,
     validate=validate_measure_value,
+    derived_id=lambda team_id, fields: measure_value_id(fields["measure_id"], fields["week_start"]),
+    derived_ids_only=True,
     immutable_fields=frozenset({"measure_id", "week_start"}),
     can_create=team_rule(Access.can_enter_values),
     can_update=record_rule(Access.can_enter_values),

@@ -30,6 +30,10 @@ Each value becomes a row ``{row, column, measure, measure_id, week_start, week_t
 ``error``). A header that looks like a date but is not a Monday (or is an impossible week) is an error
 too, reported on the header row. Committing writes every ``new``/``change`` row through the sync engine
 in one transaction, and only when no row is an error.
+
+Limits (checked as the file is read, before the work they bound; server/core/spreadsheet.py): 5,000
+rows, 400 columns, 30,000 cells and 20,000 values (the preview's rows); an .xlsx at most 10 MB
+unpacked. Over one is 413 (size) or 422 (shape), ``import_too_large``.
 """
 
 from __future__ import annotations
@@ -44,12 +48,16 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from server.core import spreadsheet
+from server.core.spreadsheet import csv_cell, unguard, xlsx_cell
 from server.extensions import db
 from server.measures.models import Measure, MeasureValue
 from server.core.weeks import current_week_start, iso_week_label, parse_week
 from server.organisations.models import Board, Team
 
 MAX_ROWS, MAX_COLUMNS = 5000, 400
+# Each value is a row of the preview: 20,000 keep its reply to a few MB (a commit takes at most 500).
+MAX_VALUES = 20_000
 _DATE_LIKE = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2}|\d{4}-?W\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4})", re.IGNORECASE)
 
 
@@ -68,23 +76,13 @@ def _table(score: dict) -> tuple[list[str], list[tuple[dict, dict, list]]]:
     return header, rows
 
 
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return repr(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    text = str(value)
-    # A cell starting with = + - @ is a formula to a spreadsheet: make it plain text (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def export_csv(score: dict) -> bytes:
     header, rows = _table(score)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["Group", *header])
     for group, _m, cells in rows:
-        writer.writerow([group["label"], *(_csv_cell(c) for c in cells)])
+        writer.writerow([group["label"], *(csv_cell(c) for c in cells)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel then reads it as UTF-8
 
 
@@ -133,9 +131,7 @@ def export_xlsx(score: dict, team: Team) -> bytes:
         row_no += 1
         number_format = "0.0" if m["source"] == "derived" else "General"
         for col, value in enumerate(cells, start=1):
-            cell = ws.cell(row_no, col, value)
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"  # text, never a formula
+            cell = xlsx_cell(ws, row_no, col, value)
             if col == 3:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             elif col >= 4 and col < n_cols:
@@ -200,36 +196,20 @@ def _read_csv(content: bytes) -> list[list[Any]]:
         dialect = csv.excel
     rows = []
     try:
-        for row in csv.reader(io.StringIO(text, newline=""), dialect):
+        for _line, row in spreadsheet.csv_rows(text, max_columns=MAX_COLUMNS, dialect=dialect):
             rows.append(row)
             if len(rows) > MAX_ROWS:
-                raise ImportFileError(f"At most {MAX_ROWS} rows can be imported at once.")
-    except csv.Error as exc:
-        raise ImportFileError(f"The CSV file cannot be read: {exc}.") from None
+                raise spreadsheet.too_large(f"At most {MAX_ROWS:,} rows can be imported at once.")
+    except spreadsheet.Unreadable as exc:
+        raise ImportFileError(f"The CSV file cannot be read ({exc}).") from None
     return rows
 
 
 def _read_xlsx(content: bytes) -> list[list[Any]]:
-    from openpyxl import load_workbook
-
     try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a broken file
-        raise ImportFileError("The .xlsx file cannot be read; is it an Excel workbook?") from None
-    try:
-        ws = wb.worksheets[0]
-        rows = []
-        for row in ws.iter_rows(values_only=True, max_col=MAX_COLUMNS):
-            rows.append(list(row))
-            if len(rows) > MAX_ROWS:
-                raise ImportFileError(f"At most {MAX_ROWS} rows can be imported at once.")
-        return rows
-    except ImportFileError:
-        raise
-    except Exception:
-        raise ImportFileError("The .xlsx file cannot be read; is it an Excel workbook?") from None
-    finally:
-        wb.close()
+        return spreadsheet.xlsx_rows(content, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
+    except spreadsheet.Unreadable as exc:
+        raise ImportFileError(str(exc)) from None
 
 
 def _text(cell: Any) -> str:
@@ -333,8 +313,7 @@ def plan_import(team: Team, table: list[list[Any]], today_week: date | None = No
         row = table[i]
         get = lambda c: row[c] if c is not None and c < len(row) else None  # noqa: E731
         name = _text(get(measure_col))
-        if name[:1] == "'" and name[1:2] in ("=", "+", "-", "@"):
-            name = name[1:]  # our CSV export's guard against formulas
+        name = unguard(name)  # our CSV export's guard against formulas
         if layout == "long":
             if not name and _text(get(week_col)) == "" and _text(get(long_cols["value"])) == "":
                 continue
@@ -348,6 +327,9 @@ def plan_import(team: Team, table: list[list[Any]], today_week: date | None = No
             for c, value in filled:
                 header = _text(table[header_at][c])
                 cells.append((i + 1, header, name, week_cols[c], header, value))
+        if len(cells) > MAX_VALUES:
+            raise spreadsheet.too_large(f"The file holds more than {MAX_VALUES:,} values (at row {i + 1:,}); "
+                                        "split it, for example by year.")
 
     plan = ImportPlan(layout, list(header_errors))
     parsed: list[dict] = []

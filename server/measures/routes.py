@@ -78,8 +78,9 @@ def export_box_score_xlsx(args, team_id):
 @blp.response(200, ImportResultSchema)
 def import_measure_values(args, files, team_id):
     """Preview (default) or commit weekly values from a CSV or .xlsx file; see ``server/measures/io.py``
-    for the layouts. A commit writes every new or changed value through the sync engine in one
-    transaction, and writes nothing if any row is bad (422 with every row and its reason)."""
+    for the layouts and limits. A commit writes every new or changed value through the sync engine in
+    one transaction, and writes nothing if any row is bad (422 with every row and its reason). A file
+    over a limit is 413 or 422 ``import_too_large`` before it is read further."""
     session = current_session()
     access = access_for(session.user)
     team = readable_team_or_404(access, team_id)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from server.accounts.auth import Principal
-from server.accounts.models import User
+from server.accounts.models import DISPLAY_ROLE, User, normalise_email
 from server.core.errors import ApiError, forbidden, not_found
 from server.extensions import db
 from server.organisations.models import BoardLead, CoachAssignment, Membership, Team, TeamDisplay
@@ -171,6 +171,31 @@ class Access:
         in bulk (admins, the board lead of its board)."""
         return self.is_admin or team_id in self.board_teams
 
+    def listed_board_ids(self) -> frozenset[str] | None:
+        """The boards listed to this user (None: every board, for admins): the boards they lead and
+        those of the teams they read, so the names of other health boards stay theirs."""
+        if self.is_admin:
+            return None
+        teams = self.readable | self.board_teams
+        of_teams = db.session.scalars(sa.select(Team.board_id).where(Team.id.in_(teams))) if teams else []
+        return self.boards_led | frozenset(of_teams)
+
+    def people_findable(self, email: str | None = None) -> sa.ColumnElement[bool] | None:
+        """Which users (a condition on ``User``) this user may look up and add to the teams they
+        manage (None: everyone, for admins): the people of the boards whose teams they manage (in a
+        team of it, coaching one or leading the board), and anyone whose exact email address they
+        give. Never a board display's account. Anyone else is "not found", as an unknown id is, so
+        user ids reveal nobody's name or email."""
+        if self.is_admin:
+            return None
+        managed = self.lead_of | self.board_teams
+        boards = self.boards_led | frozenset(
+            db.session.scalars(sa.select(Team.board_id).where(Team.id.in_(managed))) if managed else [])
+        findable = User.id.in_(_people_of_boards(boards))
+        if email:
+            findable = sa.or_(findable, User.email_normalised == normalise_email(email))
+        return sa.and_(findable, User.role != DISPLAY_ROLE)
+
     def readable_team_ids(self) -> frozenset[str]:
         if self.is_admin:
             return frozenset(db.session.scalars(sa.select(Team.id)))
@@ -197,6 +222,16 @@ def _access_query() -> sa.CompoundSelect:
 def _board_lead_query() -> sa.Select:
     return (sa.select(BoardLead.board_id, Team.id).outerjoin(Team, Team.board_id == BoardLead.board_id)
             .where(BoardLead.user_id == sa.bindparam("user_id")))
+
+
+def _people_of_boards(board_ids: frozenset[str]) -> sa.CompoundSelect:
+    """The ids of the people in a team of these boards, coaching one of them, or leading a board."""
+    teams = sa.select(Team.id).where(Team.board_id.in_(board_ids))
+    return sa.union(
+        sa.select(Membership.user_id).where(Membership.team_id.in_(teams)),
+        sa.select(CoachAssignment.coach_id).where(CoachAssignment.team_id.in_(teams)),
+        sa.select(BoardLead.user_id).where(BoardLead.board_id.in_(board_ids)),
+    )
 
 
 def access_for(user: User | Principal) -> Access:

@@ -105,15 +105,19 @@ def _check_name_free(board_id: str, name: str) -> None:
         raise conflict("team_exists", "This board already has a team with that name.")
 
 
-def _user_or_404(user_id: str) -> User:
-    user = db.session.get(User, user_id)
+def _user_or_404(user_id: str, findable: sa.ColumnElement[bool] | None = None) -> User:
+    """The user, if among ``findable`` (None: anyone); a user the caller may not find is "not found"
+    exactly as an unknown id is."""
+    query = sa.select(User).where(User.id == user_id)
+    user = db.session.scalar(query if findable is None else query.where(findable))
     if user is None:
         raise not_found("user")
     return user
 
 
-def set_membership(team: Team, user_id: str, role: str) -> Membership:
-    user = _user_or_404(user_id)
+def set_membership(team: Team, user_id: str, role: str, *, findable: sa.ColumnElement[bool] | None = None) -> Membership:
+    """``findable``: the people the caller may add (``Access.people_findable``; None: anyone)."""
+    user = _user_or_404(user_id, findable)
     membership = db.session.get(Membership, (team.id, user.id))
     previous = None if membership is None else membership.role
     if membership is None:
@@ -161,9 +165,11 @@ def unassign_coach(team: Team, user_id: str) -> None:
     db.session.flush()
 
 
-def list_boards(*, archived: bool = False) -> list[Board]:
-    """Boards in use; with ``archived``, the archived ones too."""
+def list_boards(board_ids: frozenset[str] | None, *, archived: bool = False) -> list[Board]:
+    """Boards in use among ``board_ids`` (None: every board); with ``archived``, the archived ones too."""
     query = sa.select(Board).order_by(Board.name)
+    if board_ids is not None:
+        query = query.where(Board.id.in_(board_ids))
     if not archived:
         query = query.where(Board.archived_at.is_(None))
     return list(db.session.scalars(query))

@@ -73,10 +73,12 @@ _SEARCH_FIELDS = ("id", "name", "email", "role", "active")
 def list_users(args):
     """Find people: ``q`` matches part of the name or email (any case); by name then id, ``limit`` at a
     time (default 50, at most 200), ``next_cursor`` for the next page. Admins, and board leads (who add
-    people to their board's teams: they get id, name, email, role and active only, and no board displays)."""
+    people to their board's teams: they get id, name, email, role and active only, and no board displays;
+    only the people of their board, and anyone else by the exact email address as ``q``)."""
     access = _access()
     require(access.can_search_people(), "Only an administrator or a board lead can look people up.")
-    users, next_cursor = accounts.search_users(**args, people_only=not access.is_admin)
+    users, next_cursor = accounts.search_users(**args, people_only=not access.is_admin,
+                                               within=access.people_findable(args.get("q")))
     if not access.is_admin:
         users = [{key: getattr(u, key) for key in _SEARCH_FIELDS} for u in users]
     return {"users": users, "next_cursor": next_cursor}
@@ -167,10 +169,13 @@ def create_board(data):
 @blp.arguments(ListArchivedQuerySchema, location="query")
 @blp.response(200, BoardListSchema)
 def list_boards(args):
-    """The boards in use; ``archived=true`` lists archived ones too (admins)."""
+    """The boards in use the caller works in: those of the teams they belong to, coach or display,
+    and the board they lead (every board, for an admin). ``archived=true`` lists archived ones too
+    (admins)."""
+    access = _access()
     if args["archived"]:
-        require_admin(current_session().user, "Only an administrator can list archived boards.")
-    return {"boards": operations.list_boards(archived=args["archived"])}
+        require(access.is_admin, "Only an administrator can list archived boards.")
+    return {"boards": operations.list_boards(access.listed_board_ids(), archived=args["archived"])}
 
 
 @blp.patch("/boards/<board_id>")
@@ -248,7 +253,8 @@ def put_member(data, team_id, user_id):
     access = _access()
     team = readable_team_or_404(access, team_id)
     require(access.can_manage(team.id), "Only the team's lead or an administrator can change its members.")
-    membership = operations.set_membership(team, user_id, data["role"])
+    membership = operations.set_membership(team, user_id, data["role"],
+                                           findable=access.people_findable(data.get("email")))
     db.session.commit()
     user = membership.user
     return {"team_id": team.id, "user_id": user.id, "name": user.name, "email": user.email, "role": membership.role}

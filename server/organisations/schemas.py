@@ -62,6 +62,9 @@ class TeamListSchema(Schema):
 
 class MembershipUpdateSchema(Schema):
     role = fields.String(required=True, validate=validate.OneOf(MEMBER_ROLES))
+    email = fields.String(validate=validate.Length(min=1, max=254), metadata={
+        "description": "The person's email address. A team's lead or board lead adds the people of their "
+                       "board, and anyone else only with their exact email address (as found by it)."})
 
 
 class MemberSchema(Schema):

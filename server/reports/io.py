@@ -1,6 +1,6 @@
 """The board report's figures as a CSV and an .xlsx (one sheet per section in the workbook; one
 table with a section column in the CSV), with the cells a spreadsheet must not read as formulas
-made plain (as the box score's export does)."""
+made plain (server/core/spreadsheet.py, as in every export)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import csv
 import io
 from typing import Any
 
-from server.measures.io import _csv_cell
+from server.core.spreadsheet import csv_cell, xlsx_cell
 
 STATUS_WORDS = {"all_three": "All three", "some": "Some", "none": "None"}
 STEP_WORDS = {"data": "The box score's new signals", "tests_of_change": "Tests of change", "celebrations": "Celebrations",
@@ -46,14 +46,14 @@ def export_csv(report: dict[str, Any]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     p = report["period"]
-    writer.writerow([_csv_cell(f"Board report: {report['board']['name']}"),
+    writer.writerow([csv_cell(f"Board report: {report['board']['name']}"),
                      f"{p['from_'].isoformat()} to {p['to'].isoformat()}",
                      f"{p['weeks']} weeks from {p['first_week'].isoformat()}"])
     for title, header, rows in sections(report):
         writer.writerow([])
         writer.writerow(["Section", *header])
         for row in rows:
-            writer.writerow([title, *(_csv_cell(c) for c in row)])
+            writer.writerow([title, *(csv_cell(c) for c in row)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel then reads it as UTF-8
 
 
@@ -77,10 +77,7 @@ def export_xlsx(report: dict[str, Any]) -> bytes:
             ws.column_dimensions[cell.column_letter].width = 40 if name in ("Text", "Team", "Measure", "Milestone") else 16
         for r, row in enumerate(rows, start=4):
             for col, value in enumerate(row, start=1):
-                # Text that starts like a formula stays text: openpyxl writes a leading "=" as a formula.
-                cell = ws.cell(r, col, value)
-                if isinstance(value, str) and value[:1] == "=":
-                    cell.data_type = "s"
+                xlsx_cell(ws, r, col, value)
         ws.freeze_panes = "A4"
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -159,9 +159,16 @@ class Bulk:
         elif self.mode == "insert":
             names = self.names
             copy_sql = f"COPY {self._quoted(self.table.name)} ({', '.join(self._quoted(c) for c in self.columns)}) FROM STDIN"
-            with conn.connection.dbapi_connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
-                for row in rows:
-                    copy.write_row([row[name] for name in names])
+            dbapi_connection = conn.connection.dbapi_connection
+            with dbapi_connection.cursor() as cursor:
+                try:
+                    with cursor.copy(copy_sql) as copy:
+                        for row in rows:
+                            copy.write_row([row[name] for name in names])
+                except conn.dialect.loaded_dbapi.Error as exc:
+                    # As from any other statement: a connection lost mid-COPY (a database restart) must
+                    # reach the store as SQLAlchemy's error, which it answers with 503, not 500
+                    raise _sqlalchemy_error(conn, copy_sql, None, exc, dbapi_connection, cursor) from exc
         else:  # one round trip for all rows: one typed array per column
             _run(conn, self._pg_sql(), tuple([row[name] for row in rows] for name in self.names))
 
@@ -243,10 +250,17 @@ def _run(conn: sa.Connection, sql: str, params: Any, *, many: bool = False, coun
             return cursor.rowcount
         return cursor.fetchall() if cursor.description is not None else []
     except conn.dialect.loaded_dbapi.Error as exc:
-        invalidated = conn.dialect.is_disconnect(exc, dbapi_connection, cursor)
-        if invalidated:
-            conn.invalidate(exc)
-        raise sa.exc.DBAPIError.instance(sql, params, exc, conn.dialect.loaded_dbapi.Error,
-                                         connection_invalidated=invalidated) from exc
+        raise _sqlalchemy_error(conn, sql, params, exc, dbapi_connection, cursor) from exc
     finally:
         cursor.close()
+
+
+def _sqlalchemy_error(conn: sa.Connection, sql: str, params: Any, exc: Exception, dbapi_connection: Any,
+                      cursor: Any) -> sa.exc.DBAPIError:
+    """The driver's error as :meth:`sqlalchemy.engine.Connection.execute` raises it, the connection
+    invalidated if it was lost (the pool then discards it)."""
+    invalidated = conn.dialect.is_disconnect(exc, dbapi_connection, cursor)
+    if invalidated:
+        conn.invalidate(exc)
+    return sa.exc.DBAPIError.instance(sql, params, exc, conn.dialect.loaded_dbapi.Error,
+                                      connection_invalidated=invalidated)

@@ -37,18 +37,20 @@ def engine() -> SyncEngine:
     return sync_setup().engine
 
 
-def actor_for(user: User | Principal, device_id: str) -> ServerActor:
+def actor_for(user: User | Principal, device_id: str, *, server_writes: bool = False) -> ServerActor:
     """The caller as the engine sees them, from ``access_for(user)``, computed once per request.
 
     Its team sets come from the access rules: readable and writable are the teams the caller
     reads (admins: every team; coaches write there only what a collection lets them, such as
     measures), member the teams whose everyday records they write, lead the teams they manage.
-    Collections' policies ask ``actor.access`` itself (:mod:`server.sync_api.permissions`)."""
+    Collections' policies ask ``actor.access`` itself (:mod:`server.sync_api.permissions`).
+    ``server_writes``: the server itself writes (:func:`write_as_server`), see ``sync.Actor``."""
     access = access_for(user)
     teams = access.readable_team_ids()
     return ServerActor(user.id, device_id, readable_team_ids=teams, writable_team_ids=teams,
                        lead_team_ids=frozenset(t for t in teams if access.can_manage(t)),
-                       member_team_ids=frozenset(t for t in teams if access.can_write(t)), access=access)
+                       member_team_ids=frozenset(t for t in teams if access.can_write(t)), access=access,
+                       server_writes=server_writes)
 
 
 def documented_extra(extra: dict[str, Any]) -> dict[str, Any]:
@@ -134,6 +136,9 @@ def write_as_server(user: User, mutations: Sequence[dict[str, Any]], *, batch_si
     time. They go through the engine as ``user``'s *server client*, so validation, ``user``'s
     permissions, field-level merge (a server write is "now", so it beats older values, which go
     to the conflict log), tombstones and the rejected-mutations log all apply as for a device.
+    One difference: a new record may have a name-based (uuid5) id in any collection, because the
+    server derives the ids it writes from the right team (an adopted idea's, demo data's), where a
+    device could only squat another team's (``sync.Collection.check_new_id``).
     Devices receive the changes on their next pull like any other.
 
     The server client is a device row named "Valueboard server" whose id is derived from the
@@ -164,7 +169,7 @@ def write_as_server(user: User, mutations: Sequence[dict[str, Any]], *, batch_si
         try:
             begin_write(session)
             device_id = _ensure_server_device(user)
-            actor = actor_for(user, device_id)
+            actor = actor_for(user, device_id, server_writes=True)
             last = store.hold_client(device_id, user.id)
         except BaseException as exc:
             session.rollback()

@@ -189,9 +189,7 @@ class _Statements:
             where.append(sa.or_(R.c.deleted.is_(False), R.c.version > bindparam("skip")))
         left_conditions = []
         for i, (by_author, notices) in enumerate(shape):
-            ours = R.c.collection == bindparam(f"w{i}_collection")
-            kept = [R.c.user_id == bindparam(f"w{i}_author")] if by_author else []
-            inside = sa.or_(R.c.window_key.is_(None), R.c.window_key >= bindparam(f"w{i}_start"))
+            ours, kept, inside = _window_terms(i, by_author)
             if notices:
                 left = sa.and_(ours, *kept, sa.not_(inside), R.c.created_at <= bindparam(f"w{i}_since"))
                 left_conditions.append(left)
@@ -210,12 +208,19 @@ class _Statements:
         if query is None:
             where = [R.c.team_id == bindparam("team_id"), R.c.version <= bindparam("upto"), R.c.deleted.is_(False)]
             for i, window in enumerate(windows):
-                ours = R.c.collection == bindparam(f"w{i}_collection")
-                kept = [R.c.user_id == bindparam(f"w{i}_author")] if window.author is not None else []
-                inside = sa.or_(R.c.window_key.is_(None), R.c.window_key >= bindparam(f"w{i}_start"))
+                ours, kept, inside = _window_terms(i, window.author is not None)
                 where.append(sa.or_(sa.not_(ours), sa.and_(*kept, inside)))
             query = self._changes[shape] = Query(sa.select(sa.func.count().label("n")).where(*where))
         return query
+
+
+def _window_terms(i: int, by_author: bool) -> tuple[Any, list[Any], Any]:
+    """The i-th window's conditions on a record: of its collection; written by its author (if it keeps
+    only theirs); inside it (no window key counts as inside)."""
+    ours = R.c.collection == bindparam(f"w{i}_collection")
+    kept = [R.c.user_id == bindparam(f"w{i}_author")] if by_author else []
+    inside = sa.or_(R.c.window_key.is_(None), R.c.window_key >= bindparam(f"w{i}_start"))
+    return ours, kept, inside
 
 
 def _window_params(windows: Sequence[WindowFilter]) -> dict[str, Any]:
@@ -557,9 +562,7 @@ class SqlTx:
         return self.sql.changes(skipping, windows).rows(self.conn, params)
 
     def count_live(self, team_id: str, upto: int, windows: Sequence[WindowFilter] = ()) -> int:
-        params = {"team_id": team_id, "upto": upto, **_window_params(windows)}
-        for window in windows:
-            params.pop(f"w{windows.index(window)}_since", None)
+        params = {"team_id": team_id, "upto": upto, **_window_params(windows)}  # a full copy: no left notices
         return self.sql.count_live(windows).rows(self.conn, params)[0].n
 
     def list_conflicts(self, team_id: str, since: Optional[str], limit: int) -> list[ConflictEntry]:

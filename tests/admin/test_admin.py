@@ -13,7 +13,7 @@ from server.accounts.operations import create_user
 from server.audit.models import AuditEvent
 from server.extensions import db
 from server.organisations.models import Membership
-from server.organisations.operations import assign_board_lead
+from server.organisations.operations import assign_board_lead, set_membership
 
 HEADER = "name,email,role,team,team role\r\n"
 
@@ -177,15 +177,19 @@ def test_people_search_pages_with_a_cursor_in_name_order(admin):
     assert admin.get("/api/users?q=%25").json["users"] == []
 
 
-def test_people_search_refuses_bad_input_and_gives_board_leads_only_the_basics(admin, make_board, board_lead_of,
-                                                                               make_user, login):
-    _people(3, "Findme")
+def test_people_search_refuses_bad_input_and_gives_board_leads_only_the_basics(admin, make_board, make_team,
+                                                                               board_lead_of, make_user, login):
+    board = make_board()
+    for person in _people(3, "Findme"):
+        set_membership(make_team(board=board), person.id, "member")
+    _people(1, "Findmeelsewhere")  # in no team of the board: board leads find them only by exact email
+    db.session.commit()
     for query, field in (("limit=0", "limit"), ("limit=201", "limit"), ("cursor=not-a-cursor", "cursor"),
                          ("role=king", "role"), ("active=perhaps", "active")):
         response = admin.get(f"/api/users?{query}")
         assert response.status_code == 422, query
         assert field in response.json["error"]["fields"]
-    lead = board_lead_of(make_board())
+    lead = board_lead_of(board)
     found = lead.get("/api/users?q=findme")
     assert found.status_code == 200
     assert [set(u) for u in found.json["users"]] == [{"id", "name", "email", "role", "active"}] * 3

@@ -72,34 +72,129 @@ def test_devices_list_shows_only_the_callers_devices(make_user, login):
     assert [d["id"] for d in mine.get("/api/devices").json["devices"]] == [mine.device_id]
 
 
-@pytest.fixture
-def app_config(app_config):
-    return {**app_config, "LOGIN_FAILURES_PER_ACCOUNT": 3, "LOGIN_FAILURES_PER_ADDRESS": 5}
+# Sign-in throttling (issue 17): a guesser must not be able to lock a person out, and guessing stays
+# slow. The clock stands still unless a test moves it, so every Retry-After is exact.
+NOW = "2026-11-18T10:00:00Z"
+GUESSER, PROXY, ELSEWHERE = "203.0.113.7", "198.51.100.1", "192.0.2.50"
 
 
-def _attempt(client, email, password, address="10.0.0.1"):
-    return client.post("/api/auth/login", json={"email": email, "password": password, "device_name": "x"},
-                       environ_base={"REMOTE_ADDR": address})
+def _attempt(client, email, password, address="10.0.0.1", key=None):
+    body = {"email": email, "password": password, "device_name": "x", **({"device_key": key} if key else {})}
+    return client.post("/api/auth/login", json=body, environ_base={"REMOTE_ADDR": address})
 
 
-def test_failed_logins_are_throttled_per_account(client, make_user):
-    user = make_user("staff")
-    for i in range(3):
-        assert _attempt(client, user.email, "wrong", address=f"10.0.0.{i}").status_code == 401
-    blocked = _attempt(client, user.email, PASSWORD, address="10.0.0.99")
-    assert blocked.status_code == 429
-    assert blocked.json["error"]["code"] == "rate_limited"
-    assert "Retry-After" in blocked.headers
+def _new_key():
+    import secrets
+
+    return secrets.token_urlsafe(32)
 
 
-def test_failed_logins_are_throttled_per_address(client, make_user):
+def _blocked(response, retry_after):
+    assert response.status_code == 429, response.json
+    assert response.json == {"error": {"code": "rate_limited", "message": "Too many failed sign-in attempts. Wait a "
+                                                                          "few minutes and try again."}}
+    assert response.headers["Retry-After"] == str(retry_after)
+    return True
+
+
+def test_a_guesser_blocks_only_their_own_address_for_that_account(client, make_user, frozen):
+    alice, bob = make_user("staff"), make_user("staff")
+    answers = [_attempt(client, alice.email, f"guess {i}", GUESSER) for i in range(50)]
+    assert [r.status_code for r in answers[:5]] == [401] * 5
+    assert all(_blocked(r, 15 * 60) for r in answers[5:])
+    assert _attempt(client, alice.email, PASSWORD, GUESSER).status_code == 429  # even the right one, from there
+    assert _attempt(client, alice.email, PASSWORD, ELSEWHERE).status_code == 200
+    assert _attempt(client, bob.email, PASSWORD, GUESSER).status_code == 200
+
+
+def test_the_wait_counts_down_and_the_guesser_gets_one_try_at_a_time(client, make_user, frozen):
+    alice = make_user("staff")
     for i in range(5):
-        assert _attempt(client, f"guess{i}@example.org", "wrong").status_code == 401
-    assert _attempt(client, make_user("staff").email, PASSWORD).status_code == 429
-    assert _attempt(client, make_user("staff").email, PASSWORD, address="10.9.9.9").status_code == 200
+        assert _attempt(client, alice.email, f"guess {i}", GUESSER).status_code == 401
+        frozen.advance(minutes=1)
+    assert _blocked(_attempt(client, alice.email, "guess", GUESSER), 10 * 60)  # the first leaves at 10:15
+    frozen.advance(minutes=10)
+    assert _attempt(client, alice.email, "guess 6", GUESSER).status_code == 401
+    assert _blocked(_attempt(client, alice.email, "guess 7", GUESSER), 60)
 
 
-def test_successful_logins_are_not_throttled_on_a_shared_tablet(client, make_user):
+def test_the_persons_known_device_signs_in_at_the_guessers_address(client, make_user, frozen):
+    alice = make_user("staff")
+    key = _new_key()
+    assert _attempt(client, alice.email, PASSWORD, GUESSER, key=key).status_code == 200  # her phone, earlier
+    for i in range(10):
+        _attempt(client, alice.email, f"guess {i}", GUESSER, key=_new_key())  # a key of no device of hers
+    assert _attempt(client, alice.email, PASSWORD, GUESSER).status_code == 429
+    assert _attempt(client, alice.email, PASSWORD, GUESSER, key=key).status_code == 200
+
+
+def test_a_known_device_has_its_own_limit_for_wrong_passwords(client, make_user, frozen):
+    """Someone holding the person's unlocked phone still gets five guesses, not more."""
+    alice = make_user("staff")
+    key = _new_key()
+    assert _attempt(client, alice.email, PASSWORD, key=key).status_code == 200
+    assert [_attempt(client, alice.email, "wrong", key=key).status_code for _ in range(5)] == [401] * 5
+    assert _blocked(_attempt(client, alice.email, PASSWORD, key=key), 15 * 60)
+    assert _attempt(client, alice.email, PASSWORD).status_code == 200  # her other devices are not held up
+
+
+def test_a_device_key_proves_nothing_for_another_account(client, make_user, frozen):
+    alice, bob = make_user("staff"), make_user("staff")
+    key = _new_key()
+    assert _attempt(client, alice.email, PASSWORD, GUESSER, key=key).status_code == 200
+    for i in range(5):
+        assert _attempt(client, bob.email, f"guess {i}", GUESSER, key=key).status_code == 401
+    assert _attempt(client, bob.email, PASSWORD, GUESSER, key=key).status_code == 429
+
+
+def test_spraying_from_a_shared_address_holds_up_unknown_devices_only(client, make_user, frozen):
+    ward = [make_user("staff") for _ in range(3)]
+    keys = [_new_key() for _ in ward]
+    for person, key in zip(ward, keys):
+        assert _attempt(client, person.email, PASSWORD, PROXY, key=key).status_code == 200
+    victims = [make_user("staff") for _ in range(10)]
+    for i in range(30):
+        assert _attempt(client, victims[i % 10].email, f"guess {i}", PROXY).status_code == 401
+    newcomer = make_user("staff")
+    assert _blocked(_attempt(client, newcomer.email, PASSWORD, PROXY), 15 * 60)
+    assert _attempt(client, newcomer.email, PASSWORD, ELSEWHERE).status_code == 200
+    for person, key in zip(ward, keys):
+        assert _attempt(client, person.email, PASSWORD, PROXY, key=key).status_code == 200
+
+
+def test_guessing_from_many_addresses_slows_unknown_devices_ever_more(app, client, make_user, frozen):
+    app.config["LOGIN_FAILURES_PER_ACCOUNT"] = 20
+    alice = make_user("staff")
+    key = _new_key()
+    assert _attempt(client, alice.email, PASSWORD, key=key).status_code == 200
+    for i in range(20):
+        assert _attempt(client, alice.email, f"guess {i}", f"10.1.{i}.1").status_code == 401
+    assert _blocked(_attempt(client, alice.email, "guess", "10.2.0.1"), 60)
+    frozen.advance(seconds=60)
+    assert _attempt(client, alice.email, "guess", "10.2.0.2").status_code == 401
+    assert _blocked(_attempt(client, alice.email, "guess", "10.2.0.3"), 120)
+    frozen.advance(seconds=120)
+    assert _attempt(client, alice.email, "guess", "10.2.0.4").status_code == 401
+    assert _blocked(_attempt(client, alice.email, PASSWORD, ELSEWHERE), 240)  # a new device of hers waits too
+    assert _attempt(client, alice.email, PASSWORD, "10.2.0.5", key=key).status_code == 200  # her phone does not
+    frozen.advance(seconds=240)
+    assert _attempt(client, alice.email, PASSWORD, ELSEWHERE).status_code == 200
+
+
+def test_throttling_answers_the_same_whether_or_not_the_email_has_an_account(client, make_user, frozen):
+    alice = make_user("staff")
+    key = _new_key()
+    assert _attempt(client, alice.email, PASSWORD, key=key).status_code == 200
+    answers = {}
+    for email in (alice.email, "nobody@example.org"):
+        tries = [_attempt(client, email, "wrong", GUESSER, key=key if email != alice.email else None)
+                 for _ in range(6)]
+        answers[email] = [(r.status_code, r.json, r.headers.get("Retry-After")) for r in tries]
+    assert answers[alice.email] == answers["nobody@example.org"]
+    assert [status for status, _, _ in answers[alice.email]] == [401] * 5 + [429]
+
+
+def test_successful_logins_are_not_throttled_on_a_shared_tablet(client, make_user, frozen):
     users = [make_user("staff") for _ in range(8)]
     for user in users:
         assert _attempt(client, user.email, PASSWORD).status_code == 200
@@ -194,3 +289,12 @@ def test_last_seen_is_written_at_most_hourly(make_user, login):
     db.session.commit()
     assert api.get("/api/me").status_code == 200
     assert _device(api.device_id).last_seen_at == recent
+
+
+def test_wrong_current_passwords_hold_up_only_the_device_they_were_typed_on(make_user, login, client, frozen):
+    alice = make_user("staff")
+    phone = login(alice, "Phone")
+    change = {"current_password": "not it", "new_password": "a brand new passphrase"}
+    assert [phone.post("/api/me/password", json=change).status_code for _ in range(5)] == [422] * 5
+    assert phone.post("/api/me/password", json=change).status_code == 429
+    assert _attempt(client, alice.email, PASSWORD).status_code == 200

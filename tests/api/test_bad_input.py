@@ -55,7 +55,7 @@ def test_non_finite_numbers_are_refused(admin, make_board):
     board = make_board()
     response = admin.post("/api/teams", data=f'{{"board_id": "{board.id}", "name": "W", '
                           '"contracted_hours_per_week": NaN}', content_type="application/json")
-    assert response.status_code in (400, 422)
+    assert (response.status_code, response.json["error"]["code"]) == (422, "validation_error")
 
 
 def test_bodies_over_one_mebibyte_are_413(admin):

@@ -71,7 +71,7 @@ def test_me_lists_teams_and_coached_teams(make_team, make_user, login):
 def test_lead_adds_promotes_and_removes_members(make_team, make_user, login):
     team = make_team()
     lead = login(make_user("staff", team=team, team_role="lead"))
-    newcomer = make_user("staff")
+    newcomer = make_user("staff", team=make_team(board=team.board))  # from another ward of the board
     added = lead.put(f"/api/teams/{team.id}/members/{newcomer.id}", json={"role": "member"})
     assert added.status_code == 200 and added.json["role"] == "member"
     promoted = lead.put(f"/api/teams/{team.id}/members/{newcomer.id}", json={"role": "lead"})
@@ -114,3 +114,63 @@ def test_duplicate_non_ascii_names_are_conflicts_not_crashes(admin, make_board):
     board = make_board()
     assert admin.post("/api/teams", json={"board_id": board.id, "name": "Ŵard"}).status_code == 201
     assert admin.post("/api/teams", json={"board_id": board.id, "name": "Ŵard"}).status_code == 409
+
+
+def test_a_lead_adds_people_of_their_board_and_others_only_by_exact_email(make_board, make_team, make_user, login):
+    """Issue 17: a user id a lead cannot find reads as unknown, so ids reveal nobody's name or email."""
+    team = make_team()
+    lead = login(make_user("staff", team=team, team_role="lead"))
+    elsewhere = make_user("staff", team=make_team(board=make_board()), email="Far.Away@example.org")
+    loner = make_user("staff")
+    unknown = lead.put(f"/api/teams/{team.id}/members/no-such-user", json={"role": "member"})
+    assert unknown.status_code == 404
+    for person in (elsewhere, loner):
+        hidden = lead.put(f"/api/teams/{team.id}/members/{person.id}", json={"role": "member"})
+        assert (hidden.status_code, hidden.json) == (404, unknown.json)
+    wrong = lead.put(f"/api/teams/{team.id}/members/{elsewhere.id}", json={"role": "member", "email": "far@example.org"})
+    assert (wrong.status_code, wrong.json) == (404, unknown.json)
+    added = lead.put(f"/api/teams/{team.id}/members/{elsewhere.id}",
+                     json={"role": "member", "email": " far.away@EXAMPLE.org"})
+    assert added.status_code == 200 and added.json["email"] == "Far.Away@example.org"
+
+
+def test_admins_add_anyone(make_team, make_user, admin):
+    team, loner = make_team(), make_user("staff")
+    assert admin.put(f"/api/teams/{team.id}/members/{loner.id}", json={"role": "member"}).status_code == 200
+
+
+def test_a_board_lead_finds_their_boards_people_and_others_only_by_exact_email(make_board, make_team, make_user,
+                                                                                 login, admin):
+    board = make_board()
+    lead_user = make_user("board_lead", name="Lead Findme")
+    assert admin.put(f"/api/boards/{board.id}/leads/{lead_user.id}").status_code == 200
+    board_lead = login(lead_user)
+    make_user("staff", team=make_team(board=board), name="Findme Mine")
+    make_user("coach", coach_of=[make_team(board=board)], name="Findme Coach")
+    make_user("staff", team=make_team(board=make_board()), name="Findme Other", email="other.findme@example.org")
+    make_user("staff", name="Findme Loner")
+
+    def found(q):
+        return {u["name"] for u in board_lead.get("/api/users", query_string={"q": q}).json["users"]}
+
+    assert found("findme") == {"Lead Findme", "Findme Mine", "Findme Coach"}
+    assert found("other.findme@example.org") == {"Findme Other"}
+    assert found("OTHER.findme@example.org ") == {"Findme Other"}
+    assert found("other.findme@example") == set()
+    assert {u["name"] for u in admin.get("/api/users", query_string={"q": "findme"}).json["users"]} >= {
+        "Findme Mine", "Findme Coach", "Findme Other", "Findme Loner"}
+
+
+def test_boards_are_listed_to_the_people_who_work_in_them(make_board, make_team, make_user, login, admin):
+    board_a, board_b, board_c, board_d = (make_board() for _ in range(4))
+    team_a, team_b, team_d = make_team(board=board_a), make_team(board=board_b), make_team(board=board_d)
+    ids = lambda api: {b["id"] for b in api.get("/api/boards").json["boards"]}  # noqa: E731
+    staff = login(make_user("staff", team=team_a))
+    coach = login(make_user("coach", coach_of=[team_b]))
+    lead_user = make_user("board_lead")
+    assert admin.put(f"/api/boards/{board_c.id}/leads/{lead_user.id}").status_code == 200
+    assert ids(staff) == {board_a.id}
+    assert ids(coach) == {board_b.id}
+    assert ids(login(lead_user)) == {board_c.id}
+    assert ids(login(make_user("staff"))) == set()
+    assert {board_a.id, board_b.id, board_c.id, board_d.id} <= ids(admin)

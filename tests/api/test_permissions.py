@@ -114,6 +114,8 @@ MATRIX = [
     ("PATCH", "/api/teams/{a}", lambda: {"archived": True}, ADMIN_ONLY_ON_A),
     ("GET", "/api/teams/{a}/members", None, READERS_OF_A),
     ("PUT", "/api/teams/{a}/members/{spare}", lambda: {"role": "lead"}, MANAGERS_OF_A),
+    # Someone from no team of the lead's board: "not found" to the lead, as an unknown id (issue 17).
+    ("PUT", "/api/teams/{a}/members/{coach}", lambda: {"role": "member"}, {**MANAGERS_OF_A, "lead": 404}),
     ("DELETE", "/api/teams/{a}/members/{spare}", None, _with(MANAGERS_OF_A, 204)),
     ("PUT", "/api/teams/{a}/coaches/{coach}", None, ADMIN_ONLY_ON_A),
     ("DELETE", "/api/teams/{a}/coaches/{assigned}", None, _with(ADMIN_ONLY_ON_A, 204)),

@@ -55,14 +55,23 @@ def browser_context_args():
 
 @pytest.fixture
 def new_context(new_context, server):
-    """Every context (the `context` fixture's too) gets a clock set to the server's, running on."""
+    """Every context (the `context` fixture's too) gets a clock set to the server's, running on; and
+    its test fails if the Content-Security-Policy blocked anything (Chromium reports each refusal on
+    the console): the app must never need inline script or style."""
+    blocked: list[str] = []
+
+    def note_refusal(message) -> None:
+        if "Content Security Policy" in message.text:
+            blocked.append(message.text)
 
     def make(**kwargs):
         context = new_context(**kwargs)
         context.clock.install(time=server.now())
+        context.on("console", note_refusal)
         return context
 
-    return make
+    yield make
+    assert not blocked, f"the Content-Security-Policy blocked: {blocked}"
 
 
 # ---------------------------------------------------------------- server

@@ -236,3 +236,17 @@ def test_a_board_lead_is_made_in_the_app_and_looks_after_their_board(new_context
     section.locator("button:text-is('Save the name')").click()
     expect(flash(page)).to_have_text(f"Renamed to {renamed}.")
     no_axe_findings(page, "a board lead's boards and teams")
+
+    # Someone from outside their board is found, and added to a team, only by their exact email address.
+    tag = uuid.uuid4().hex[:4].upper()
+    outsider, outsider_email = f"Fay {tag}", f"fay-{tag.lower()}@browser.test"
+    status, _ = world.server.call("POST", "/api/users", {"email": outsider_email, "name": outsider, "password": PASSWORD,
+                                                         "role": "staff"})
+    assert status == 201
+    section.locator(f"li[data-team='{world.team['id']}'] a").click()
+    page.fill("#add-person", outsider)
+    expect(page.locator("#add-person-status")).to_have_text("Nobody found.")
+    page.fill("#add-person", outsider_email.upper())
+    page.get_by_role("button", name=f"Add {outsider} as a member").click()
+    expect(flash(page)).to_have_text(f"{outsider} added as a member.")
+    expect(page.locator("[data-testid=members] tr", has_text=outsider)).to_contain_text("Member")

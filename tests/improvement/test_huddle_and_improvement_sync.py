@@ -104,7 +104,9 @@ def test_members_and_coaches_create_and_edit_other_teams_may_not(app, ward):
     assert statuses(devices["ann"].push(huddle(team, hid))) == ["applied"]
     assert statuses(devices["coach"].push(upsert("huddles", hid, attendee_count=11), idea(team, iid))) == ["applied", "applied"]
     assert statuses(devices["bob"].push(upsert("ideas", iid, status="testing"))) == ["applied"]
-    assert statuses(devices["outsider"].push(idea(team), upsert("ideas", iid, status="parked"))) == ["forbidden", "forbidden"]
+    # another team's record is answered as one that does not exist (no team_id to create it)
+    assert statuses(devices["outsider"].push(idea(team), upsert("ideas", iid, status="parked"))) == [
+        "forbidden", "validation_error"]
     assert [(i.status, i.user_id) for i in rows(Idea, id=iid)] == [("testing", devices["coach"].api.user["id"])]
 
 

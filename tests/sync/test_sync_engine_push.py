@@ -266,7 +266,8 @@ def test_permissions_author_or_lead(engine):
     outsider = actor("u-out", "dev-out", teams=[TEAM_B])
     _, out = engine.push(outsider, push_body("dev-out", [mutation(1, "dev-out", T0 + 4, rid, {"minutes": 1}),
                                                         mutation(2, "dev-out", T0 + 5, rid, op="delete")]))
-    assert [r["error"]["code"] for r in out["results"]] == ["forbidden", "not_found"]
+    # a team it cannot see: answered as for a record that does not exist (here, no team_id to create it)
+    assert [r["error"]["code"] for r in out["results"]] == ["validation_error", "not_found"]
     reader = actor("u-coach", "dev-coach", teams=[], read_only=[TEAM_A])
     _, ro = engine.push(reader, push_body("dev-coach", [mutation(1, "dev-coach", T0 + 6, rid, {"minutes": 2})]))
     assert ro["results"][0]["error"]["code"] == "forbidden"
@@ -439,3 +440,49 @@ def test_conflicts_listing(engine, clock):
     with pytest.raises(SyncError) as exc:
         engine.conflicts(BOB, TEAM_A, since="last tuesday")
     assert exc.value.status == 422
+
+
+def test_a_name_based_id_is_accepted_for_a_new_record_only_as_derived_for_its_own_team():
+    """The engine's rule for predictable ids (``Collection.derived_id``): what another team could compute
+    in advance it cannot create first, and the refusal never tells whether that team has the record."""
+    import uuid
+
+    from sync import Actor
+
+    ns = uuid.UUID("3f0c1c1e-0000-4000-8000-000000000000")
+
+    def derived(team_id, fields):
+        return str(uuid.uuid5(ns, f"{team_id}/{fields['name']}"))
+
+    engine = make_engine()
+    engine.register(Collection("tags", derived_id=derived))
+    engine.register(Collection("notes"))  # free ids only
+    lead_a, lead_b = actor("u-a", "dev-a", teams=[TEAM_A]), actor("u-b", "dev-b", teams=[TEAM_B])
+    a_id = derived(TEAM_A, {"name": "x"})
+
+    def push(who, *mutations):
+        _, body = engine.push(who, push_body(who.client_id, list(mutations)))
+        return body["results"]
+
+    b_first = push(lead_b, mutation(1, "dev-b", T0, a_id, {"team_id": TEAM_B, "name": "x"}, collection="tags"),
+                   mutation(2, "dev-b", T0, a_id, {"team_id": TEAM_B, "name": "x"}, collection="notes"),
+                   mutation(3, "dev-b", T0, new_id(), {"team_id": TEAM_B, "name": "x"}, collection="tags"),
+                   mutation(4, "dev-b", T0, derived(TEAM_B, {"name": "x"}), {"team_id": TEAM_B, "name": "x"},
+                            collection="tags"))
+    assert [r["status"] for r in b_first] == ["rejected", "rejected", "applied", "applied"]
+    assert b_first[0]["error"]["fields"] == {"record_id": [
+        "Must be a random uuid, or the id derived from this record's team and fields."]}
+    a_first = push(lead_a, mutation(1, "dev-a", T0, a_id, {"team_id": TEAM_A, "name": "x"}, collection="tags"),
+                   mutation(2, "dev-a", T0, a_id, {"team_id": TEAM_A, "name": "x"}, collection="notes"))
+    assert [r["status"] for r in a_first] == ["applied", "rejected"]  # "notes" derives no ids at all
+    # A's record exists now; B's lead sees no difference (and cannot write it, not even by id alone)
+    b_again = push(lead_b, mutation(5, "dev-b", T0 + 1, a_id, {"team_id": TEAM_B, "name": "x"}, collection="tags"),
+                   mutation(6, "dev-b", T0 + 1, a_id, {"name": "y"}, collection="tags"))
+    assert b_again[0] == {**b_first[0], "id": 5}
+    assert b_again[1]["error"] == {"code": "validation_error", "message": "team_id is required to create a record.",
+                                   "fields": {"team_id": ["Required."]}}
+    assert engine.store.records[("tags", a_id)].fields == {"name": "x"}
+    # the server's own writes derive their ids from the right team (demo data, adopted ideas)
+    server = Actor("u-a", "srv-a", readable_team_ids={TEAM_A}, writable_team_ids={TEAM_A}, server_writes=True)
+    assert push(server, mutation(1, "srv-a", T0, str(uuid.uuid5(ns, "demo")), {"team_id": TEAM_A}, collection="notes")
+                )[0]["status"] == "applied"

@@ -51,6 +51,17 @@ def test_driver_errors_are_sqlalchemy_errors(conn, team_world):
         insert.run(conn, {"team_id": team_world.team.id})
 
 
+def test_bulk_insert_errors_are_sqlalchemy_errors(conn, team_world):
+    # On PostgreSQL a bulk insert is a COPY: its errors too must be SQLAlchemy's, which the store
+    # turns into 503 (a lost connection, a concurrent insert of the same key)
+    row = {"team_id": team_world.team.id, "week_start": "2026-11-16", "kind": "meeting", "category": "",
+           "minutes": 1, "entries": 1}
+    insert = Bulk.insert(W, list(row))
+    insert.execute(conn, [row])
+    with pytest.raises(sa.exc.IntegrityError):
+        insert.execute(conn, [row])
+
+
 def test_bulk_inserts_updates_and_adds_with_the_columns_own_types(conn, team_world):
     team = team_world.team.id
     key = ("team_id", "week_start", "kind", "category")

@@ -49,21 +49,8 @@ def _request(port: int, method: str, path: str, token: str, body: dict | None = 
         conn.close()
 
 
-@pytest.fixture(scope="module")
-def live_server(databases, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("gunicorn")
-    admin = None
-    if databases.name == "sqlite":
-        url = databases.fresh_url()
-    else:
-        name = f"valueboard_test_gunicorn_{os.getpid()}"
-        admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-        _migrate(url)
-
+def _seed(url: str) -> dict:
+    """A team with one member signed in on one device."""
     from server import create_app
     from server.accounts.operations import create_user, register_device
     from server.extensions import db
@@ -79,11 +66,14 @@ def live_server(databases, tmp_path_factory):
         info = {"team_id": team.id, "token": token, "device_id": device.id, "url": url}
         db.session.remove()
         db.engine.dispose()
+    return info
 
-    marker = folder / "paused"
+
+def _serve(url: str, folder: Path, *, slow_push: str) -> tuple[int, subprocess.Popen]:
+    """gunicorn as the Procfile runs it (from the project root, so with gunicorn.conf.py), once it answers."""
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "test", "RATE_LIMITS": "off",
-           "PWA_DIST": str(folder / "no-pwa"), "VALUEBOARD_SYNC_TEST_SLOW_PUSH": f"200:120:{marker}"}
+           "PWA_DIST": str(folder / "no-pwa"), "VALUEBOARD_SYNC_TEST_SLOW_PUSH": slow_push}
     proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning", "server:create_app()"],
@@ -99,6 +89,27 @@ def live_server(databases, tmp_path_factory):
             pass
         assert time.monotonic() < deadline, "gunicorn did not start"
         time.sleep(0.1)
+    return port, proc
+
+
+@pytest.fixture(scope="module")
+def live_server(databases, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("gunicorn")
+    admin = None
+    if databases.name == "sqlite":
+        url = databases.fresh_url()
+    else:
+        name = f"valueboard_test_gunicorn_{os.getpid()}"
+        admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+        _migrate(url)
+
+    info = _seed(url)
+    marker = folder / "paused"
+    port, proc = _serve(url, folder, slow_push=f"200:120:{marker}")
     engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
     yield {**info, "port": port, "marker": marker, "db": engine}
     os.killpg(proc.pid, signal.SIGTERM)
@@ -123,11 +134,7 @@ def _counts(engine) -> tuple[int, int, int]:
 
 def test_a_worker_killed_mid_push_leaves_nothing_and_the_retry_applies_once(live_server):
     s = live_server
-    clock = Hlc(s["device_id"])
-    mutations = [{"id": i, "collection": "capacity_entries", "record_id": str(uuid.uuid4()), "op": "upsert",
-                  "hlc": clock.now(), "fields": {"team_id": s["team_id"], "kind": "admin", "minutes": 5,
-                                                 "occurred_on": TODAY}} for i in range(1, 501)]
-    body = {"client_id": s["device_id"], "schema_version": 1, "mutations": mutations}
+    body = _entries(s["device_id"], s["team_id"], 500)
 
     outcome: dict = {}
 
@@ -164,3 +171,39 @@ def test_a_worker_killed_mid_push_leaves_nothing_and_the_retry_applies_once(live
     totals = [c["record"] for c in page["changes"] if c["collection"] == "capacity_weekly_totals"]
     assert len(entries) == 500 and len(page["changes"]) == 501
     assert [(t["kind"], t["minutes"], t["entries"]) for t in totals] == [("admin", 2500, 500)]  # counted once
+
+
+def _entries(device_id: str, team_id: str, count: int) -> dict:
+    clock = Hlc(device_id)
+    mutations = [{"id": i, "collection": "capacity_entries", "record_id": str(uuid.uuid4()), "op": "upsert",
+                  "hlc": clock.now(), "fields": {"team_id": team_id, "kind": "admin", "minutes": 5,
+                                                 "occurred_on": TODAY}} for i in range(1, count + 1)]
+    return {"client_id": device_id, "schema_version": 1, "mutations": mutations}
+
+
+def test_sigterm_lets_a_push_in_flight_commit_before_the_server_stops(live_server, tmp_path):
+    """A deploy stops web processes with SIGTERM: the push a worker holds finishes and is answered."""
+    marker = tmp_path / "paused"
+    port, proc = _serve(live_server["url"], tmp_path, slow_push=f"200:3:{marker}")  # pauses 3 s before committing
+    status, signed_in = _request(port, "POST", "/api/auth/login", "",
+                                 {"email": "kill@example.org", "password": "long password", "device_name": "tablet"})
+    assert status == 200, signed_in
+    entries_before = _counts(live_server["db"])[0]
+    outcome: dict = {}
+
+    def push() -> None:
+        body = _entries(signed_in["device_id"], live_server["team_id"], 250)
+        outcome["response"] = _request(port, "POST", "/api/sync/push", signed_in["token"], body, timeout=60)
+
+    thread = threading.Thread(target=push, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not (marker.exists() and marker.read_text()):
+        assert time.monotonic() < deadline, "the push never reached its pause"
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGTERM)
+    thread.join(60)
+    status, result = outcome["response"]
+    assert status == 200 and {r["status"] for r in result["results"]} == {"applied"}
+    assert proc.wait(timeout=60) == 0
+    assert _counts(live_server["db"])[:2] == (entries_before + 250, entries_before + 250)

@@ -11,8 +11,9 @@ import defaults from '../../../spec/default_time_lost_categories.json' with { ty
 export const DEFAULT_CATEGORIES = Object.freeze([...defaults.categories]);
 
 // Record ids of the default categories are uuid5(this, "<team_id>/<name>"): two leads who start
-// editing the list offline on two devices create the same records instead of two copies.
-export const DEFAULT_CATEGORY_NAMESPACE = 'a3c8e1f2-6b4d-4e7a-9f10-2d5c8b7e6a41';
+// editing the list offline on two devices create the same records instead of two copies. The server
+// accepts such an id only for its own team, so it computes the same (the namespace is in spec/ too).
+export const DEFAULT_CATEGORY_NAMESPACE = defaults.record_id_namespace;
 export const defaultCategoryId = (teamId, name) => uuid5(DEFAULT_CATEGORY_NAMESPACE, `${teamId}/${name}`);
 
 /** The fields a rename writes: the new name, and the old one kept (once) in former_names. */

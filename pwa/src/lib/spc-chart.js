@@ -30,7 +30,6 @@ const RULE_TEXT = {
   two_of_three: '2 of 3 values close to a limit',
   astronomical: 'an astronomical value',
 };
-const HIDDEN = 'position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap';
 const CHAR = 0.56; // average width of an Arial character per unit of font size, to place labels without measuring
 const HALO = 'paint-order="stroke" stroke="#fff" stroke-width="3" stroke-linejoin="round"';
 
@@ -216,5 +215,5 @@ export function renderSpcChart(analysis, {
     + `<title>${esc(`${title}: ${analysis.rule_set_label}`)}</title><desc>${esc(description)}</desc>`
     + parts.join('')
     + `</svg><figcaption aria-hidden="true">${esc(analysis.summary)}</figcaption>`
-    + `<ul class="visually-hidden" style="${HIDDEN}">${list}</ul></figure>`;
+    + `<ul class="visually-hidden">${list}</ul></figure>`;
 }

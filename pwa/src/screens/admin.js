@@ -223,8 +223,9 @@ export async function AdminTeamScreen(app) {
     id: 'add-person', label: 'Add a person to this team',
     actions: (u) => [
       inTeam.has(u.id) ? h('span', { class: 'hint-text' }, 'In the team') : [
-        h('button', { type: 'button', class: 'button button--small', onclick: () => act('PUT', `/api/teams/${teamId}/members/${u.id}`, { role: 'member' }, `${u.name} added as a member.`) }, `Add ${u.name} as a member`),
-        h('button', { type: 'button', class: 'button button--secondary button--small', onclick: () => act('PUT', `/api/teams/${teamId}/members/${u.id}`, { role: 'lead' }, `${u.name} added as a lead.`) }, `Add ${u.name} as a lead`)],
+        // The email found: a board lead adds someone from outside their board only with it.
+        h('button', { type: 'button', class: 'button button--small', onclick: () => act('PUT', `/api/teams/${teamId}/members/${u.id}`, { role: 'member', email: u.email }, `${u.name} added as a member.`) }, `Add ${u.name} as a member`),
+        h('button', { type: 'button', class: 'button button--secondary button--small', onclick: () => act('PUT', `/api/teams/${teamId}/members/${u.id}`, { role: 'lead', email: u.email }, `${u.name} added as a lead.`) }, `Add ${u.name} as a lead`)],
       u.role === 'coach' && !coachIds.has(u.id)
         ? h('button', { type: 'button', class: 'button button--secondary button--small', onclick: () => act('PUT', `/api/teams/${teamId}/coaches/${u.id}`, undefined, `${u.name} now coaches the team.`) }, `${u.name} coaches this team`) : ''],
   });

@@ -1,7 +1,7 @@
 // Controls the /admin screens share: the offline page, a search over people, a link to pass on, a
 // button that asks twice. Their requests: data/admin.js.
 import { h } from './h.js';
-import { searchPeople, ROLE_WORDS } from '../data/admin.js';
+import { isAdmin, searchPeople, ROLE_WORDS } from '../data/admin.js';
 
 /** The page to show instead when the device is offline: these screens need the server. */
 export function offlinePage(title) {
@@ -46,7 +46,8 @@ export function PeopleSearch(app, { id = 'people-search', label = 'Find a person
   run(false);
   return h('div', { class: 'form-group admin-search' },
     h('label', { class: 'label', for: id }, label),
-    h('p', { class: 'hint-text', id: `${id}-hint` }, 'Type part of a name or an email address.'),
+    h('p', { class: 'hint-text', id: `${id}-hint` }, isAdmin(app) ? 'Type part of a name or an email address.'
+      : 'Type part of a name or an email address of someone in your board, or the whole email address of anyone else.'),
     input, status, list, more);
 }
 
