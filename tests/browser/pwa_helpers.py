@@ -58,6 +58,7 @@ OPEN_IDB = """async () => {
         get: (store, key) => run(store, 'readonly', (s) => s.get(key)),
         getAll: (store) => run(store, 'readonly', (s) => s.getAll()),
         count: (store) => run(store, 'readonly', (s) => s.count()),
+        getAllKeys: (store) => run(store, 'readonly', (s) => s.getAllKeys()),
         put: (store, value, key) => run(store, 'readwrite', (s) => s.put(value, key)),
         add: (store, value, key) => run(store, 'readwrite', (s) => s.add(value, key)),
         putAll: (store, values) => run(store, 'readwrite', (s) => { for (const v of values) s.put(v); }),

@@ -66,7 +66,8 @@ def test_a_connection_lost_while_a_push_copies_its_records_is_503_and_the_retry_
     # records go to PostgreSQL by COPY, whose driver errors must reach the store as any statement's do
     ann = phone(team_world.ann)
     copy = Bulk.execute
-    other = sa.create_engine(db.engine.url, poolclass=sa.pool.NullPool)
+    # Autocommit: inside one transaction pg_stat_activity is a snapshot, so the wait below would never end
+    other = sa.create_engine(db.engine.url, poolclass=sa.pool.NullPool, isolation_level="AUTOCOMMIT")
     ended = []
 
     def lose_the_connection_then_copy(self, conn, rows):
@@ -74,8 +75,10 @@ def test_a_connection_lost_while_a_push_copies_its_records_is_503_and_the_retry_
             pid = conn.connection.dbapi_connection.info.backend_pid
             with other.connect() as c:
                 ended.append(c.scalar(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}))
+                deadline = time.monotonic() + 30
                 while c.scalar(sa.text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}):
-                    pass  # until the backend is gone, so the COPY surely meets a lost connection
+                    # until the backend is gone, so the COPY surely meets a lost connection
+                    assert time.monotonic() < deadline, "the terminated backend never went away"
         return copy(self, conn, rows)
 
     monkeypatch.setattr(Bulk, "execute", lose_the_connection_then_copy)
