@@ -115,6 +115,14 @@ def sync_now(page, timeout=15000) -> None:
     )
 
 
+def open_settled(page, url: str) -> None:
+    """Load `url` afresh (online) and wait for a whole sync after the load, so the next step does not
+    race the sync every start begins: in full runs on a busy machine, a tap during it twice showed a
+    screen without the team's records that stayed so for 5 s (cause not found yet; it never showed alone)."""
+    page.goto(url)
+    sync_now(page)
+
+
 COUNT_TAPS = """() => {
     window.__taps = 0;
     document.addEventListener('click', (e) => {

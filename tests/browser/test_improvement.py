@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.measure_data import api_push
-from tests.browser.pwa_helpers import artifact, idb, login, nav_to, sync_now, wait_for_sw, wait_saved
+from tests.browser.pwa_helpers import artifact, idb, login, nav_to, open_settled, sync_now, wait_for_sw, wait_saved
 from tests.browser.test_a11y import check
 
 pytestmark = pytest.mark.browser
@@ -75,7 +75,7 @@ def test_one_idea_moved_on_two_offline_devices_converges_and_the_card_shows_the_
         wait_saved(lead_page)
 
         sync_now(member_page)
-        member_page.goto(world.server.url + f"/teams/{world.team['id']}/ideas")
+        open_settled(member_page, world.server.url + f"/teams/{world.team['id']}/ideas")
         expect(column_of(member_page, "Hoist parked by bay 4")).to_have_attribute("data-column", "new")
 
         tablet.set_offline(True)
@@ -195,7 +195,7 @@ def test_the_pick_chart_places_an_idea_with_buttons(world, new_context, size):
     api_push(world, member, [idea(world, "Text reminders the day before"), idea(world, "Old idea", "adopted")])
     context, page = open_page(new_context, world, member, size)
     try:
-        page.goto(world.server.url + f"/teams/{world.team['id']}/ideas")
+        open_settled(page, world.server.url + f"/teams/{world.team['id']}/ideas")
         page.click("nav[aria-label='Ideas views'] >> text=PICK chart")
         expect(page.locator("#unplaced .pick-item a")).to_have_text(["Text reminders the day before"])
         page.click("summary:has-text('Place')")
@@ -290,7 +290,7 @@ def test_overdue_actions_stand_out_wherever_they_appear(world, new_context, size
         expect(page.locator("[data-testid=flash]")).to_have_text("Added the action “Ring estates again”.")
         expect(page.locator("[data-testid=overdue-note]")).to_have_text("2 actions are overdue.")
 
-        page.goto(world.server.url + f"/teams/{world.team['id']}/ideas")
+        open_settled(page, world.server.url + f"/teams/{world.team['id']}/ideas")
         expect(card(page, "Hoist parked").locator(".tag--overdue")).to_have_text("1 overdue action")
         card(page, "Hoist parked").locator("a").click()
         linked = page.locator("[data-testid=action]")
